@@ -1,0 +1,1 @@
+"""citeqa backend: retrieval, answering and the HTTP API."""

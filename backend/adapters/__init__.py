@@ -1,0 +1,1 @@
+"""Concrete backends, one per module. Only backend.container imports these."""

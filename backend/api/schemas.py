@@ -1,0 +1,98 @@
+"""Request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from backend.domain import Answer, Citation, ScoredChunk
+
+
+class QueryRequest(BaseModel):
+    question: str = Field(min_length=1, description="The question, in any language.")
+    top_k: int = Field(5, ge=1, le=20, description="Passages to give the model at most.")
+    stream: bool = Field(False, description="Reply with Server-Sent Events instead of JSON.")
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1)
+    top_k: int = Field(5, ge=1, le=100)
+
+
+class Passage(BaseModel):
+    document_id: int
+    filename: str
+    page: int | None
+    section: str | None
+    chunk_id: int
+    text: str
+    score: float
+
+
+class CitationOut(Passage):
+    n: int
+
+
+class QueryResponse(BaseModel):
+    answer: str
+    citations: list[CitationOut]
+    timings_ms: dict[str, float]
+    model: str
+    grounded: bool
+
+
+class SearchResponse(BaseModel):
+    results: list[Passage]
+
+
+class DocumentOut(BaseModel):
+    id: int
+    filename: str
+    doc_type: str
+    size_bytes: int
+    pages: int | None
+    status: str
+    chunks: int
+    access: list[str]
+    content_hash: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentOut]
+
+
+class JobFile(BaseModel):
+    filename: str
+    status: str
+    document_id: int | None = None
+    chunks: int | None = None
+    error: str | None = None
+
+
+class JobOut(BaseModel):
+    id: str
+    status: str
+    files: list[JobFile]
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def passage(s: ScoredChunk) -> Passage:
+    c = s.chunk
+    return Passage(document_id=c.document_id, filename=c.filename, page=c.page, section=c.section,
+                   chunk_id=c.id, text=c.text, score=round(s.score, 6))
+
+
+def citation_out(c: Citation) -> CitationOut:
+    ch = c.chunk
+    return CitationOut(n=c.n, document_id=ch.document_id, filename=ch.filename, page=ch.page,
+                       section=ch.section, chunk_id=ch.id, text=ch.text, score=round(c.score, 6))
+
+
+def query_response(a: Answer) -> QueryResponse:
+    return QueryResponse(answer=a.answer, citations=[citation_out(c) for c in a.citations],
+                         timings_ms={k: round(v, 1) for k, v in a.timings_ms.items()},
+                         model=a.model, grounded=a.grounded)

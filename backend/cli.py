@@ -1,0 +1,166 @@
+"""The ``citeqa`` command: ingest, serve, ui, up, documents, delete."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(help="citeqa: answers from your documents, with citations.", no_args_is_help=True)
+console = Console(stderr=True)
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend" / "app.py"
+
+
+def _container():
+    from backend.container import Container
+    from backend.settings import get_settings
+
+    return Container(get_settings())
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")]) -> None:
+    """Ingest files and folders (PDF, DOCX, TXT, Markdown) into the configured data dir."""
+    from ingest.pipeline import expand_paths
+
+    files = expand_paths(paths)
+    if not files:
+        console.print("[red]no supported files found[/red] (PDF, DOCX, TXT, MD)")
+        raise typer.Exit(1)
+    with console.status("loading the embedding model and indexes"):
+        ingestor = _container().ingestor
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+
+        def advance(result) -> None:
+            progress.update(task, advance=1, description=result.filename[:40])
+
+        summary = ingestor.ingest_paths(files, on_file=advance)
+    _print_summary(summary)
+    if summary.results and summary.count("failed") == len(summary.results):
+        raise typer.Exit(1)
+
+
+def _print_summary(summary) -> None:
+    table = Table(title="ingest summary")
+    for col in ("file", "status", "pages", "chunks", "detail"):
+        table.add_column(col)
+    for r in summary.results:
+        style = {"failed": "red", "unchanged": "dim"}.get(r.status, "green")
+        table.add_row(r.filename, f"[{style}]{r.status}[/{style}]", str(r.pages or "-"),
+                      str(r.chunks or "-"), r.error or "")
+    console.print(table)
+    console.print(
+        f"files: {len(summary.results)}  new/changed: {summary.count('ingested', 'replaced')}  "
+        f"unchanged: {summary.count('unchanged')}  skipped: {summary.count('failed')}  "
+        f"pages: {summary.pages}  chunks: {summary.chunks}  seconds: {summary.seconds:.1f}"
+    )
+
+
+@app.command()
+def documents() -> None:
+    """List the ingested documents."""
+    table = Table()
+    for col in ("id", "filename", "type", "pages", "chunks", "status"):
+        table.add_column(col)
+    for d, n in _container().store.list_documents():
+        table.add_row(str(d.id), d.filename, d.doc_type, str(d.pages or "-"), str(n), d.status)
+    Console().print(table)
+
+
+@app.command()
+def delete(document_id: int) -> None:
+    """Delete a document from the store and both indexes."""
+    if not _container().knowledge_base.delete_document(document_id):
+        console.print(f"[red]no document {document_id}[/red]")
+        raise typer.Exit(1)
+    console.print(f"deleted document {document_id}")
+
+
+@app.command()
+def serve(host: str | None = None, port: int | None = None) -> None:
+    """Start the HTTP API (backend.main:app)."""
+    import uvicorn
+
+    from backend.settings import get_settings
+
+    s = get_settings()
+    uvicorn.run("backend.main:app", host=host or s.host, port=port or s.port, log_level="info")
+
+
+@app.command()
+def ui(port: int | None = None) -> None:
+    """Start the Streamlit web UI (it talks to the API at CITEQA_API_URL)."""
+    from backend.settings import get_settings
+
+    s = get_settings()
+    os.execvp(sys.executable, _streamlit_cmd(port or s.ui_port, s.host))
+
+
+def _streamlit_cmd(port: int, host: str) -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(FRONTEND), "--server.port", str(port),
+            "--server.address", host, "--server.headless", "true",
+            "--browser.gatherUsageStats", "false"]
+
+
+@app.command()
+def up(samples: Annotated[Path, typer.Option(help="Folder to ingest first.")] = Path("data/samples")) -> None:
+    """Ingest the sample documents, then run the API and the UI until Ctrl-C."""
+    import httpx
+
+    from backend.settings import get_settings
+
+    s = get_settings()
+    if samples.exists():
+        ingest([samples])
+    api_url = f"http://{s.host}:{s.port}"
+    env = {**os.environ, "CITEQA_API_URL": os.environ.get("CITEQA_API_URL", api_url)}
+    procs = [subprocess.Popen([sys.executable, "-m", "backend.cli", "serve"], env=env)]
+    try:
+        with console.status("starting the API (loading models)"):
+            deadline = time.time() + 180
+            while True:
+                if procs[0].poll() is not None:
+                    raise typer.Exit(1)
+                try:
+                    if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.time() > deadline:
+                    console.print("[red]the API did not start within 180 s[/red]")
+                    raise typer.Exit(1)
+                time.sleep(0.5)
+        procs.append(subprocess.Popen(_streamlit_cmd(s.ui_port, s.host), env=env))
+        console.print(f"\n[bold green]citeqa is running[/bold green]\n"
+                      f"  web UI : http://{s.host}:{s.ui_port}\n  API    : {api_url}/docs\n"
+                      "  stop   : Ctrl-C\n")
+        while all(p.poll() is None for p in procs):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+if __name__ == "__main__":
+    app()

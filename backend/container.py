@@ -1,0 +1,78 @@
+"""The one place that names concrete backends. Heavy models load on first use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from backend.settings import Settings
+from backend.storage import Store, create_store
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def store(self) -> Store:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return create_store(self.settings.sqlalchemy_url)
+
+    @cached_property
+    def embedder(self):
+        from backend.adapters.st_embedder import SentenceTransformerEmbedder
+
+        s = self.settings
+        return SentenceTransformerEmbedder(s.embedding_model, s.embedding_batch_size, s.threads)
+
+    def _load_indexes(self):
+        from backend.adapters.bm25_keyword_index import Bm25KeywordIndex
+        from backend.adapters.faiss_vector_index import FaissVectorIndex
+
+        d = self.settings.index_dir
+        return (FaissVectorIndex(d / "vectors.faiss", self.embedder.dimension),
+                Bm25KeywordIndex(d / "bm25.json"))
+
+    @cached_property
+    def knowledge_base(self):
+        from backend.knowledge import KnowledgeBase
+
+        vectors, keywords = self._load_indexes()
+        d = self.settings.index_dir
+        kb = KnowledgeBase(self.store, self.embedder, vectors, keywords,
+                           [d / "vectors.faiss", d / "bm25.json"], self._load_indexes)
+        kb.reconcile()
+        return kb
+
+    @cached_property
+    def ingestor(self):
+        from ingest.pipeline import Ingestor
+
+        s = self.settings
+        return Ingestor(self.knowledge_base, s.chunk_tokens, s.chunk_overlap_tokens)
+
+    @cached_property
+    def reranker(self):
+        from backend.adapters.identity_reranker import IdentityReranker
+
+        return IdentityReranker()
+
+    @cached_property
+    def retriever(self):
+        from backend.rag.retrieve import Retriever
+
+        s = self.settings
+        return Retriever(self.knowledge_base, self.reranker, s.candidates, s.rrf_k,
+                         s.min_relevance, s.dense_only_relevance)
+
+    @cached_property
+    def chat_model(self):
+        from backend.adapters.llamacpp_chat_model import LlamaCppChatModel
+
+        s = self.settings
+        return LlamaCppChatModel(s.llm_model_path, s.llm_context_window, s.threads, s.llm_temperature)
+
+    @cached_property
+    def answers(self):
+        from backend.rag.answer import AnswerService
+
+        return AnswerService(self.retriever, self.chat_model, self.settings.llm_max_answer_tokens)

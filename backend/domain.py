@@ -1,0 +1,72 @@
+"""Plain data passed between the layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of a document's text: a PDF page, or a Word section under one heading."""
+
+    text: str
+    page: int | None = None
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    sections: list[Section]
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class ChunkDraft:
+    """A chunk before it has a database id. Offsets index into its section's text."""
+
+    text: str
+    page: int | None
+    section: str | None
+    ordinal: int
+    char_start: int
+    char_end: int
+    token_count: int
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    id: int
+    document_id: int
+    filename: str
+    text: str
+    page: int | None
+    section: str | None
+    ordinal: int
+
+
+@dataclass
+class ScoredChunk:
+    chunk: ChunkRecord
+    score: float
+    dense_score: float | None = None
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk: ChunkRecord
+    score: float
+
+
+@dataclass
+class Answer:
+    answer: str
+    citations: list[Citation]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    model: str = ""
+    grounded: bool = True
+    mode: str = "generated"  # "generated", "extractive" (quoted source) or "none" (not covered)

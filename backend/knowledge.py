@@ -1,0 +1,118 @@
+"""KnowledgeBase: the store and both indexes, kept consistent with each other.
+
+The database is the source of truth. Index files are saved atomically after each batch and
+reconciled against the database at load, so a crash between the two loses nothing: chunks
+missing from an index are re-embedded, ids the database no longer has are dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from backend.domain import ChunkDraft, ChunkRecord
+from backend.ports import Embedder, KeywordIndex, VectorIndex
+from backend.storage import DocumentRow, Store
+
+
+def searchable_text(filename: str, section: str | None, text: str) -> str:
+    """What both indexes see: the chunk plus its document title and section heading."""
+    title = Path(filename).stem.replace("_", " ").replace("-", " ")
+    return "\n".join(p for p in (title, section, text) if p)
+
+
+class KnowledgeBase:
+    def __init__(self, store: Store, embedder: Embedder, vectors: VectorIndex,
+                 keywords: KeywordIndex, index_files: Sequence[Path], loader) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.vectors = vectors
+        self.keywords = keywords
+        self.lock = threading.RLock()
+        self._index_files = list(index_files)
+        self._loader = loader  # () -> (VectorIndex, KeywordIndex) read from disk
+        self._seen = self._stamp()
+
+    # consistency -------------------------------------------------------------------------------
+    def reconcile(self) -> dict[str, int]:
+        """Make both indexes hold exactly the database's chunks; returns what was fixed."""
+        with self.lock:
+            truth = self.store.chunk_ids()
+            fixed = {}
+            for name, index in (("vectors", self.vectors), ("keywords", self.keywords)):
+                have = index.ids()
+                extra, missing = have - truth, truth - have
+                index.remove(sorted(extra))
+                if missing:
+                    records = self.store.chunks_by_ids(missing)
+                    ids = sorted(records)
+                    texts = [searchable_text(records[i].filename, records[i].section, records[i].text)
+                             for i in ids]
+                    if name == "vectors":
+                        index.add(ids, self.embedder.embed(texts))
+                    else:
+                        index.add(ids, texts)
+                fixed[f"{name}_added"], fixed[f"{name}_removed"] = len(missing), len(extra)
+            if any(fixed.values()):
+                self.save()
+            return fixed
+
+    def refresh_if_changed(self) -> None:
+        """Reload the indexes when another process (the ingest CLI) has rewritten them."""
+        stamp = self._stamp()
+        if stamp == self._seen:
+            return
+        with self.lock:
+            self.vectors, self.keywords = self._loader()
+            self._seen = self._stamp()
+
+    def _stamp(self) -> tuple:
+        return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in self._index_files)
+
+    def save(self) -> None:
+        with self.lock:
+            self.vectors.save()
+            self.keywords.save()
+            self._seen = self._stamp()
+
+    # changes -----------------------------------------------------------------------------------
+    def add_document(self, doc: DocumentRow, drafts: Sequence[ChunkDraft],
+                     replaces: int | None = None) -> DocumentRow:
+        texts = [searchable_text(doc.filename, d.section, d.text) for d in drafts]
+        vectors = self.embedder.embed(texts)  # the slow part, outside the lock
+        with self.lock:
+            doc, ids, removed = self.store.add_document(doc, drafts, replaces=replaces)
+            self.vectors.remove(removed)
+            self.keywords.remove(removed)
+            self.vectors.add(ids, vectors)
+            self.keywords.add(ids, texts)
+        return doc
+
+    def delete_document(self, document_id: int) -> bool:
+        with self.lock:
+            ids = self.store.delete_document(document_id)
+            if ids is None:
+                return False
+            self.vectors.remove(ids)
+            self.keywords.remove(ids)
+            self.save()
+            return True
+
+    # reads -------------------------------------------------------------------------------------
+    def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        with self.lock:
+            return self.vectors.search(query_vector, k)
+
+    def keyword_search(self, query: str, k: int) -> list[tuple[int, float]]:
+        with self.lock:
+            return self.keywords.search(query, k)
+
+    def similarity(self, query_vector: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
+        with self.lock:
+            return self.vectors.similarity(query_vector, ids)
+
+    def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRecord]:
+        return self.store.chunks_by_ids(ids)

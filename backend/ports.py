@@ -1,0 +1,56 @@
+"""The seams: each swappable backend implements one of these Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from backend.domain import ScoredChunk
+
+
+class Embedder(Protocol):
+    dimension: int
+    max_tokens: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-normalised float32 vectors, one row per text."""
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model sees, excluding special tokens."""
+
+
+class VectorIndex(Protocol):
+    def add(self, ids: Sequence[int], vectors: np.ndarray) -> None: ...
+    def remove(self, ids: Sequence[int]) -> None: ...
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]: ...
+    def similarity(self, vector: np.ndarray, ids: Sequence[int]) -> dict[int, float]: ...
+    def ids(self) -> set[int]: ...
+    def save(self) -> None: ...
+    def __len__(self) -> int: ...
+
+
+class KeywordIndex(Protocol):
+    def add(self, ids: Sequence[int], texts: Sequence[str]) -> None: ...
+    def remove(self, ids: Sequence[int]) -> None: ...
+    def search(self, query: str, k: int) -> list[tuple[int, float]]: ...
+    def ids(self) -> set[int]: ...
+    def save(self) -> None: ...
+    def __len__(self) -> int: ...
+
+
+class Reranker(Protocol):
+    name: str
+
+    def rerank(self, query: str, candidates: list[ScoredChunk]) -> list[ScoredChunk]: ...
+
+
+class ChatModel(Protocol):
+    name: str
+    context_window: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+        """Yield the answer's text piece by piece."""

@@ -1,0 +1,1 @@
+"""Retrieval-augmented answering: pure cores plus the services that compose them."""

@@ -1,0 +1,93 @@
+"""Answering: retrieve, prompt the chat model, check and number the citations."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from backend.domain import Answer, Citation, ScoredChunk
+from backend.ports import ChatModel
+from backend.rag.citations import attribute, best_sentence, keep_supported, renumber
+from backend.rag.prompt import build_messages
+from backend.rag.retrieve import Retriever
+from backend.rag.text import has_cjk
+
+NOT_COVERED = {
+    "en": "The documents do not cover this question.",
+    "zh": "文件中沒有涵蓋這個問題的內容。",
+}
+
+
+@dataclass
+class Token:
+    text: str
+
+
+@dataclass
+class Final:
+    answer: Answer
+
+
+class AnswerService:
+    def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int) -> None:
+        self.retriever = retriever
+        self.chat_model = chat_model
+        self.max_answer_tokens = max_answer_tokens
+
+    def answer(self, question: str, top_k: int) -> Answer:
+        for event in self.stream(question, top_k):
+            if isinstance(event, Final):
+                return event.answer
+        raise RuntimeError("answer stream ended without a final event")
+
+    def stream(self, question: str, top_k: int) -> Iterator[Token | Final]:
+        """Tokens as the model writes them, then one Final with the checked, numbered answer."""
+        started = time.perf_counter()
+        retrieval = self.retriever.retrieve(question, top_k)
+        timings = dict(retrieval.timings_ms)
+        if not retrieval.chunks:
+            text = NOT_COVERED["zh" if has_cjk(question) else "en"]
+            yield Token(text)
+            timings.update(generate=0.0, total=(time.perf_counter() - started) * 1000)
+            yield Final(Answer(text, [], timings, self.chat_model.name, grounded=False, mode="none"))
+            return
+
+        budget = self.chat_model.context_window - self.max_answer_tokens
+        messages, used = build_messages(
+            question, [s.chunk for s in retrieval.chunks], self.chat_model.count_tokens, budget
+        )
+        gen_start = time.perf_counter()
+        parts: list[str] = []
+        for piece in self.chat_model.stream(messages, self.max_answer_tokens):
+            parts.append(piece)
+            yield Token(piece)
+        timings["generate"] = (time.perf_counter() - gen_start) * 1000
+
+        by_id = {s.chunk.id: s for s in retrieval.chunks}
+        passages = [by_id[c.id] for c in used]
+        text, citations, mode = self._cite(question, "".join(parts).strip(), passages)
+        timings["total"] = (time.perf_counter() - started) * 1000
+        yield Final(Answer(text, citations, timings, self.chat_model.name,
+                           grounded=bool(citations), mode=mode))
+
+    @staticmethod
+    def _cite(question: str, raw: str, passages: list[ScoredChunk]):
+        """Checked answer text, its citations, and whether it is "generated" or "extractive".
+
+        Sentences the cited passage does not support are dropped; if none is left, the answer
+        quotes the source sentence that best matches the question instead of guessing.
+        """
+        texts = [p.chunk.text for p in passages]
+        checked = keep_supported(attribute(raw, texts), texts, question)
+        mode = "generated"
+        if not checked:
+            best = best_sentence(question, texts)
+            if best is None:
+                return NOT_COVERED["zh" if has_cjk(question) else "en"], [], "none"
+            index, sentence = best
+            checked, mode = f"\"{sentence}\" [{index + 1}]", "extractive"
+        text, order = renumber(checked, len(passages))
+        citations = [Citation(n, passages[old - 1].chunk, passages[old - 1].score)
+                     for n, old in enumerate(order, start=1)]
+        return text, citations, mode

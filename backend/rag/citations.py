@@ -1,0 +1,117 @@
+"""Citation markers: validate the model's [n], attribute unmarked sentences, renumber densely."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from backend.rag.text import sentence_spans, tokenize
+
+_MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def cited_numbers(answer: str) -> list[int]:
+    """Numbers in [n] / [n, m] markers, in order of first appearance."""
+    seen: list[int] = []
+    for m in _MARKER_RE.finditer(answer):
+        for part in m.group(1).split(","):
+            n = int(part)
+            if n not in seen:
+                seen.append(n)
+    return seen
+
+
+def support(sentence: str, passage: str) -> float:
+    """Share of the sentence's content terms that occur in the passage (0..1)."""
+    terms = set(tokenize(_MARKER_RE.sub("", sentence)))
+    if not terms:
+        return 0.0
+    return len(terms & set(tokenize(passage))) / len(terms)
+
+
+def attribute(answer: str, passages: Sequence[str], threshold: float = 0.5) -> str:
+    """Append [n] to each unmarked sentence that one passage clearly supports.
+
+    Small models often answer correctly but forget the markers; a sentence whose content words
+    mostly come from one passage is cited to that passage, the rest stays unmarked.
+    """
+    out, last = [], 0
+    for start, end in sentence_spans(answer):
+        sentence = answer[start:end]
+        out.append(answer[last:end])
+        last = end
+        if _MARKER_RE.search(sentence) or not passages:
+            continue
+        best = max(range(len(passages)), key=lambda i: support(sentence, passages[i]))
+        if support(sentence, passages[best]) >= threshold:
+            out.append(f" [{best + 1}]")
+    out.append(answer[last:])
+    return "".join(out)
+
+
+def renumber(answer: str, count: int) -> tuple[str, list[int]]:
+    """Drop markers outside 1..count and renumber the rest 1, 2, ... by first appearance.
+
+    Returns the rewritten answer and, for each new number, the old (1-based) passage number.
+    """
+    order = [n for n in cited_numbers(answer) if 1 <= n <= count]
+    new_of = {old: new for new, old in enumerate(order, start=1)}
+
+    def rewrite(m: re.Match) -> str:
+        nums = [int(p) for p in m.group(1).split(",")]
+        kept = [new_of[n] for n in nums if n in new_of]
+        return "".join(f"[{n}]" for n in kept)
+
+    text = _MARKER_RE.sub(rewrite, answer)
+    return re.sub(r"[ \t]+([.,;:!?。，])", r"\1", text).strip(), order
+
+
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMBER_RE.findall(_MARKER_RE.sub("", text))}
+
+
+# words small models use to talk about the task rather than the facts
+_META_TERMS = frozenset("answer passage passages document documents text states mentions according "
+                        "provided provides question".split())
+
+
+def is_supported(sentence: str, passage: str, question: str, threshold: float = 0.6) -> bool:
+    """A sentence is supported when what it adds to the question comes from the passage.
+
+    Its content terms beyond the question's must mostly occur in the passage, and every number
+    it states must occur there too: small models like to restate the question or invent figures.
+    """
+    new_terms = set(tokenize(_MARKER_RE.sub("", sentence))) - set(tokenize(question)) - _META_TERMS
+    if not new_terms:
+        return False
+    passage_terms = set(tokenize(passage))
+    if len(new_terms & passage_terms) / len(new_terms) < threshold:
+        return False
+    return _numbers(sentence) <= _numbers(passage)
+
+
+def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
+    """The answer's sentences that cite a passage which supports them; the rest is dropped."""
+    kept = []
+    for start, end in sentence_spans(answer):
+        sentence = answer[start:end]
+        cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
+        if any(is_supported(sentence, passages[n - 1], question) for n in cited):
+            kept.append(sentence)
+    return " ".join(kept)
+
+
+def best_sentence(question: str, passages: Sequence[str]) -> tuple[int, str] | None:
+    """The passage sentence sharing the most terms with the question: (passage index, sentence)."""
+    q = set(tokenize(question))
+    best, best_score = None, 0.0
+    for i, passage in enumerate(passages):
+        for start, end in sentence_spans(passage):
+            sentence = " ".join(passage[start:end].split())
+            score = len(q & set(tokenize(sentence))) - 0.1 * i  # earlier passages rank better
+            if score > best_score:
+                best, best_score = (i, sentence), score
+    return best

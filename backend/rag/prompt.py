@@ -1,0 +1,58 @@
+"""Prompt assembly: numbered passages fenced as data, packed to fit the model's window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from backend.domain import ChunkRecord
+
+SYSTEM_PROMPT = (
+    "You answer questions using only the numbered passages from the company's documents. "
+    "Use the passages' own wording. After each sentence, cite the passage it comes from with "
+    "its number in square brackets, like [1]. If the passages do not contain the answer, say "
+    "that the documents do not cover it. Answer in the language of the question, in one or two "
+    "sentences."
+)
+
+
+def source_label(chunk: ChunkRecord) -> str:
+    where = f"page {chunk.page}" if chunk.page else (chunk.section or "")
+    return f"{chunk.filename}, {where}" if where else chunk.filename
+
+
+def build_messages(
+    question: str,
+    chunks: Sequence[ChunkRecord],
+    count_tokens: Callable[[str], int],
+    budget_tokens: int,
+) -> tuple[list[dict[str, str]], list[ChunkRecord]]:
+    """Messages for the chat model and the passages that fit ``budget_tokens``, in order.
+
+    Passages are added whole, best first, while the prompt (counted with the model's own
+    tokenizer) stays within budget; a passage that does not fit is skipped, not cut.
+    """
+    used: list[ChunkRecord] = []
+    blocks: list[str] = []
+    fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(_user(question, [])) + 16
+    total = fixed
+    for chunk in chunks:
+        block = _block(len(used) + 1, chunk)
+        cost = count_tokens(block) + 2
+        if total + cost > budget_tokens:
+            continue
+        blocks.append(block)
+        used.append(chunk)
+        total += cost
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": _user(question, blocks)},
+    ], used
+
+
+def _block(n: int, chunk: ChunkRecord) -> str:
+    return f"[{n}] ({source_label(chunk)})\n{chunk.text.strip()}"
+
+
+def _user(question: str, blocks: list[str]) -> str:
+    passages = "\n\n".join(blocks)
+    return f"Passages:\n<<<\n{passages}\n>>>\n\nQuestion: {question}\nAnswer with citations:"

@@ -1,0 +1,61 @@
+"""Language-aware text helpers shared by BM25, chunking and citation checks."""
+
+from __future__ import annotations
+
+import re
+
+# CJK ideographs, kana and hangul: scripts written without spaces between words.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_TOKEN_RE = re.compile(rf"[{_CJK}]+|[^\W_]+", re.UNICODE)
+_CJK_RE = re.compile(rf"[{_CJK}]")
+
+STOPWORDS = frozenset(
+    """a an and are as at be by can do does for from has have how i in is it its me my of on
+    or our the their there this to us was we what when where which who why will with you your""".split()
+)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 terms: lower-cased words without stopwords; CJK runs as overlapping character bigrams.
+
+    rank-bm25 does no splitting of its own, so an unspaced Chinese sentence would otherwise be a
+    single term. Bigrams are the standard dictionary-free choice for Chinese retrieval.
+    """
+    terms: list[str] = []
+    for run in _TOKEN_RE.findall(text.lower()):
+        if _CJK_RE.match(run):
+            terms.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+        elif run not in STOPWORDS:
+            terms.append(run)
+    return terms
+
+
+_SENTENCE_END = re.compile(
+    r"([.!?][\"')\]]*)\s+|([。！？；][\"'」』）”]*)\s*|\n\s*\n"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of sentences: Latin and Chinese sentence ends and blank lines split."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.start() + len(m.group(1) or m.group(2) or "")
+        if text[start:end].strip():
+            spans.append(_strip_span(text, start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append(_strip_span(text, start, len(text)))
+    return spans
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

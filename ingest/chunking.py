@@ -1,0 +1,88 @@
+"""Structure- and token-aware chunking.
+
+Chunks never span two sections (a PDF page or a Word heading section), so every chunk has exactly
+one page/section and its offsets point into that section's text. Packing is by the embedding
+model's own word-piece count so no chunk is silently truncated at embedding time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from backend.domain import ChunkDraft, Section
+from backend.rag.text import sentence_spans
+
+CountTokens = Callable[[str], int]
+_PIECE_RE = re.compile(r"\S+\s*")  # words with their trailing space; CJK runs are split further
+
+
+def chunk_sections(
+    sections: Sequence[Section], count_tokens: CountTokens, max_tokens: int, overlap_tokens: int
+) -> list[ChunkDraft]:
+    if overlap_tokens >= max_tokens:
+        raise ValueError("overlap must be smaller than the chunk size")
+    drafts: list[ChunkDraft] = []
+    for section in sections:
+        units = _units(section.text, count_tokens, max_tokens)
+        for start, end in _pack(units, max_tokens, overlap_tokens):
+            text = section.text[start:end]
+            drafts.append(
+                ChunkDraft(
+                    text=text, page=section.page, section=section.heading, ordinal=len(drafts),
+                    char_start=start, char_end=end, token_count=count_tokens(text),
+                )
+            )
+    return drafts
+
+
+def _units(text: str, count_tokens: CountTokens, max_tokens: int) -> list[tuple[int, int, int]]:
+    """Sentences as (start, end, tokens); a sentence over the limit is cut into word runs."""
+    units = []
+    for start, end in sentence_spans(text):
+        n = count_tokens(text[start:end])
+        if n <= max_tokens:
+            units.append((start, end, n))
+        else:
+            units.extend(_split_long(text, start, end, count_tokens, max_tokens))
+    return units
+
+
+def _split_long(text, start, end, count_tokens, max_tokens) -> list[tuple[int, int, int]]:
+    pieces: list[tuple[int, int]] = []
+    for m in _PIECE_RE.finditer(text, start, end):
+        a, b = m.start(), m.end()
+        if count_tokens(text[a:b]) <= max_tokens // 4:
+            pieces.append((a, b))
+        else:  # an unspaced run (Chinese, a URL, a table row): split it by characters
+            step = max(1, max_tokens // 4)
+            pieces.extend((i, min(i + step, b)) for i in range(a, b, step))
+    out: list[tuple[int, int, int]] = []
+    cur_start, cur_end = pieces[0]
+    for a, b in pieces[1:]:
+        if count_tokens(text[cur_start:b]) > max_tokens:
+            out.append((cur_start, cur_end, count_tokens(text[cur_start:cur_end])))
+            cur_start = a
+        cur_end = b
+    out.append((cur_start, cur_end, count_tokens(text[cur_start:cur_end])))
+    return [(a, b - (len(text[a:b]) - len(text[a:b].rstrip())), n) for a, b, n in out]
+
+
+def _pack(units: list[tuple[int, int, int]], max_tokens: int, overlap: int) -> list[tuple[int, int]]:
+    """Greedy packing of whole units; each new chunk starts with up to ``overlap`` tokens of the last."""
+    chunks: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        total, j = 0, i
+        while j < len(units) and total + units[j][2] <= max_tokens:
+            total += units[j][2]
+            j += 1
+        chunks.append((units[i][0], units[j - 1][1]))
+        if j >= len(units):
+            break
+        back, carried = j, 0  # step back over trailing units that fit in the overlap budget
+        while back - 1 > i and carried + units[back - 1][2] <= overlap:
+            back -= 1
+            carried += units[back][2]
+        i = back
+    return chunks

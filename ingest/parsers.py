@@ -1,0 +1,190 @@
+"""File parsers: PDF (pypdf), Word (python-docx), text/Markdown (charset-normalizer).
+
+Each returns the document as sections (PDF pages, Word/Markdown heading sections) or raises
+ParseError with a message a user can act on.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from backend.domain import ParsedDocument, Section
+
+SUPPORTED_TYPES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".markdown": "txt"}
+
+
+class ParseError(Exception):
+    """A file that cannot be ingested; the message says why."""
+
+
+def doc_type_of(filename: str) -> str:
+    ext = Path(filename).suffix.lower()
+    if ext not in SUPPORTED_TYPES:
+        allowed = ", ".join(sorted(SUPPORTED_TYPES))
+        raise ParseError(f"unsupported file type '{ext or '(none)'}' (supported: {allowed})")
+    return SUPPORTED_TYPES[ext]
+
+
+def parse_bytes(data: bytes, filename: str) -> ParsedDocument:
+    doc_type = doc_type_of(filename)
+    if not data.strip():
+        raise ParseError("empty file")
+    parser = {"pdf": parse_pdf, "docx": parse_docx, "txt": parse_text}[doc_type]
+    parsed = parser(data)
+    if not any(s.text.strip() for s in parsed.sections):
+        raise ParseError("no text could be extracted")
+    return parsed
+
+
+# PDF -------------------------------------------------------------------------------------------
+def parse_pdf(data: bytes) -> ParsedDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.lstrip().startswith(b"%PDF"):
+        raise ParseError("not a PDF file (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ParseError("encrypted PDF: a password is required")
+        pages = list(reader.pages)
+    except ParseError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise ParseError(f"corrupt PDF: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken files
+        if "cryptography" in str(exc) or "AES" in str(exc):
+            raise ParseError("encrypted PDF: cannot be decrypted") from exc
+        raise ParseError(f"corrupt PDF: {exc}") from exc
+
+    sections, failures = [], 0
+    for number, page in enumerate(pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # noqa: BLE001 - one bad page must not lose the others
+            failures += 1
+            continue
+        text = _tidy(text)
+        if text:
+            sections.append(Section(text=text, page=number))
+    if not sections:
+        reason = "unreadable pages" if failures else "no text layer (scanned PDF?)"
+        raise ParseError(f"no text extracted from {len(pages)} page(s): {reason}")
+    return ParsedDocument(sections=sections, pages=len(pages))
+
+
+# DOCX ------------------------------------------------------------------------------------------
+def parse_docx(data: bytes) -> ParsedDocument:
+    import docx
+    from docx.table import Table
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ParseError("not a Word .docx file (not a zip container)")
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = list(document.iter_inner_content())
+    except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, lxml errors, ...
+        raise ParseError(f"corrupt Word document: {type(exc).__name__}: {exc}") from exc
+
+    sections: list[Section] = []
+    path: list[tuple[int, str]] = []  # heading stack: (level, title)
+    lines: list[str] = []
+
+    def flush() -> None:
+        # blank lines between paragraphs and table rows: each is a unit of its own for chunking
+        text = _tidy("\n\n".join(lines))
+        if text:
+            sections.append(Section(text=text, heading=" > ".join(t for _, t in path) or None))
+        lines.clear()
+
+    for block in blocks:
+        if isinstance(block, Table):
+            lines.extend(_table_rows(block))
+            continue
+        text = block.text.strip()
+        level = _heading_level(block)
+        if level and text:
+            flush()
+            path[:] = [(lvl, t) for lvl, t in path if lvl < level] + [(level, text)]
+        elif text:
+            lines.append(text)
+    flush()
+    return ParsedDocument(sections=sections, pages=None)
+
+
+def _heading_level(paragraph) -> int | None:
+    name = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if name == "Title":
+        return 1
+    m = re.match(r"Heading\s*(\d)", name)
+    return int(m.group(1)) if m else None
+
+
+def _table_rows(table) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:  # merged cells repeat: keep each once
+            text = " ".join(cell.text.split())
+            if text and (not cells or cells[-1] != text):
+                cells.append(text)
+        if cells:
+            rows.append(" | ".join(cells))
+    return rows
+
+
+# TXT / Markdown --------------------------------------------------------------------------------
+def decode_text(data: bytes) -> str:
+    """Decode bytes of unknown encoding: BOMs, UTF-8, then charset-normalizer's best guess."""
+    from charset_normalizer import from_bytes
+
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(codec)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise ParseError("binary or undecodable text file")
+    return str(best)
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+def parse_text(data: bytes) -> ParsedDocument:
+    text = decode_text(data)
+    if "\x00" in text:
+        raise ParseError("binary file, not text")
+    sections: list[Section] = []
+    path: list[tuple[int, str]] = []
+    lines: list[str] = []
+
+    def flush() -> None:
+        body = _tidy("\n".join(lines))
+        if body:
+            sections.append(Section(text=body, heading=" > ".join(t for _, t in path) or None))
+        lines.clear()
+
+    for line in text.splitlines():
+        m = _MD_HEADING.match(line)
+        if m:
+            flush()
+            level = len(m.group(1))
+            path[:] = [(lvl, t) for lvl, t in path if lvl < level] + [(level, m.group(2))]
+        else:
+            lines.append(line)
+    flush()
+    return ParsedDocument(sections=sections, pages=None)
+
+
+def _tidy(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = re.sub(r"[ \t\u00a0]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

