@@ -9,8 +9,13 @@ from backend.storage import Store, create_store
 
 
 class Container:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **overrides) -> None:
+        """``overrides`` replace components by name (e.g. ``embedder=...`` in tests)."""
         self.settings = settings
+        for name, component in overrides.items():
+            if not isinstance(getattr(type(self), name, None), cached_property):
+                raise TypeError(f"Container has no component {name!r}")
+            self.__dict__[name] = component
 
     @cached_property
     def store(self) -> Store:

@@ -57,7 +57,7 @@ def parse_pdf(data: bytes) -> ParsedDocument:
         raise ParseError(f"corrupt PDF: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken files
         if "cryptography" in str(exc) or "AES" in str(exc):
-            raise ParseError("encrypted PDF: cannot be decrypted") from exc
+            raise ParseError("encrypted PDF: a password is required") from exc
         raise ParseError(f"corrupt PDF: {exc}") from exc
 
     sections, failures = [], 0
@@ -87,6 +87,9 @@ def parse_docx(data: bytes) -> ParsedDocument:
         document = docx.Document(io.BytesIO(data))
         blocks = list(document.iter_inner_content())
     except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, lxml errors, ...
+        if "relationships/officeDocument" in str(exc):
+            raise ParseError("unsupported Word format (Strict Open XML): save it again as a "
+                             "standard .docx") from exc
         raise ParseError(f"corrupt Word document: {type(exc).__name__}: {exc}") from exc
 
     sections: list[Section] = []
@@ -148,10 +151,23 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None:
+    candidates = [str(m) for m in from_bytes(data)]
+    if not candidates:
         raise ParseError("binary or undecodable text file")
-    return str(best)
+    # charset-normalizer can rank a half-width-katakana reading of short Big5 text first;
+    # prefer the candidate whose characters look most like real text (stable: ties keep its order)
+    return max(candidates, key=_plausibility)
+
+
+_PLAUSIBLE = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uff01-\uff5e]"
+)
+
+
+def _plausibility(text: str) -> float:
+    """Share of characters from scripts and punctuation that real documents are made of."""
+    return len(_PLAUSIBLE.findall(text)) / max(1, len(text))
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")

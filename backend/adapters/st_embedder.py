@@ -19,7 +19,8 @@ class SentenceTransformerEmbedder:
             torch.set_num_threads(threads)
         self._model = SentenceTransformer(model, device="cpu")
         self._batch_size = batch_size
-        self.name = os.path.basename(model.rstrip("/")) or model
+        path = model.rstrip("/")
+        self.name = os.path.basename(os.path.dirname(path) if path.endswith("/model") else path)
         self.dimension = int(self._model.get_embedding_dimension())
         # the model's limit includes [CLS] and [SEP]
         self.max_tokens = int(self._model.max_seq_length) - 2

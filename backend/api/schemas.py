@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
 
 from backend.domain import Answer, Citation, ScoredChunk
 
 
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class QueryRequest(BaseModel):
-    question: str = Field(min_length=1, description="The question, in any language.")
+    question: NonBlank = Field(description="The question, in any language.")
     top_k: int = Field(5, ge=1, le=20, description="Passages to give the model at most.")
     stream: bool = Field(False, description="Reply with Server-Sent Events instead of JSON.")
 
 
 class SearchRequest(BaseModel):
-    query: str = Field(min_length=1)
+    query: NonBlank
     top_k: int = Field(5, ge=1, le=100)
 
 
@@ -39,7 +44,8 @@ class QueryResponse(BaseModel):
     citations: list[CitationOut]
     timings_ms: dict[str, float]
     model: str
-    grounded: bool
+    grounded: bool = Field(description="True when every kept sentence is backed by a citation.")
+    mode: str = Field(description="generated, extractive (a quoted source sentence) or none.")
 
 
 class SearchResponse(BaseModel):
@@ -95,4 +101,4 @@ def citation_out(c: Citation) -> CitationOut:
 def query_response(a: Answer) -> QueryResponse:
     return QueryResponse(answer=a.answer, citations=[citation_out(c) for c in a.citations],
                          timings_ms={k: round(v, 1) for k, v in a.timings_ms.items()},
-                         model=a.model, grounded=a.grounded)
+                         model=a.model, grounded=a.grounded, mode=a.mode)

@@ -82,7 +82,7 @@ class AnswerService:
         checked = keep_supported(attribute(raw, texts), texts, question)
         mode = "generated"
         if not checked:
-            best = best_sentence(question, texts)
+            best = best_sentence(question, texts, [p.chunk.section for p in passages])
             if best is None:
                 return NOT_COVERED["zh" if has_cjk(question) else "en"], [], "none"
             index, sentence = best

@@ -104,14 +104,21 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
     return " ".join(kept)
 
 
-def best_sentence(question: str, passages: Sequence[str]) -> tuple[int, str] | None:
-    """The passage sentence sharing the most terms with the question: (passage index, sentence)."""
+def best_sentence(question: str, passages: Sequence[str],
+                  headings: Sequence[str | None] = ()) -> tuple[int, str] | None:
+    """The passage sentence that best matches the question: (passage index, sentence).
+
+    A sentence scores by the question terms it shares, plus half for those its section heading
+    shares (a heading such as "Mileage" is context for every sentence under it).
+    """
     q = set(tokenize(question))
     best, best_score = None, 0.0
     for i, passage in enumerate(passages):
+        heading = headings[i] if i < len(headings) else None
+        context = 0.5 * len(q & set(tokenize(heading or "")))
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
-            score = len(q & set(tokenize(sentence))) - 0.1 * i  # earlier passages rank better
+            score = len(q & set(tokenize(sentence))) + context - 0.1 * i  # earlier ranks better
             if score > best_score:
                 best, best_score = (i, sentence), score
     return best

@@ -18,6 +18,7 @@ class Base(DeclarativeBase):
 
 class DocumentRow(Base):
     __tablename__ = "documents"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused: indexes key on them
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(512), index=True)
@@ -41,6 +42,7 @@ class DocumentRow(Base):
 
 class ChunkRow(Base):
     __tablename__ = "chunks"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(

@@ -1,0 +1,1 @@
+"""Streamlit web UI. Talks to the API over HTTP only; imports nothing from backend."""

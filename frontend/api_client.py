@@ -1,0 +1,82 @@
+"""HTTP client for the citeqa API (the UI's only way to reach the backend)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+from httpx_sse import connect_sse
+
+
+def api_url() -> str:
+    return os.environ.get("CITEQA_API_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+class ApiError(Exception):
+    """The API answered with an error; the message is the API's own detail."""
+
+
+@dataclass
+class StreamEvent:
+    kind: str  # "token" or "final"
+    data: dict
+
+
+class ApiClient:
+    def __init__(self, base_url: str | None = None, timeout: float = 300.0) -> None:
+        self.base_url = base_url or api_url()
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+
+    def _check(self, response: httpx.Response) -> httpx.Response:
+        if response.is_error:
+            try:
+                detail = response.json().get("detail")
+            except ValueError:
+                detail = response.text
+            raise ApiError(f"{response.status_code}: {detail}")
+        return response
+
+    def health(self) -> dict:
+        return self._check(self._http.get("/health")).json()
+
+    def ask_stream(self, question: str, top_k: int = 5) -> Iterator[StreamEvent]:
+        with connect_sse(self._http, "POST", "/query/stream",
+                         json={"question": question, "top_k": top_k}) as source:
+            self._check_stream(source.response)
+            for sse in source.iter_sse():
+                if sse.event == "token":
+                    yield StreamEvent("token", json.loads(sse.data))
+                elif sse.event == "citations":
+                    yield StreamEvent("final", json.loads(sse.data))
+
+    def _check_stream(self, response: httpx.Response) -> None:
+        if response.is_error:
+            response.read()
+            self._check(response)
+
+    def search(self, query: str, top_k: int = 5) -> list[dict]:
+        return self._check(self._http.post("/search", json={"query": query, "top_k": top_k})).json()["results"]
+
+    def documents(self) -> list[dict]:
+        return self._check(self._http.get("/documents")).json()["documents"]
+
+    def upload(self, files: list[tuple[str, bytes]]) -> dict:
+        parts = [("files", (name, data)) for name, data in files]
+        return self._check(self._http.post("/documents", files=parts)).json()
+
+    def job(self, job_id: str) -> dict:
+        return self._check(self._http.get(f"/jobs/{job_id}")).json()
+
+    def delete(self, document_id: int) -> None:
+        self._check(self._http.delete(f"/documents/{document_id}"))
+
+    def file_url(self, document_id: int) -> str:
+        """A link the user's browser can open (the API may be reachable under another name)."""
+        public = os.environ.get("CITEQA_PUBLIC_API_URL", self.base_url).rstrip("/")
+        return f"{public}/documents/{document_id}/file"
+
+    def download(self, document_id: int) -> bytes:
+        return self._check(self._http.get(f"/documents/{document_id}/file")).content

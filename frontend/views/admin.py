@@ -1,0 +1,56 @@
+"""Documents: upload several files, follow their ingestion, list and delete documents."""
+
+import time
+
+import streamlit as st
+
+from frontend.api_client import ApiClient, ApiError
+
+api: ApiClient = st.session_state["api"]
+st.title("Documents")
+
+with st.form("upload", clear_on_submit=True):
+    files = st.file_uploader("Upload PDF, Word or text files", type=["pdf", "docx", "txt", "md"],
+                             accept_multiple_files=True)
+    submitted = st.form_submit_button("Upload and index")
+
+if submitted and files:
+    try:
+        job = api.upload([(f.name, f.getvalue()) for f in files])
+    except ApiError as exc:
+        st.error(f"Upload refused: {exc}")
+    else:
+        bar = st.progress(0.0, text="indexing…")
+        state = api.job(job["job_id"])
+        deadline = time.time() + 600
+        while state["status"] in ("queued", "running") and time.time() < deadline:
+            finished = sum(f["status"] not in ("queued",) for f in state["files"])
+            bar.progress(finished / max(1, len(state["files"])), text=f"indexing… {finished}/{len(state['files'])}")
+            time.sleep(0.5)
+            state = api.job(job["job_id"])
+        bar.progress(1.0, text=f"upload {state['status']}")
+        for f in state["files"]:
+            if f["status"] == "failed":
+                st.error(f"{f['filename']}: {f['error']}")
+            else:
+                st.success(f"{f['filename']}: {f['status']}"
+                           + (f" ({f['chunks']} chunks)" if f.get("chunks") else ""))
+
+try:
+    docs = api.documents()
+except (ApiError, OSError) as exc:
+    st.error(f"Cannot reach the API: {exc}")
+    st.stop()
+
+st.subheader(f"{len(docs)} documents")
+for d in docs:
+    cols = st.columns([5, 1, 1, 1, 1, 1])
+    cols[0].markdown(f"**{d['filename']}**")
+    cols[1].write(d["doc_type"])
+    cols[2].write(f"{d['pages']} pages" if d["pages"] else "—")
+    cols[3].write(f"{d['chunks']} chunks")
+    cols[4].write(d["status"])
+    if cols[5].button("Delete", key=f"del-{d['id']}"):
+        api.delete(d["id"])
+        st.toast(f"Deleted {d['filename']}")
+        st.rerun()

@@ -1,0 +1,157 @@
+"""The HTTP API on a real server: real embedder, FAISS, BM25 and the GGUF model via llama.cpp."""
+
+import json
+import time
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def wait_job(http, job_id, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        job = http.get(f"/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def test_health(http):
+    body = http.get("/health").json()
+    assert body["status"] == "ok" and body["chunks"] > 0
+    assert body["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@pytest.mark.parametrize("question,filename,page,expected", [
+    ("What is our travel reimbursement limit?", "travel_reimbursement_policy.docx", None, "2,500"),
+    ("How many days of paid annual leave do employees get?", "employee_handbook.pdf", 3, "25"),
+    ("出差期间每天的餐费补贴是多少？", "domestic_travel_zh_hans.txt", None, "一百五十"),
+])
+def test_query_answers_with_citations_to_the_right_source(http, question, filename, page, expected):
+    r = http.post("/query", json={"question": question})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["citations"], body
+    first = body["citations"][0]
+    assert first["n"] == 1 and first["filename"] == filename and first["page"] == page
+    assert expected in first["text"]
+    assert expected in body["answer"] and "[1]" in body["answer"]
+    markers = {int(m) for m in __import__("re").findall(r"\[(\d+)\]", body["answer"])}
+    assert markers == {c["n"] for c in body["citations"]}
+    assert set(body["timings_ms"]) >= {"retrieve", "rerank", "generate", "total"}
+    assert body["model"].endswith(".gguf") and body["grounded"] is True
+
+
+def test_docx_citations_carry_the_section(http):
+    body = http.post("/query", json={"question": "How much is the mileage allowance?"}).json()
+    cited = [c for c in body["citations"] if c["filename"] == "travel_reimbursement_policy.docx"]
+    assert cited and cited[0]["section"].endswith("Mileage")
+
+
+def test_unanswerable_question_says_the_documents_do_not_cover_it(http):
+    body = http.post("/query", json={"question": "What is the capital of Mongolia?"}).json()
+    assert body["answer"] == "The documents do not cover this question."
+    assert body["citations"] == [] and body["grounded"] is False
+
+
+def test_streaming_sends_tokens_then_citations(http):
+    events = []
+    with http.stream("POST", "/query", json={"question": "How long is paid parental leave?",
+                                             "stream": True}) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        name = None
+        for line in r.iter_lines():
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                events.append((name, json.loads(line[6:])))
+    kinds = [k for k, _ in events]
+    assert kinds[0] == "token" and kinds[-2:] == ["citations", "done"]
+    assert kinds.count("token") > 1
+    final = events[-2][1]
+    assert final["citations"] and final["citations"][0]["filename"] == "employee_handbook.pdf"
+
+
+def test_stream_endpoint_alias(http):
+    with http.stream("POST", "/query/stream", json={"question": "What is the capital of Mongolia?"}) as r:
+        text = r.read().decode()
+    assert "event: token" in text and "event: citations" in text and "do not cover" in text
+
+
+def test_search_returns_passages_without_the_llm(http):
+    body = http.post("/search", json={"query": "hotel limit per night", "top_k": 3}).json()
+    results = body["results"]
+    assert 1 <= len(results) <= 3
+    assert results[0]["filename"] == "travel_reimbursement_policy.docx"
+    assert "180 euros per night" in results[0]["text"]
+    assert set(results[0]) == {"document_id", "filename", "page", "section", "chunk_id", "text", "score"}
+
+
+@pytest.mark.parametrize("payload,status,fragment", [
+    (b'{"question": ', 422, "JSON decode error"),
+    (b'{"top_k": 3}', 422, "question"),
+    (b'{"question": "   "}', 422, "at least 1 character"),
+    (b'{"question": "ok", "top_k": 0}', 422, "greater than or equal to 1"),
+    (json.dumps({"question": "x" * 3000}).encode(), 422, "limit is 2000"),
+])
+def test_malformed_queries_get_422_with_a_message(http, payload, status, fragment):
+    r = http.post("/query", content=payload, headers={"content-type": "application/json"})
+    assert r.status_code == status
+    assert fragment in r.text
+
+
+def test_documents_lists_the_samples(http):
+    docs = http.get("/documents").json()["documents"]
+    by_name = {d["filename"]: d for d in docs}
+    pdf = by_name["employee_handbook.pdf"]
+    assert pdf["pages"] == 5 and pdf["chunks"] > 0 and pdf["status"] == "ready"
+    assert pdf["access"] == ["public"] and len(pdf["content_hash"]) == 64
+
+
+def test_upload_ingests_in_the_background_and_reports_bad_files(http, tmp_path):
+    good = ("canteen.md", "# Canteen\n\nThe canteen serves ramen every Thursday.".encode())
+    files = [("files", good), ("files", ("broken.pdf", b"%PDF-1.4 broken")),
+             ("files", ("empty.txt", b"")), ("files", ("virus.exe", b"MZ"))]
+    r = http.post("/documents", files=files)
+    assert r.status_code == 202
+    job = wait_job(http, r.json()["job_id"])
+    status = {f["filename"]: (f["status"], f.get("error")) for f in job["files"]}
+    assert status["canteen.md"][0] == "ingested"
+    assert status["broken.pdf"][0] == "failed" and "PDF" in status["broken.pdf"][1]
+    assert status["empty.txt"] == ("failed", "empty file")
+    assert status["virus.exe"][0] == "failed" and "unsupported file type" in status["virus.exe"][1]
+    assert job["status"] == "done"
+    hits = http.post("/search", json={"query": "When does the canteen serve ramen?"}).json()["results"]
+    assert hits[0]["filename"] == "canteen.md"
+
+
+def test_reupload_unchanged_is_a_no_op_and_delete_removes_it(http):
+    data = ("gym.txt", b"The company gym opens at 6:30 every weekday morning.")
+    first = wait_job(http, http.post("/documents", files=[("files", data)]).json()["job_id"])
+    second = wait_job(http, http.post("/documents", files=[("files", data)]).json()["job_id"])
+    assert first["files"][0]["status"] == "ingested"
+    assert second["files"][0]["status"] == "unchanged"
+    doc_id = first["files"][0]["document_id"]
+    assert http.get(f"/documents/{doc_id}/file").content == data[1]
+    assert http.delete(f"/documents/{doc_id}").status_code == 204
+    assert http.delete(f"/documents/{doc_id}").status_code == 404
+    hits = http.post("/search", json={"query": "When does the gym open?"}).json()["results"]
+    assert all(h["filename"] != "gym.txt" for h in hits)
+
+
+def test_oversized_upload_is_refused_with_413(http):
+    r = http.post("/documents", files=[("files", ("big.txt", b"a" * (2 * 1024 * 1024)))])
+    assert r.status_code == 413
+    assert "MiB" in r.json()["detail"]
+
+
+def test_original_file_can_be_downloaded(http):
+    doc = next(d for d in http.get("/documents").json()["documents"]
+               if d["filename"] == "employee_handbook.pdf")
+    r = http.get(f"/documents/{doc['id']}/file")
+    assert r.status_code == 200 and r.content == (SAMPLES / "employee_handbook.pdf").read_bytes()
+    assert http.get("/documents/999999/file").status_code == 404

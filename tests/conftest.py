@@ -1,0 +1,111 @@
+"""Shared fixtures: real models, a real ingested sample corpus, a real HTTP server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+SHARED_FILES = ROOT.parent / "shared" / "eval" / "files"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def sample_questions() -> list[dict]:
+    with open(SAMPLES / "questions.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sample_files() -> list[Path]:
+    return sorted(p for p in SAMPLES.iterdir() if p.suffix in (".pdf", ".docx", ".txt", ".md"))
+
+
+@pytest.fixture(scope="session")
+def sample_data_dir(tmp_path_factory) -> Path:
+    """A data dir with the sample corpus ingested through the CLI, as a user would."""
+    data_dir = tmp_path_factory.mktemp("data")
+    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir)}
+    subprocess.run([sys.executable, "-m", "ingest", str(SAMPLES)], env=env, check=True,
+                   cwd=ROOT, capture_output=True, timeout=600)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def container(sample_data_dir):
+    """An in-process container over the ingested samples (real embedder, FAISS, BM25, GGUF)."""
+    from backend.container import Container
+    from backend.settings import Settings
+
+    return Container(Settings(data_dir=sample_data_dir))
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from backend.adapters.st_embedder import SentenceTransformerEmbedder
+    from backend.settings import Settings
+
+    return SentenceTransformerEmbedder(Settings().embedding_model)
+
+
+def start_server(data_dir: Path, **env_overrides) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), **env_overrides}
+    log = open(data_dir / f"server-{port}.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "backend.main:app", "--host", "127.0.0.1",
+         "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((data_dir / f"server-{port}.log").read_text())
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def api_url(tmp_path_factory, sample_data_dir):
+    """A real uvicorn server on loopback over a copy of the ingested samples.
+
+    The upload limit is lowered so the 413 path can be tested with a small body.
+    """
+    data_dir = tmp_path_factory.mktemp("server")
+    shutil.copytree(sample_data_dir, data_dir, dirs_exist_ok=True)
+    proc, url = start_server(data_dir, CITEQA_MAX_UPLOAD_BYTES=str(1024 * 1024))
+    yield url
+    stop(proc)
+
+
+@pytest.fixture(scope="session")
+def http(api_url):
+    with httpx.Client(base_url=api_url, timeout=120) as client:
+        yield client

@@ -1,0 +1,56 @@
+import pytest
+
+from backend.domain import Section
+from ingest.chunking import chunk_sections
+
+
+def words(text: str) -> int:
+    """A fake tokenizer: one token per whitespace word, one per CJK character."""
+    return len(text.split()) + sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_chunks_respect_the_token_limit_and_offsets():
+    text = " ".join(f"Sentence {i} has exactly six words." for i in range(50))
+    chunks = chunk_sections([Section(text, page=4)], words, max_tokens=30, overlap_tokens=6)
+    assert len(chunks) > 5
+    for c in chunks:
+        assert c.token_count <= 30
+        assert text[c.char_start:c.char_end] == c.text
+        assert c.page == 4
+
+
+def test_consecutive_chunks_overlap():
+    text = " ".join(f"Sentence {i} has exactly six words." for i in range(20))
+    a, b = chunk_sections([Section(text)], words, max_tokens=30, overlap_tokens=12)[:2]
+    assert b.char_start < a.char_end  # the second starts inside the first
+
+
+def test_chunks_never_cross_sections():
+    sections = [Section("Page one text. " * 3, page=1), Section("Page two text. " * 3, page=2)]
+    chunks = chunk_sections(sections, words, max_tokens=100, overlap_tokens=10)
+    assert [(c.page, c.text.count("one"), c.text.count("two")) for c in chunks] == [(1, 3, 0), (2, 0, 3)]
+
+
+def test_chinese_sentences_split_on_chinese_punctuation():
+    text = "第一句话很短。" * 30
+    chunks = chunk_sections([Section(text, heading="规定")], words, max_tokens=20, overlap_tokens=0)
+    assert all(c.text.endswith("。") and c.token_count <= 20 for c in chunks)
+    assert all(c.section == "规定" for c in chunks)
+
+
+def test_a_sentence_longer_than_the_limit_is_cut():
+    text = "word " * 100 + "end."
+    chunks = chunk_sections([Section(text)], words, max_tokens=16, overlap_tokens=0)
+    assert all(c.token_count <= 16 for c in chunks)
+    assert "".join(c.text.replace(" ", "") for c in chunks) == text.replace(" ", "")
+
+
+def test_unspaced_text_longer_than_the_limit_is_cut():
+    text = "中" * 100
+    chunks = chunk_sections([Section(text)], words, max_tokens=16, overlap_tokens=0)
+    assert all(c.token_count <= 16 for c in chunks) and sum(len(c.text) for c in chunks) == 100
+
+
+def test_overlap_must_be_smaller_than_size():
+    with pytest.raises(ValueError):
+        chunk_sections([Section("x")], words, max_tokens=10, overlap_tokens=10)

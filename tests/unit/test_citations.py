@@ -1,0 +1,51 @@
+from backend.rag.citations import (attribute, best_sentence, cited_numbers, keep_supported,
+                                   renumber)
+
+PASSAGES = [
+    "The travel reimbursement limit is 2,500 euros per trip.",
+    "Hotels are reimbursed up to 180 euros per night.",
+]
+
+
+def test_cited_numbers_in_order_of_appearance():
+    assert cited_numbers("a [2] b [1, 3] c [2]") == [2, 1, 3]
+
+
+def test_renumber_drops_invalid_markers_and_numbers_densely():
+    text, order = renumber("Hotels cost 180 [2]. Limit 2,500 [1]. Made up [7].", count=2)
+    assert text == "Hotels cost 180 [1]. Limit 2,500 [2]. Made up."
+    assert order == [2, 1]
+
+
+def test_attribute_cites_the_supporting_passage():
+    out = attribute("Hotels are reimbursed up to 180 euros per night.", PASSAGES)
+    assert out.endswith("[2]")
+
+
+def test_attribute_leaves_unsupported_sentences_alone():
+    assert attribute("The moon is made of cheese.", PASSAGES) == "The moon is made of cheese."
+
+
+def test_keep_supported_drops_invented_numbers_and_restated_questions():
+    question = "What is the travel reimbursement limit?"
+    answer = ("The travel reimbursement limit is 2,500 euros per trip [1]. "
+              "It rises to 9,999 euros for managers [1]. "
+              "The answer is: what is the travel reimbursement limit? [1]")
+    assert keep_supported(answer, PASSAGES, question) == (
+        "The travel reimbursement limit is 2,500 euros per trip [1].")
+
+
+def test_keep_supported_drops_sentences_without_a_citation():
+    assert keep_supported("Hotels are reimbursed up to 180 euros per night.", PASSAGES, "hotel?") == ""
+
+
+def test_best_sentence_matches_the_question():
+    assert best_sentence("How much is the hotel per night?", PASSAGES) == (
+        1, "Hotels are reimbursed up to 180 euros per night.")
+    assert best_sentence("unrelated words", PASSAGES) is None
+
+
+def test_best_sentence_uses_the_section_heading_as_context():
+    passages = ["Trips need approval.", "Employees are reimbursed 0.30 euros per kilometre."]
+    assert best_sentence("What is the mileage allowance?", passages, [None, "Policy > Mileage"]) == (
+        1, "Employees are reimbursed 0.30 euros per kilometre.")

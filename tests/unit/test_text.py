@@ -1,0 +1,34 @@
+from backend.rag.text import has_cjk, sentence_spans, tokenize
+
+
+def test_english_terms_are_lowercased_without_punctuation_or_stopwords():
+    assert tokenize("What is OUR Travel-Reimbursement limit?") == ["travel", "reimbursement", "limit"]
+
+
+def test_chinese_runs_become_character_bigrams():
+    assert tokenize("差旅报销") == ["差旅", "旅报", "报销"]
+    assert tokenize("年") == ["年"]
+
+
+def test_mixed_chinese_and_english():
+    assert tokenize("VPN连接 guide") == ["vpn", "连接", "guide"]
+
+
+def test_traditional_chinese_is_tokenized_too():
+    assert tokenize("健康補助") == ["健康", "康補", "補助"]
+
+
+def test_sentences_split_on_latin_and_chinese_ends():
+    text = "First one. Second! 第一句。第二句？Third"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "First one.", "Second!", "第一句。", "第二句？", "Third"]
+
+
+def test_sentences_split_on_blank_lines_and_keep_exact_offsets():
+    text = "  A heading\n\nBody text, no stop\n"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["A heading", "Body text, no stop"]
+
+
+def test_has_cjk():
+    assert has_cjk("年假有几天") and not has_cjk("annual leave")
