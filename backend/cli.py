@@ -65,7 +65,8 @@ def _print_summary(summary) -> None:
     console.print(
         f"files: {len(summary.results)}  new/changed: {summary.count('ingested', 'replaced')}  "
         f"unchanged: {summary.count('unchanged')}  skipped: {summary.count('failed')}  "
-        f"pages: {summary.pages}  chunks: {summary.chunks}  seconds: {summary.seconds:.1f}"
+        f"pages: {summary.pages}  chunks: {summary.chunks}  seconds: {summary.seconds:.1f}",
+        soft_wrap=True,  # one line, whatever the terminal width: scripts read it
     )
 
 

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # streamlit run
 
 from frontend.api_client import ApiClient  # noqa: E402
 
-st.set_page_config(page_title="citeqa", page_icon="📚", layout="wide")
+st.set_page_config(page_title="citeqa", page_icon=":material/menu_book:", layout="wide")
 
 
 @st.cache_resource
@@ -20,7 +20,7 @@ def client() -> ApiClient:
 st.session_state.setdefault("api", client())
 views = Path(__file__).parent / "views"
 page = st.navigation([
-    st.Page(views / "ask.py", title="Ask", icon="💬", default=True),
-    st.Page(views / "admin.py", title="Documents", icon="🗂️", url_path="documents"),
+    st.Page(views / "ask.py", title="Ask", icon=":material/chat:", default=True),
+    st.Page(views / "admin.py", title="Documents", icon=":material/folder:", url_path="documents"),
 ])
 page.run()

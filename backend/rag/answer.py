@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
-from backend.rag.citations import attribute, best_sentence, keep_supported, renumber
+from backend.rag.citations import (attribute, best_sentence, figures_disagree, keep_supported,
+                                   renumber, shared_terms)
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.text import has_cjk
@@ -80,9 +81,15 @@ class AnswerService:
         """
         texts = [p.chunk.text for p in passages]
         checked = keep_supported(attribute(raw, texts), texts, question)
+        best = best_sentence(question, texts, [p.chunk.section for p in passages])
+        # Grounded is not enough: an answer sharing no term with the question while a source
+        # sentence shares several, or stating none of the figures of the source sentence that
+        # best matches the question, answers something else. Quote the source instead.
+        off_question = checked and best is not None and (
+            (shared_terms(question, checked) == 0 and shared_terms(question, best[1]) >= 2)
+            or figures_disagree(checked, best[1]))
         mode = "generated"
-        if not checked:
-            best = best_sentence(question, texts, [p.chunk.section for p in passages])
+        if not checked or off_question:
             if best is None:
                 return NOT_COVERED["zh" if has_cjk(question) else "en"], [], "none"
             index, sentence = best

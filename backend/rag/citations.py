@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from backend.rag.text import sentence_spans, tokenize
+from backend.rag.text import numbers, sentence_spans, tokenize
 
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
@@ -66,11 +66,8 @@ def renumber(answer: str, count: int) -> tuple[str, list[int]]:
     return re.sub(r"[ \t]+([.,;:!?。，])", r"\1", text).strip(), order
 
 
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
-
-
 def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER_RE.findall(_MARKER_RE.sub("", text))}
+    return numbers(_MARKER_RE.sub("", text))
 
 
 # words small models use to talk about the task rather than the facts
@@ -94,14 +91,31 @@ def is_supported(sentence: str, passage: str, question: str, threshold: float = 
 
 
 def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
-    """The answer's sentences that cite a passage which supports them; the rest is dropped."""
+    """The answer's sentences that cite a passage which supports them; the rest is dropped.
+
+    Of those, sentences sharing no term with the question are dropped too when others do share
+    some: small models pad answers with copied but unrelated passage sentences.
+    """
     kept = []
-    for start, end in sentence_spans(answer):
-        sentence = answer[start:end]
-        cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
-        if any(is_supported(sentence, passages[n - 1], question) for n in cited):
-            kept.append(sentence)
-    return " ".join(kept)
+    for line in answer.split("\n"):
+        for start, end in sentence_spans(line):
+            sentence = line[start:end]
+            cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
+            if any(is_supported(sentence, passages[n - 1], question) for n in cited):
+                kept.append(sentence)
+    on_topic = [s for s in kept if shared_terms(question, s)]
+    return " ".join(on_topic or kept)
+
+
+def figures_disagree(answer: str, source_sentence: str) -> bool:
+    """The source states figures and the answer states none of them."""
+    wanted = _numbers(source_sentence)
+    return bool(wanted) and not (_numbers(answer) & wanted)
+
+
+def shared_terms(question: str, text: str) -> int:
+    """How many of the question's content terms the text contains."""
+    return len(set(tokenize(question)) & set(tokenize(_MARKER_RE.sub("", text))))
 
 
 def best_sentence(question: str, passages: Sequence[str],

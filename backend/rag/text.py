@@ -34,8 +34,9 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
+_MARKERS = r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])*"  # citation markers stay with their sentence
 _SENTENCE_END = re.compile(
-    r"([.!?][\"')\]]*)\s+|([。！？；][\"'」』）”]*)\s*|\n\s*\n"
+    rf"([.!?][\"')\]]*{_MARKERS})(?:\s+|$)|([。！？；][\"'」』）”]*{_MARKERS})\s*|\n\s*\n"
 )
 
 
@@ -59,3 +60,18 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers(text: str) -> set[str]:
+    """The figures a text states, Chinese numerals included (一百五十 -> 150), without separators."""
+    if has_cjk(text):
+        import cn2an
+
+        try:
+            text = cn2an.transform(text, "cn2an")
+        except Exception:  # noqa: BLE001 - cn2an rejects some odd numeral runs; keep the digits
+            pass
+    return {n.replace(",", "") for n in _NUMBER_RE.findall(text)}

@@ -8,6 +8,8 @@ from frontend.api_client import ApiClient, ApiError
 
 api: ApiClient = st.session_state["api"]
 st.title("Documents")
+if notice := st.session_state.pop("notice", None):  # set before a rerun, shown after it
+    st.success(notice)
 
 with st.form("upload", clear_on_submit=True):
     files = st.file_uploader("Upload PDF, Word or text files", type=["pdf", "docx", "txt", "md"],
@@ -51,6 +53,9 @@ for d in docs:
     cols[3].write(f"{d['chunks']} chunks")
     cols[4].write(d["status"])
     if cols[5].button("Delete", key=f"del-{d['id']}"):
-        api.delete(d["id"])
-        st.toast(f"Deleted {d['filename']}")
+        try:
+            api.delete(d["id"])
+            st.session_state["notice"] = f"Deleted {d['filename']}"
+        except ApiError as exc:
+            st.session_state["notice"] = f"Could not delete {d['filename']}: {exc}"
         st.rerun()

@@ -1,5 +1,7 @@
 """Chat: ask a question, watch the answer stream in, open the cited passages."""
 
+import re
+
 import streamlit as st
 
 from frontend.api_client import ApiClient, ApiError
@@ -16,12 +18,18 @@ def where(c: dict) -> str:
     return c.get("section") or ""
 
 
+def quote(text: str) -> str:
+    """The passage verbatim as a Markdown quote: its own *, |, # etc. must not format it."""
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<])", r"\\\1", text)
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in escaped.split("\n"))
+
+
 def show_citations(citations: list[dict]) -> None:
     for c in citations:
         label = f"[{c['n']}] {c['filename']}" + (f" — {where(c)}" if where(c) else "")
         with st.expander(label):
-            st.markdown(f"> {c['text']}".replace("\n", "\n> "))
-            st.link_button("Open document", api.file_url(c["document_id"]))
+            st.markdown(quote(c["text"]))
+            st.link_button("Open document", api.file_url(c["document_id"]), icon=":material/open_in_new:")
 
 
 for turn in history:

@@ -49,3 +49,20 @@ def test_best_sentence_uses_the_section_heading_as_context():
     passages = ["Trips need approval.", "Employees are reimbursed 0.30 euros per kilometre."]
     assert best_sentence("What is the mileage allowance?", passages, [None, "Policy > Mileage"]) == (
         1, "Employees are reimbursed 0.30 euros per kilometre.")
+
+
+def test_keep_supported_drops_copied_sentences_unrelated_to_the_question():
+    passages = ["Claims are paid with the salary. Sick leave is paid for 12 weeks."]
+    answer = "Claims are paid with the salary. [1]\nSick leave is paid for 12 weeks. [1]"
+    assert keep_supported(answer, passages, "When are expense claims settled?") == (
+        "Claims are paid with the salary. [1]")
+
+
+def test_figures_disagree_reads_chinese_numerals():
+    from backend.rag.citations import figures_disagree
+
+    source = "住宿费用上限为每晚五百元人民币。"
+    assert figures_disagree("住宿费用上限为一百五十元人民币。[1]", source)
+    assert not figures_disagree("上限是每晚500元 [1]", source)
+    assert not figures_disagree("Hotels: 180 euros [1]", "The hotel limit is 180 euros.")
+    assert not figures_disagree("Ask the help desk.", "No figures in this sentence.")

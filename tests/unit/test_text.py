@@ -32,3 +32,9 @@ def test_sentences_split_on_blank_lines_and_keep_exact_offsets():
 
 def test_has_cjk():
     assert has_cjk("年假有几天") and not has_cjk("annual leave")
+
+
+def test_citation_markers_after_the_stop_stay_with_their_sentence():
+    text = "Limit is 2,500. [1] Hotels cost 180. [2][3] 年假十五天。[1]下一句。"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Limit is 2,500. [1]", "Hotels cost 180. [2][3]", "年假十五天。[1]", "下一句。"]

