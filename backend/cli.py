@@ -123,6 +123,10 @@ def up(samples: Annotated[Path, typer.Option(help="Folder to ingest first.")] = 
 
     from backend.settings import get_settings
 
+    def stop_on_sigterm(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)  # supervisors stop us with SIGTERM, not Ctrl-C
     s = get_settings()
     if samples.exists():
         ingest([samples])
@@ -155,7 +159,7 @@ def up(samples: Annotated[Path, typer.Option(help="Folder to ingest first.")] = 
     finally:
         for p in procs:
             if p.poll() is None:
-                p.send_signal(signal.SIGINT)
+                p.terminate()
         for p in procs:
             try:
                 p.wait(timeout=15)
