@@ -11,6 +11,7 @@ from backend.domain import ScoredChunk
 
 
 class Embedder(Protocol):
+    name: str
     dimension: int
     max_tokens: int
 

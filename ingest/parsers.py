@@ -92,30 +92,44 @@ def parse_docx(data: bytes) -> ParsedDocument:
                              "standard .docx") from exc
         raise ParseError(f"corrupt Word document: {type(exc).__name__}: {exc}") from exc
 
-    sections: list[Section] = []
-    path: list[tuple[int, str]] = []  # heading stack: (level, title)
-    lines: list[str] = []
-
-    def flush() -> None:
-        # blank lines between paragraphs and table rows: each is a unit of its own for chunking
-        text = _tidy("\n\n".join(lines))
-        if text:
-            sections.append(Section(text=text, heading=" > ".join(t for _, t in path) or None))
-        lines.clear()
-
+    # blank lines between paragraphs and table rows: each is a unit of its own for chunking
+    builder = _SectionBuilder(joiner="\n\n")
     for block in blocks:
         if isinstance(block, Table):
-            lines.extend(_table_rows(block))
+            builder.lines.extend(_table_rows(block))
             continue
         text = block.text.strip()
         level = _heading_level(block)
         if level and text:
-            flush()
-            path[:] = [(lvl, t) for lvl, t in path if lvl < level] + [(level, text)]
+            builder.heading(level, text)
         elif text:
-            lines.append(text)
-    flush()
-    return ParsedDocument(sections=sections, pages=None)
+            builder.lines.append(text)
+    return ParsedDocument(sections=builder.finish(), pages=None)
+
+
+class _SectionBuilder:
+    """Collects lines under a stack of headings; each heading starts a new section."""
+
+    def __init__(self, joiner: str) -> None:
+        self.joiner = joiner
+        self.sections: list[Section] = []
+        self.path: list[tuple[int, str]] = []  # (level, title) from the top heading down
+        self.lines: list[str] = []
+
+    def heading(self, level: int, title: str) -> None:
+        self._flush()
+        self.path = [(lvl, t) for lvl, t in self.path if lvl < level] + [(level, title)]
+
+    def finish(self) -> list[Section]:
+        self._flush()
+        return self.sections
+
+    def _flush(self) -> None:
+        text = _tidy(self.joiner.join(self.lines))
+        if text:
+            heading = " > ".join(t for _, t in self.path) or None
+            self.sections.append(Section(text=text, heading=heading))
+        self.lines = []
 
 
 def _heading_level(paragraph) -> int | None:
@@ -177,26 +191,14 @@ def parse_text(data: bytes) -> ParsedDocument:
     text = decode_text(data)
     if "\x00" in text:
         raise ParseError("binary file, not text")
-    sections: list[Section] = []
-    path: list[tuple[int, str]] = []
-    lines: list[str] = []
-
-    def flush() -> None:
-        body = _tidy("\n".join(lines))
-        if body:
-            sections.append(Section(text=body, heading=" > ".join(t for _, t in path) or None))
-        lines.clear()
-
+    builder = _SectionBuilder(joiner="\n")
     for line in text.splitlines():
         m = _MD_HEADING.match(line)
         if m:
-            flush()
-            level = len(m.group(1))
-            path[:] = [(lvl, t) for lvl, t in path if lvl < level] + [(level, m.group(2))]
+            builder.heading(len(m.group(1)), m.group(2))
         else:
-            lines.append(line)
-    flush()
-    return ParsedDocument(sections=sections, pages=None)
+            builder.lines.append(line)
+    return ParsedDocument(sections=builder.finish(), pages=None)
 
 
 def _tidy(text: str) -> str:

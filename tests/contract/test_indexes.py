@@ -1,0 +1,81 @@
+"""Contract tests: every VectorIndex / KeywordIndex backend inherits its port's test class."""
+
+import numpy as np
+import pytest
+
+from backend.adapters.bm25_keyword_index import Bm25KeywordIndex
+from backend.adapters.faiss_vector_index import FaissVectorIndex
+
+
+def unit(*xs) -> np.ndarray:
+    v = np.asarray(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+class VectorIndexContract:
+    """Subclasses provide ``make(path)`` returning an empty index of dimension 3 stored at path."""
+
+    def make(self, path):
+        raise NotImplementedError
+
+    def test_search_ranks_by_similarity_and_returns_ids(self, tmp_path):
+        index = self.make(tmp_path / "v")
+        index.add([10, 20, 30], np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(1, 1, 0)]))
+        hits = index.search(unit(1, 0.1, 0), 2)
+        assert [i for i, _ in hits] == [10, 30] and hits[0][1] > hits[1][1]
+        assert len(index) == 3 and index.ids() == {10, 20, 30}
+
+    def test_remove_and_similarity(self, tmp_path):
+        index = self.make(tmp_path / "v")
+        index.add([1, 2], np.stack([unit(1, 0, 0), unit(0, 1, 0)]))
+        index.remove([1])
+        assert index.ids() == {2} and [i for i, _ in index.search(unit(1, 0, 0), 5)] == [2]
+        sims = index.similarity(unit(0, 1, 0), [1, 2])
+        assert set(sims) == {2} and sims[2] == pytest.approx(1.0, abs=1e-5)
+
+    def test_save_and_reload(self, tmp_path):
+        index = self.make(tmp_path / "v")
+        index.add([7], np.stack([unit(0, 0, 1)]))
+        index.save()
+        assert self.make(tmp_path / "v").ids() == {7}
+
+    def test_empty_index_finds_nothing(self, tmp_path):
+        assert self.make(tmp_path / "v").search(unit(1, 0, 0), 3) == []
+
+
+class KeywordIndexContract:
+    def make(self, path):
+        raise NotImplementedError
+
+    def test_search_finds_matching_terms_only(self, tmp_path):
+        index = self.make(tmp_path / "k")
+        index.add([1, 2, 3], ["hotel limit per night", "parental leave weeks", "差旅报销上限"])
+        assert [i for i, _ in index.search("hotel night", 5)] == [1]
+        assert [i for i, _ in index.search("报销", 5)] == [3]
+        assert index.search("nothing matches", 5) == []
+
+    def test_remove_save_reload(self, tmp_path):
+        index = self.make(tmp_path / "k")
+        index.add([1, 2], ["alpha beta", "gamma delta"])
+        index.remove([1])
+        index.save()
+        again = self.make(tmp_path / "k")
+        assert again.ids() == {2} and len(again) == 1
+        assert [i for i, _ in again.search("gamma", 5)] == [2] and again.search("alpha", 5) == []
+
+
+class TestFaissVectorIndex(VectorIndexContract):
+    def make(self, path):
+        return FaissVectorIndex(path, dimension=3)
+
+
+class TestBm25KeywordIndex(KeywordIndexContract):
+    def make(self, path):
+        return Bm25KeywordIndex(path)
+
+
+def test_bm25_matches_terms_present_in_most_chunks(tmp_path):
+    """A term in every chunk still scores (rank-bm25's own IDF would make it negative)."""
+    index = Bm25KeywordIndex(tmp_path / "k")
+    index.add([1], ["the only document about parking"])
+    assert [i for i, _ in index.search("parking", 3)] == [1]
