@@ -68,6 +68,7 @@ class KnowledgeBase:
         with self.lock:
             self.vectors, self.keywords = self._loader()
             self._seen = self._stamp()
+            self.reconcile()  # the writer may have committed rows it has not saved to the index yet
 
     def _stamp(self) -> tuple:
         return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in self._index_files)

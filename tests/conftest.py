@@ -93,14 +93,19 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def api_url(tmp_path_factory, sample_data_dir):
+def server_data_dir(tmp_path_factory, sample_data_dir) -> Path:
+    data_dir = tmp_path_factory.mktemp("server")
+    shutil.copytree(sample_data_dir, data_dir, dirs_exist_ok=True)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def api_url(server_data_dir):
     """A real uvicorn server on loopback over a copy of the ingested samples.
 
     The upload limit is lowered so the 413 path can be tested with a small body.
     """
-    data_dir = tmp_path_factory.mktemp("server")
-    shutil.copytree(sample_data_dir, data_dir, dirs_exist_ok=True)
-    proc, url = start_server(data_dir, CITEQA_MAX_UPLOAD_BYTES=str(1024 * 1024))
+    proc, url = start_server(server_data_dir, CITEQA_MAX_UPLOAD_BYTES=str(1024 * 1024))
     yield url
     stop(proc)
 

@@ -155,3 +155,21 @@ def test_original_file_can_be_downloaded(http):
     r = http.get(f"/documents/{doc['id']}/file")
     assert r.status_code == 200 and r.content == (SAMPLES / "employee_handbook.pdf").read_bytes()
     assert http.get("/documents/999999/file").status_code == 404
+
+
+def test_running_server_sees_what_the_cli_ingests(http, server_data_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    doc = tmp_path / "fire_drill.md"
+    doc.write_text("# Safety\n\nThe yearly fire drill takes place on the first Tuesday of May.")
+    env = {**os.environ, "CITEQA_DATA_DIR": str(server_data_dir)}
+    subprocess.run([sys.executable, "-m", "ingest", str(doc)], env=env, cwd=ROOT, check=True,
+                   capture_output=True, timeout=300)
+    hits = http.post("/search", json={"query": "When is the fire drill?"}).json()["results"]
+    assert hits and hits[0]["filename"] == "fire_drill.md"
+    listed = {d["filename"] for d in http.get("/documents").json()["documents"]}
+    assert "fire_drill.md" in listed
