@@ -70,6 +70,78 @@ def _print_summary(summary) -> None:
     )
 
 
+@app.command("eval")
+def eval_(
+    beir: Annotated[Path | None, typer.Option(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/")] = None,
+    qa: Annotated[Path | None, typer.Option(help="JSONL of {question, answers, documents} (live store)")] = None,
+    split: Annotated[str, typer.Option(help="qrels split to score (tune on train, report test)")] = "test",
+    modes: Annotated[str, typer.Option(help="comma-separated retrieval modes")] = "bm25,dense,hybrid,hybrid+rerank",
+    json_out: Annotated[Path | None, typer.Option("--json", help="also write the results here")] = None,
+    cache: Annotated[Path | None, typer.Option(help="embedding cache folder (BEIR)")] = Path("data/cache"),
+    k: Annotated[int, typer.Option(help="hit@k for --qa")] = 5,
+    generate: Annotated[bool, typer.Option(help="--qa: also answer through the LLM")] = False,
+) -> None:
+    """Measure retrieval quality: a BEIR benchmark in a temporary store, or a QA file."""
+    import json
+
+    from backend.settings import get_settings
+
+    if (beir is None) == (qa is None):
+        console.print("[red]give exactly one of --beir DIR or --qa FILE[/red]")
+        raise typer.Exit(2)
+    columns = (TextColumn("{task.description:>14}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        if beir is not None:
+            from backend.evaluation.beir import load_beir
+            from backend.evaluation.runner import run_beir
+
+            dataset = load_beir(beir, split)
+            dataset.split = split
+            report = run_beir(dataset, get_settings(), [m.strip() for m in modes.split(",")],
+                              cache_dir=cache, progress=progress)
+        else:
+            from backend.evaluation.qa import load_qa, run_qa
+
+            report = run_qa(_container(), load_qa(qa), k=k, generate=generate, progress=progress)
+    _print_eval(report)
+    if json_out:
+        json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def _print_eval(report: dict) -> None:
+    out = Console()
+    if "modes" in report:
+        table = Table(title=f"{report['dataset']} ({report['split']}, {report['corpus']['queries']} "
+                            f"queries, {report['corpus']['documents']} documents, "
+                            f"{report['corpus']['chunks']} chunks)")
+        table.add_column("mode")
+        for metric in ("ndcg@10", "recall@10", "recall@100", "mrr@10"):
+            table.add_column(metric, justify="right")
+        table.add_column("seconds", justify="right")
+        for mode, m in report["modes"].items():
+            table.add_row(mode, *(f"{m[x]:.4f}" for x in ("ndcg@10", "recall@10", "recall@100", "mrr@10")),
+                          str(report["seconds"].get(mode, "")))
+        out.print(table)
+        out.print(f"seconds: {report['seconds']}  settings: {report['settings']}", soft_wrap=True)
+    else:
+        table = Table(title=f"QA retrieval (k={report['k']})")
+        keys = sorted({key for g in report["groups"].values() for key in g})
+        table.add_column("group")
+        for key in keys:
+            table.add_column(key, justify="right")
+        for name, g in report["groups"].items():
+            table.add_row(name, *(str(g.get(key, "")) for key in keys))
+        out.print(table)
+
+
 @app.command()
 def documents() -> None:
     """List the ingested documents."""

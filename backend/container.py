@@ -30,12 +30,13 @@ class Container:
         return SentenceTransformerEmbedder(s.embedding_model, s.embedding_batch_size, s.threads)
 
     def _load_indexes(self):
-        from backend.adapters.bm25_keyword_index import Bm25KeywordIndex
+        from backend.adapters.bm25_keyword_index import Bm25sKeywordIndex, RankBm25KeywordIndex
         from backend.adapters.faiss_vector_index import FaissVectorIndex
 
-        d = self.settings.index_dir
+        s, d = self.settings, self.settings.index_dir
+        keyword_cls = {"bm25s": Bm25sKeywordIndex, "rank-bm25": RankBm25KeywordIndex}[s.keyword_index]
         return (FaissVectorIndex(d / "vectors.faiss", self.embedder.dimension),
-                Bm25KeywordIndex(d / "bm25.json"))
+                keyword_cls(d / "bm25.json", k1=s.bm25_k1, b=s.bm25_b, stem=s.bm25_stemming))
 
     @cached_property
     def knowledge_base(self):
@@ -63,10 +64,11 @@ class Container:
 
     @cached_property
     def retriever(self):
-        from backend.rag.retrieve import Retriever
+        from backend.rag.retrieve import FusionConfig, Retriever
 
         s = self.settings
-        return Retriever(self.knowledge_base, self.reranker, s.candidates, s.rrf_k,
+        fusion = FusionConfig(s.fusion, s.rrf_k, s.fusion_dense_weight)
+        return Retriever(self.knowledge_base, self.reranker, s.candidates, fusion,
                          s.min_relevance, s.dense_only_relevance)
 
     @cached_property

@@ -82,15 +82,22 @@ class KnowledgeBase:
     # changes -----------------------------------------------------------------------------------
     def add_document(self, doc: DocumentRow, drafts: Sequence[ChunkDraft],
                      replaces: int | None = None) -> DocumentRow:
-        texts = [searchable_text(doc.filename, d.section, d.text) for d in drafts]
+        return self.add_documents([(doc, drafts)], [replaces])[0]
+
+    def add_documents(self, batch: Sequence[tuple[DocumentRow, Sequence[ChunkDraft]]],
+                      replaces: Sequence[int | None] = ()) -> list[DocumentRow]:
+        """Embed all chunks of the batch in one call, then store and index them together."""
+        texts = [searchable_text(doc.filename, d.section, d.text) for doc, drafts in batch
+                 for d in drafts]
         vectors = self.embedder.embed(texts)  # the slow part, outside the lock
         with self.lock:
-            doc, ids, removed = self.store.add_document(doc, drafts, replaces=replaces)
+            added, removed = self.store.add_documents(batch, replaces)
+            ids = [i for _, chunk_ids in added for i in chunk_ids]
             self.vectors.remove(removed)
             self.keywords.remove(removed)
             self.vectors.add(ids, vectors)
             self.keywords.add(ids, texts)
-        return doc
+        return [doc for doc, _ in added]
 
     def delete_document(self, document_id: int) -> bool:
         with self.lock:

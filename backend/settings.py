@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,9 +40,18 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(200, description="Max word pieces per chunk; MiniLM truncates at 256.")
     chunk_overlap_tokens: int = 40
 
+    keyword_index: Literal["bm25s", "rank-bm25"] = Field(
+        "bm25s", description="bm25s (sparse matrix, fast) or rank-bm25 (scores every chunk)."
+    )
+    bm25_k1: float = 0.9
+    bm25_b: float = 0.4
+    bm25_stemming: bool = Field(True, description="English Snowball stemming of BM25 terms.")
+
     top_k: int = 5
     candidates: int = Field(30, description="Candidates each retriever contributes before fusion.")
+    fusion: Literal["rrf", "weighted"] = "rrf"
     rrf_k: int = 60
+    fusion_dense_weight: float = Field(0.5, description="weighted fusion: share of the dense score.")
     min_relevance: float = Field(
         0.30, description="Least cosine similarity for a passage that also matches query terms."
     )

@@ -1,4 +1,8 @@
-"""BM25 with rank-bm25 over language-aware terms; the term lists persist as JSON."""
+"""BM25 keyword indexes over language-aware terms; the term lists persist as JSON.
+
+Two scorers share one term store: rank-bm25 (scores every chunk in Python) and bm25s (sparse
+matrix, milliseconds at 100k chunks). Both use Lucene's BM25.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from backend.adapters._atomic import write_atomically
-from backend.rag.text import tokenize
+from backend.rag.text import analyzer
 
 
 class LuceneIdfBM25(BM25Okapi):
@@ -28,16 +32,22 @@ class LuceneIdfBM25(BM25Okapi):
         self.average_idf = sum(self.idf.values()) / max(1, len(self.idf))
 
 
-class Bm25KeywordIndex:
-    def __init__(self, path: Path, k1: float = 1.5, b: float = 0.75) -> None:
+class _TermStore:
+    """Chunk id -> analysed terms, persisted with the analyser that produced them."""
+
+    def __init__(self, path: Path, k1: float, b: float, stem: bool) -> None:
         self.path = path
         self.k1, self.b = k1, b
+        self._analyze = analyzer(stem)
+        self._analyzer_name = "snowball-english" if stem else "plain"
         self._terms: dict[int, list[str]] = {}
         if path.exists():
             raw = json.loads(path.read_text(encoding="utf-8"))
-            self._terms = {int(k): v for k, v in raw.items()}
-        self._bm25: LuceneIdfBM25 | None = None
+            # terms made by another analyser are useless: start empty, reconcile re-adds them
+            if isinstance(raw, dict) and raw.get("analyzer") == self._analyzer_name:
+                self._terms = {int(k): v for k, v in raw["terms"].items()}
         self._ids: list[int] = []
+        self._dirty = True
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -47,27 +57,64 @@ class Bm25KeywordIndex:
 
     def add(self, ids: Sequence[int], texts: Sequence[str]) -> None:
         for i, text in zip(ids, texts):
-            self._terms[int(i)] = tokenize(text)
-        self._bm25 = None
+            self._terms[int(i)] = self._analyze(text)
+        self._dirty = True
 
     def remove(self, ids: Sequence[int]) -> None:
         for i in ids:
             self._terms.pop(int(i), None)
-        self._bm25 = None
+        self._dirty = True
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        terms = tokenize(query)
-        if not terms or not self._terms:
+        terms = self._analyze(query)
+        if not terms or not self._terms or k <= 0:
             return []
-        if self._bm25 is None:  # rank-bm25 has no incremental update: rebuild after changes
+        if self._dirty:  # neither library updates incrementally: rebuild after changes
             self._ids = list(self._terms)
-            self._bm25 = LuceneIdfBM25([self._terms[i] or [""] for i in self._ids], k1=self.k1, b=self.b)
-        scores = self._bm25.get_scores(terms)
+            self._build([self._terms[i] or [""] for i in self._ids])
+            self._dirty = False
+        scores = self._scores(terms)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
+        top = top[np.argsort(-scores[top], kind="stable")]
         return [(self._ids[j], float(scores[j])) for j in top if scores[j] > 0]
 
     def save(self) -> None:
-        data = json.dumps(self._terms, ensure_ascii=False)
+        data = json.dumps({"analyzer": self._analyzer_name, "terms": self._terms},
+                          ensure_ascii=False)
         write_atomically(self.path, lambda tmp: tmp.write_text(data, encoding="utf-8"))
+
+    def _build(self, corpus: list[list[str]]) -> None:
+        raise NotImplementedError
+
+    def _scores(self, terms: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class RankBm25KeywordIndex(_TermStore):
+    def __init__(self, path: Path, k1: float = 0.9, b: float = 0.4, stem: bool = False) -> None:
+        super().__init__(path, k1, b, stem)
+
+    def _build(self, corpus):
+        self._bm25 = LuceneIdfBM25(corpus, k1=self.k1, b=self.b)
+
+    def _scores(self, terms):
+        return self._bm25.get_scores(terms)
+
+
+class Bm25sKeywordIndex(_TermStore):
+    def __init__(self, path: Path, k1: float = 0.9, b: float = 0.4, stem: bool = False) -> None:
+        super().__init__(path, k1, b, stem)
+
+    def _build(self, corpus):
+        import bm25s
+
+        self._bm25 = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
+        self._bm25.index(corpus, show_progress=False)
+        self._vocab = self._bm25.vocab_dict
+
+    def _scores(self, terms):
+        known = [t for t in terms if t in self._vocab]
+        if not known:
+            return np.zeros(len(self._ids), dtype=np.float32)
+        return self._bm25.get_scores(known)

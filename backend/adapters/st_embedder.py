@@ -38,4 +38,5 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
-        return len(self._model.tokenizer(text, add_special_tokens=False)["input_ids"])
+        # counting only: a text over the model limit is expected here, not an error to warn about
+        return len(self._model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])

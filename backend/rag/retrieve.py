@@ -5,10 +5,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from backend.domain import ScoredChunk
 from backend.knowledge import KnowledgeBase
 from backend.ports import Reranker
-from backend.rag.fusion import reciprocal_rank_fusion
+from backend.rag.fusion import reciprocal_rank_fusion, weighted_fusion
+
+MODES = ("bm25", "dense", "hybrid", "hybrid+rerank")
 
 
 @dataclass
@@ -17,13 +21,20 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class FusionConfig:
+    method: str = "rrf"  # "rrf" or "weighted"
+    rrf_k: int = 60
+    dense_weight: float = 0.5  # weighted: BM25 gets 1 - dense_weight
+
+
 class Retriever:
-    def __init__(self, kb: KnowledgeBase, reranker: Reranker, candidates: int, rrf_k: int,
-                 min_relevance: float, dense_only_relevance: float) -> None:
+    def __init__(self, kb: KnowledgeBase, reranker: Reranker, candidates: int,
+                 fusion: FusionConfig, min_relevance: float, dense_only_relevance: float) -> None:
         self.kb = kb
         self.reranker = reranker
         self.candidates = candidates
-        self.rrf_k = rrf_k
+        self.fusion = fusion
         self.min_relevance = min_relevance
         self.dense_only_relevance = dense_only_relevance
 
@@ -38,26 +49,42 @@ class Retriever:
             return True
         return cosine >= self.min_relevance and s.bm25_rank is not None
 
-    def retrieve(self, query: str, top_k: int) -> Retrieval:
-        """The top_k passages worth showing; empty when nothing is relevant enough."""
+    def fuse(self, sparse: list[tuple[int, float]], dense: list[tuple[int, float]]):
+        if self.fusion.method == "weighted":
+            w = self.fusion.dense_weight
+            return weighted_fusion([sparse, dense], [1.0 - w, w])
+        return reciprocal_rank_fusion([[i for i, _ in sparse], [i for i, _ in dense]],
+                                      k=self.fusion.rrf_k)
+
+    def retrieve(self, query: str, top_k: int, mode: str = "hybrid+rerank", gate: bool = True,
+                 depth: int | None = None, query_vector: np.ndarray | None = None) -> Retrieval:
+        """The top_k passages for ``query``; with ``gate``, only those that are evidence.
+
+        ``depth`` candidates come from each retriever (default: the configured number).
+        """
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; one of {', '.join(MODES)}")
+        depth = depth or self.candidates
         t0 = time.perf_counter()
         self.kb.refresh_if_changed()
-        qvec = self.kb.embedder.embed([query])[0]
-        dense = self.kb.dense_search(qvec, self.candidates)
-        sparse = self.kb.keyword_search(query, self.candidates)
-        fused = reciprocal_rank_fusion([[i for i, _ in sparse], [i for i, _ in dense]], k=self.rrf_k)
-        fused = fused[: self.candidates]
-        ids = [i for i, _ in fused]
+        qvec = self.kb.embedder.embed([query])[0] if query_vector is None else query_vector
+        sparse = self.kb.keyword_search(query, depth) if mode != "dense" else []
+        dense = self.kb.dense_search(qvec, depth) if mode != "bm25" else []
+        ranked = {"bm25": sparse, "dense": dense}.get(mode) or self.fuse(sparse, dense)
+        ranked = ranked[:depth]
+        ids = [i for i, _ in ranked]
         records = self.kb.chunks(ids)
-        cosine = self.kb.similarity(qvec, ids)
+        cosine = self.kb.similarity(qvec, ids) if gate or mode == "hybrid+rerank" else {}
         bm25_rank = {i: r for r, (i, _) in enumerate(sparse, start=1)}
         dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}
         scored = [
             ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))
-            for i, score in fused if i in records
+            for i, score in ranked if i in records
         ]
         t1 = time.perf_counter()
-        scored = self.reranker.rerank(query, scored)
+        if mode == "hybrid+rerank":
+            scored = self.reranker.rerank(query, scored)
         t2 = time.perf_counter()
-        relevant = [s for s in scored if self._is_evidence(s)][:top_k]
-        return Retrieval(relevant, {"retrieve": (t1 - t0) * 1000, "rerank": (t2 - t1) * 1000})
+        if gate:
+            scored = [s for s in scored if self._is_evidence(s)]
+        return Retrieval(scored[:top_k], {"retrieve": (t1 - t0) * 1000, "rerank": (t2 - t1) * 1000})

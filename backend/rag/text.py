@@ -75,3 +75,17 @@ def numbers(text: str) -> set[str]:
         except Exception:  # noqa: BLE001 - cn2an rejects some odd numeral runs; keep the digits
             pass
     return {n.replace(",", "") for n in _NUMBER_RE.findall(text)}
+
+
+def analyzer(stem: bool):
+    """The BM25 term function: ``tokenize``, optionally with English Snowball stemming."""
+    if not stem:
+        return tokenize
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+
+    def analyze(text: str) -> list[str]:
+        return stemmer.stemWords(tokenize(text))  # CJK bigrams pass through unchanged
+
+    return analyze

@@ -72,25 +72,33 @@ class Store:
 
         Returns the new row, the new chunk ids, and the chunk ids that were removed.
         """
+        [(doc, ids)], removed = self.add_documents([(doc, chunks)], replaces=[replaces])
+        return doc, ids, removed
+
+    def add_documents(
+        self, batch: Sequence[tuple[DocumentRow, Sequence[ChunkDraft]]],
+        replaces: Sequence[int | None] = (),
+    ) -> tuple[list[tuple[DocumentRow, list[int]]], list[int]]:
+        """Insert many documents in one transaction; returns (row, chunk ids) each and removed ids."""
         with self.session() as s, s.begin():
+            old = [r for r in replaces if r is not None]
             removed: list[int] = []
-            if replaces is not None:
-                removed = list(s.scalars(select(ChunkRow.id).where(ChunkRow.document_id == replaces)))
-                s.execute(delete(ChunkRow).where(ChunkRow.document_id == replaces))
-                s.execute(delete(DocumentRow).where(DocumentRow.id == replaces))
-            s.add(doc)
+            if old:
+                removed = list(s.scalars(select(ChunkRow.id).where(ChunkRow.document_id.in_(old))))
+                s.execute(delete(ChunkRow).where(ChunkRow.document_id.in_(old)))
+                s.execute(delete(DocumentRow).where(DocumentRow.id.in_(old)))
+            s.add_all([doc for doc, _ in batch])
             s.flush()
-            rows = [
-                ChunkRow(
-                    document_id=doc.id, ordinal=c.ordinal, text=c.text, page=c.page,
-                    section=c.section, char_start=c.char_start, char_end=c.char_end,
-                    token_count=c.token_count,
-                )
-                for c in chunks
+            rows_per_doc = [
+                [ChunkRow(document_id=doc.id, ordinal=c.ordinal, text=c.text, page=c.page,
+                          section=c.section, char_start=c.char_start, char_end=c.char_end,
+                          token_count=c.token_count) for c in chunks]
+                for doc, chunks in batch
             ]
-            s.add_all(rows)
+            s.add_all([row for rows in rows_per_doc for row in rows])
             s.flush()
-            return doc, [r.id for r in rows], removed
+            out = [(doc, [r.id for r in rows]) for (doc, _), rows in zip(batch, rows_per_doc)]
+            return out, removed
 
     def delete_document(self, document_id: int) -> list[int] | None:
         """Delete a document; returns its chunk ids, or None if it did not exist."""

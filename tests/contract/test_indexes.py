@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from backend.adapters.bm25_keyword_index import Bm25KeywordIndex
+from backend.adapters.bm25_keyword_index import Bm25sKeywordIndex, RankBm25KeywordIndex
 from backend.adapters.faiss_vector_index import FaissVectorIndex
 
 
@@ -69,13 +69,32 @@ class TestFaissVectorIndex(VectorIndexContract):
         return FaissVectorIndex(path, dimension=3)
 
 
-class TestBm25KeywordIndex(KeywordIndexContract):
+class TestRankBm25KeywordIndex(KeywordIndexContract):
     def make(self, path):
-        return Bm25KeywordIndex(path)
+        return RankBm25KeywordIndex(path)
+
+
+class TestBm25sKeywordIndex(KeywordIndexContract):
+    def make(self, path):
+        return Bm25sKeywordIndex(path, stem=True)
+
+
+class TestBm25sStemmedRankBm25Agree:
+    def test_same_ranking_from_both_scorers(self, tmp_path):
+        texts = ["hotel limit per night", "hotels near the office", "the night shift rota",
+                 "limit of 180 euros per night for hotels"]
+        a, b = RankBm25KeywordIndex(tmp_path / "a", stem=True), Bm25sKeywordIndex(tmp_path / "b", stem=True)
+        for index in (a, b):
+            index.add([1, 2, 3, 4], texts)
+        for q in ("hotel night", "limit", "night shift"):
+            ra, rb = a.search(q, 4), b.search(q, 4)
+            assert [i for i, _ in ra] == [i for i, _ in rb]
+            # rank-bm25 keeps Robertson's (k1 + 1) numerator, Lucene drops it: same order, scaled
+            assert [s for _, s in ra] == pytest.approx([s * (a.k1 + 1) for _, s in rb], rel=1e-4)
 
 
 def test_bm25_matches_terms_present_in_most_chunks(tmp_path):
     """A term in every chunk still scores (rank-bm25's own IDF would make it negative)."""
-    index = Bm25KeywordIndex(tmp_path / "k")
+    index = RankBm25KeywordIndex(tmp_path / "k")
     index.add([1], ["the only document about parking"])
     assert [i for i, _ in index.search("parking", 3)] == [1]

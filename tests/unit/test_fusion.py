@@ -1,3 +1,5 @@
+import pytest
+
 from backend.rag.fusion import reciprocal_rank_fusion
 
 
@@ -13,3 +15,14 @@ def test_rrf_of_one_list_keeps_its_order():
 
 def test_rrf_of_nothing():
     assert reciprocal_rank_fusion([[], []]) == []
+
+
+def test_weighted_fusion_normalises_each_list_then_mixes():
+    from backend.rag.fusion import weighted_fusion
+
+    bm25 = [(1, 12.0), (2, 6.0), (3, 0.0)]      # normalised: 1.0, 0.5, 0.0
+    dense = [(3, 0.9), (2, 0.5), (4, 0.1)]      # normalised: 1.0, 0.5, 0.0
+    fused = dict(weighted_fusion([bm25, dense], [0.3, 0.7]))
+    assert fused[1] == pytest.approx(0.3) and fused[3] == pytest.approx(0.7)
+    assert fused[2] == pytest.approx(0.5) and fused[4] == 0.0
+    assert [i for i, _ in weighted_fusion([bm25, dense], [0.3, 0.7])][:2] == [3, 2]

@@ -38,3 +38,12 @@ def test_citation_markers_after_the_stop_stay_with_their_sentence():
     text = "Limit is 2,500. [1] Hotels cost 180. [2][3] 年假十五天。[1]下一句。"
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "Limit is 2,500. [1]", "Hotels cost 180. [2][3]", "年假十五天。[1]", "下一句。"]
+
+
+def test_stemming_analyzer_conflates_english_forms_and_keeps_chinese():
+    from backend.rag.text import analyzer
+
+    analyze = analyzer(stem=True)
+    assert analyze("Hotels reimbursed") == analyze("hotel reimbursement")[:1] + ["reimburs"]
+    assert analyze("差旅报销") == ["差旅", "旅报", "报销"]
+    assert analyzer(stem=False) is tokenize

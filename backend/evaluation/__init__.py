@@ -1,0 +1,1 @@
+"""Retrieval evaluation: BEIR benchmarks and question/answer files (``citeqa eval``)."""

@@ -1,0 +1,95 @@
+"""Tune BM25 and fusion on a BEIR split (use train; report test with ``citeqa eval``).
+
+Run: .venv/bin/python scripts/tune_retrieval.py ../shared/eval/scifact --split train
+Indexes once through the real pipeline (embeddings cached in data/cache), then varies the
+keyword analyser/parameters and the fusion in memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from backend.adapters.bm25_keyword_index import Bm25sKeywordIndex  # noqa: E402
+from backend.container import Container  # noqa: E402
+from backend.evaluation.beir import load_beir  # noqa: E402
+from backend.evaluation.embedding_cache import CachingEmbedder  # noqa: E402
+from backend.evaluation.metrics import evaluate, ranking_to_run  # noqa: E402
+from backend.evaluation.runner import _beir_ids, index_corpus  # noqa: E402
+from backend.knowledge import searchable_text  # noqa: E402
+from backend.rag.fusion import reciprocal_rank_fusion, weighted_fusion  # noqa: E402
+from backend.settings import Settings  # noqa: E402
+
+DEPTH = 200
+
+
+def docs(ranked, beir_id, depth=100):
+    seen: dict[str, None] = {}
+    for i, _ in ranked:
+        seen.setdefault(beir_id[i], None)
+        if len(seen) == depth:
+            break
+    return list(seen)
+
+
+def score(dataset, per_query, beir_id):
+    return evaluate(dataset.qrels, ranking_to_run({q: docs(r, beir_id) for q, r in per_query.items()}))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("beir", type=Path)
+    ap.add_argument("--split", default="train")
+    args = ap.parse_args()
+    import tempfile
+
+    dataset = load_beir(args.beir, args.split)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        base = Container(settings)
+        key = __import__("hashlib").sha1(f"{base.embedder.name}|{settings.embedding_model}".encode()).hexdigest()[:12]
+        embedder = CachingEmbedder(base.embedder, ROOT / "data" / "cache" / f"embeddings-{key}.npz")
+        c = Container(settings, embedder=embedder)
+        index_corpus(c, dataset.corpus, lambda *a: None)
+        embedder.save()
+        beir_id = _beir_ids(c)
+        records = c.store.chunks_by_ids(beir_id)
+        ids = sorted(records)
+        texts = [searchable_text(records[i].filename, records[i].section, records[i].text) for i in ids]
+        qids = list(dataset.queries)
+        qvecs = embedder.embed([dataset.queries[q] for q in qids])
+        dense = {q: c.knowledge_base.dense_search(v, DEPTH) for q, v in zip(qids, qvecs)}
+        print(f"{args.split}: {len(qids)} queries, {len(ids)} chunks")
+        print(f"dense                          ndcg@10 {score(dataset, dense, beir_id)['ndcg@10']:.4f}")
+
+        best = None
+        for stem in (False, True):
+            for k1, b in ((0.9, 0.4), (1.2, 0.75), (1.5, 0.75), (1.2, 0.5), (0.9, 0.6)):
+                index = Bm25sKeywordIndex(Path(tmp) / "k.json", k1=k1, b=b, stem=stem)
+                index.add(ids, texts)
+                sparse = {q: index.search(dataset.queries[q], DEPTH) for q in qids}
+                m = score(dataset, sparse, beir_id)
+                print(f"bm25 stem={stem!s:5} k1={k1} b={b:<4}     ndcg@10 {m['ndcg@10']:.4f}  recall@100 {m['recall@100']:.4f}")
+                if best is None or m["ndcg@10"] > best[0]:
+                    best = (m["ndcg@10"], stem, k1, b, sparse)
+        _, stem, k1, b, sparse = best
+        print(f"best bm25: stem={stem} k1={k1} b={b}")
+
+        for depth in (30, 100, 200):
+            for k in (5, 10, 20, 40, 60, 100):
+                fused = {q: reciprocal_rank_fusion([[i for i, _ in sparse[q][:depth]],
+                                                     [i for i, _ in dense[q][:depth]]], k=k) for q in qids}
+                m = score(dataset, fused, beir_id)
+                print(f"rrf depth={depth:<3} k={k:<3}               ndcg@10 {m['ndcg@10']:.4f}  recall@100 {m['recall@100']:.4f}")
+            for w in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+                fused = {q: weighted_fusion([sparse[q][:depth], dense[q][:depth]], [1 - w, w]) for q in qids}
+                m = score(dataset, fused, beir_id)
+                print(f"weighted depth={depth:<3} dense_w={w}     ndcg@10 {m['ndcg@10']:.4f}  recall@100 {m['recall@100']:.4f}")
+
+
+if __name__ == "__main__":
+    main()
