@@ -58,6 +58,13 @@ class Container:
 
     @cached_property
     def reranker(self):
+        s = self.settings
+        if s.reranker == "cross-encoder":
+            from backend.adapters.cross_encoder_reranker import CrossEncoderReranker
+
+            if not s.reranker_model:
+                raise ValueError("CITEQA_RERANKER=cross-encoder needs CITEQA_RERANKER_MODEL")
+            return CrossEncoderReranker(s.reranker_model, s.rerank_depth)
         from backend.adapters.identity_reranker import IdentityReranker
 
         return IdentityReranker()
@@ -67,7 +74,7 @@ class Container:
         from backend.rag.retrieve import FusionConfig, Retriever
 
         s = self.settings
-        fusion = FusionConfig(s.fusion, s.rrf_k, s.fusion_dense_weight)
+        fusion = FusionConfig(s.fusion, s.rrf_k, s.fusion_dense_weight, s.fusion_normalization)
         return Retriever(self.knowledge_base, self.reranker, s.candidates, fusion,
                          s.min_relevance, s.dense_only_relevance)
 

@@ -43,15 +43,22 @@ class Settings(BaseSettings):
     keyword_index: Literal["bm25s", "rank-bm25"] = Field(
         "bm25s", description="bm25s (sparse matrix, fast) or rank-bm25 (scores every chunk)."
     )
-    bm25_k1: float = 0.9
-    bm25_b: float = 0.4
+    # chosen on SciFact train (scripts/tune_retrieval.py); see README "Retrieval quality"
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.5
     bm25_stemming: bool = Field(True, description="English Snowball stemming of BM25 terms.")
 
     top_k: int = 5
-    candidates: int = Field(30, description="Candidates each retriever contributes before fusion.")
-    fusion: Literal["rrf", "weighted"] = "rrf"
+    candidates: int = Field(100, description="Candidates each retriever contributes before fusion.")
+    fusion: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = 60
-    fusion_dense_weight: float = Field(0.5, description="weighted fusion: share of the dense score.")
+    fusion_dense_weight: float = Field(0.6, description="weighted fusion: share of the dense score.")
+    fusion_normalization: Literal["minmax", "tmm"] = "tmm"
+    reranker: Literal["none", "cross-encoder"] = Field(
+        "none", description="cross-encoder needs CITEQA_RERANKER_MODEL (a local folder)."
+    )
+    reranker_model: str | None = None
+    rerank_depth: int = Field(30, description="How many fused candidates the reranker rescores.")
     min_relevance: float = Field(
         0.30, description="Least cosine similarity for a passage that also matches query terms."
     )

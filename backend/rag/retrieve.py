@@ -26,6 +26,7 @@ class FusionConfig:
     method: str = "rrf"  # "rrf" or "weighted"
     rrf_k: int = 60
     dense_weight: float = 0.5  # weighted: BM25 gets 1 - dense_weight
+    normalization: str = "minmax"  # weighted: "minmax", or "tmm" (lower bound 0 for both scores)
 
 
 class Retriever:
@@ -52,7 +53,8 @@ class Retriever:
     def fuse(self, sparse: list[tuple[int, float]], dense: list[tuple[int, float]]):
         if self.fusion.method == "weighted":
             w = self.fusion.dense_weight
-            return weighted_fusion([sparse, dense], [1.0 - w, w])
+            bounds = [0.0, 0.0] if self.fusion.normalization == "tmm" else None
+            return weighted_fusion([sparse, dense], [1.0 - w, w], bounds)
         return reciprocal_rank_fusion([[i for i, _ in sparse], [i for i, _ in dense]],
                                       k=self.fusion.rrf_k)
 

@@ -26,3 +26,17 @@ def test_weighted_fusion_normalises_each_list_then_mixes():
     assert fused[1] == pytest.approx(0.3) and fused[3] == pytest.approx(0.7)
     assert fused[2] == pytest.approx(0.5) and fused[4] == 0.0
     assert [i for i, _ in weighted_fusion([bm25, dense], [0.3, 0.7])][:2] == [3, 2]
+
+
+def test_a_lone_hit_is_not_normalised_away():
+    from backend.rag.fusion import weighted_fusion
+
+    fused = dict(weighted_fusion([[(7, 1.8)], [(1, 0.6), (7, 0.4), (2, 0.2)]], [0.5, 0.5]))
+    assert fused[7] == pytest.approx(0.5 + 0.25) and max(fused, key=fused.get) == 7
+
+
+def test_theoretical_min_max_uses_the_given_lower_bound():
+    from backend.rag.fusion import weighted_fusion
+
+    fused = dict(weighted_fusion([[(1, 8.0), (2, 4.0)]], [1.0], lower_bounds=[0.0]))
+    assert fused == {1: 1.0, 2: 0.5}
