@@ -79,6 +79,7 @@ def eval_(
     json_out: Annotated[Path | None, typer.Option("--json", help="also write the results here")] = None,
     cache: Annotated[Path | None, typer.Option(help="embedding cache folder (BEIR)")] = Path("data/cache"),
     k: Annotated[int, typer.Option(help="hit@k for --qa")] = 5,
+    limit: Annotated[int | None, typer.Option(help="BEIR: only the first N queries (quick runs)")] = None,
     generate: Annotated[bool, typer.Option(help="--qa: also answer through the LLM")] = False,
 ) -> None:
     """Measure retrieval quality: a BEIR benchmark in a temporary store, or a QA file."""
@@ -105,6 +106,9 @@ def eval_(
 
             dataset = load_beir(beir, split)
             dataset.split = split
+            if limit:
+                dataset.queries = dict(list(dataset.queries.items())[:limit])
+                dataset.qrels = {q: dataset.qrels[q] for q in dataset.queries}
             report = run_beir(dataset, get_settings(), [m.strip() for m in modes.split(",")],
                               cache_dir=cache, progress=progress)
         else:

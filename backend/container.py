@@ -65,6 +65,10 @@ class Container:
             if not s.reranker_model:
                 raise ValueError("CITEQA_RERANKER=cross-encoder needs CITEQA_RERANKER_MODEL")
             return CrossEncoderReranker(s.reranker_model, s.rerank_depth)
+        if s.reranker == "maxsim":
+            from backend.adapters.maxsim_reranker import MaxSimReranker
+
+            return MaxSimReranker(self.embedder, s.rerank_depth, s.rerank_weight)
         from backend.adapters.identity_reranker import IdentityReranker
 
         return IdentityReranker()

@@ -54,11 +54,12 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     fusion_dense_weight: float = Field(0.6, description="weighted fusion: share of the dense score.")
     fusion_normalization: Literal["minmax", "tmm"] = "tmm"
-    reranker: Literal["none", "cross-encoder"] = Field(
-        "none", description="cross-encoder needs CITEQA_RERANKER_MODEL (a local folder)."
+    reranker: Literal["none", "maxsim", "cross-encoder"] = Field(
+        "maxsim", description="cross-encoder needs CITEQA_RERANKER_MODEL (a local folder)."
     )
     reranker_model: str | None = None
-    rerank_depth: int = Field(30, description="How many fused candidates the reranker rescores.")
+    rerank_depth: int = Field(15, description="How many fused candidates the reranker rescores.")
+    rerank_weight: float = Field(0.5, description="maxsim: share of the MaxSim score in the blend.")
     min_relevance: float = Field(
         0.30, description="Least cosine similarity for a passage that also matches query terms."
     )

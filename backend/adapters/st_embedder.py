@@ -37,6 +37,14 @@ class SentenceTransformerEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def token_vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Unit-normalised contextual vectors of each text's word pieces (for late interaction)."""
+        outputs = self._model.encode(list(texts), output_value="token_embeddings",
+                                     batch_size=self._batch_size, show_progress_bar=False)
+        vectors = [np.asarray(o.float().cpu() if hasattr(o, "cpu") else o, dtype=np.float32)
+                   for o in outputs]
+        return [v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9) for v in vectors]
+
     def count_tokens(self, text: str) -> int:
         # counting only: a text over the model limit is expected here, not an error to warn about
         return len(self._model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])

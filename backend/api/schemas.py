@@ -23,6 +23,7 @@ class QueryRequest(BaseModel):
 class SearchRequest(BaseModel):
     query: NonBlank
     top_k: int = Field(5, ge=1, le=100)
+    rerank: bool = Field(False, description="Apply the rerank stage as /query does (slower).")
 
 
 class Passage(BaseModel):

@@ -22,6 +22,10 @@ class CachingEmbedder:
     def count_tokens(self, text: str) -> int:
         return self._inner.count_tokens(text)
 
+    def __getattr__(self, name: str):
+        # everything but embed() (e.g. token_vectors for late interaction) goes to the wrapped model
+        return getattr(self._inner, name)
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
         missing = [i for i, k in enumerate(keys) if k not in self._vectors]

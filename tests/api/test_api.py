@@ -89,6 +89,9 @@ def test_search_returns_passages_without_the_llm(http):
     assert results[0]["filename"] == "travel_reimbursement_policy.docx"
     assert "180 euros per night" in results[0]["text"]
     assert set(results[0]) == {"document_id", "filename", "page", "section", "chunk_id", "text", "score"}
+    reranked = http.post("/search", json={"query": "hotel limit per night", "top_k": 3,
+                                          "rerank": True}).json()["results"]
+    assert reranked[0]["filename"] == "travel_reimbursement_policy.docx"
 
 
 @pytest.mark.parametrize("payload,status,fragment", [

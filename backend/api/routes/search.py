@@ -8,6 +8,7 @@ router = APIRouter(tags=["query"])
 
 @router.post("/search")
 def search(body: SearchRequest, c: ContainerDep) -> SearchResponse:
-    """Retrieval only: the passages /query would give the model, best first, no LLM."""
-    retrieval = c.retriever.retrieve(body.query, body.top_k)
+    """Retrieval only, no LLM: hybrid by default (fast); ``rerank`` gives /query's exact order."""
+    mode = "hybrid+rerank" if body.rerank else "hybrid"
+    retrieval = c.retriever.retrieve(body.query, body.top_k, mode=mode)
     return SearchResponse(results=[passage(s) for s in retrieval.chunks])

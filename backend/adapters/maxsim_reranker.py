@@ -1,0 +1,40 @@
+"""Late-interaction reranking (ColBERT's MaxSim) over the embedding model's own token vectors."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from backend.domain import ScoredChunk
+
+
+class MaxSimReranker:
+    """Blend each candidate's fused score with its MaxSim score (both min-max scaled).
+
+    MaxSim = mean over query word pieces of the best cosine with any word piece of the chunk.
+    No extra model: it reuses the embedder's token vectors, computed for the top ``depth``.
+    """
+
+    name = "maxsim"
+
+    def __init__(self, embedder, depth: int = 30, weight: float = 0.5) -> None:
+        self._embedder = embedder
+        self.depth = depth
+        self.weight = weight
+
+    def rerank(self, query: str, candidates: list[ScoredChunk]) -> list[ScoredChunk]:
+        head, tail = candidates[: self.depth], candidates[self.depth :]
+        if len(head) < 2:
+            return candidates
+        q, *docs = self._embedder.token_vectors([query] + [s.chunk.text for s in head])
+        maxsim = np.array([float((q @ d.T).max(axis=1).mean()) for d in docs])
+        fused = np.array([s.score for s in head])
+        blended = self.weight * _scale(maxsim) + (1 - self.weight) * _scale(fused)
+        order = np.argsort(-blended, kind="stable")
+        return [replace(head[i], score=float(blended[i])) for i in order] + tail
+
+
+def _scale(x: np.ndarray) -> np.ndarray:
+    span = x.max() - x.min()
+    return (x - x.min()) / span if span > 0 else np.ones_like(x)
