@@ -52,6 +52,7 @@ def main() -> None:
     print(f"{len(texts)} chunks, {len(queries)} queries")
 
     with tempfile.TemporaryDirectory() as tmp:
+        tops = []
         for cls in (RankBm25KeywordIndex, Bm25sKeywordIndex):
             index = cls(Path(tmp) / cls.__name__, stem=True)
             t = time.perf_counter()
@@ -60,6 +61,10 @@ def main() -> None:
             build = time.perf_counter() - t
             ms = p50_ms(lambda q: index.search(q, 30), queries)
             print(f"{cls.__name__:22} top-30 p50 {ms:8.1f} ms   (analyse + build {build:.0f} s)")
+            tops.append([[i for i, _ in index.search(q, 10)] for q in queries])
+        same = sum(a == b for a, b in zip(*tops))
+        hits = sum(bool(a) for a in tops[1])
+        print(f"same top-10 from both: {same}/{len(queries)} queries ({hits} with results)")
 
         rng = np.random.default_rng(0)
         vectors = rng.standard_normal((len(texts), 384)).astype(np.float32)
@@ -67,13 +72,48 @@ def main() -> None:
         faiss_index = FaissVectorIndex(Path(tmp) / "v.faiss", 384)
         faiss_index.add(ids, vectors)
         qv = vectors[:len(queries)]
-        print(f"{'FAISS IndexFlatIP':22} top-30 p50 {p50_ms(lambda v: faiss_index.search(v, 30), list(qv)):8.1f} ms")
+        print(f"{'FAISS fp16 flat':22} top-30 p50 {p50_ms(lambda v: faiss_index.search(v, 30), list(qv)):8.1f} ms")
 
     from backend.adapters.st_embedder import SentenceTransformerEmbedder
     from backend.settings import Settings
 
     embedder = SentenceTransformerEmbedder(Settings().embedding_model)
     print(f"{'query embedding':22}        p50 {p50_ms(lambda q: embedder.embed([q]), queries):8.1f} ms")
+    print(f"{'hybrid retrieval':22}        p50 {whole_retrieval_ms(texts, queries, embedder):8.1f} ms"
+          "   (what /search runs: embed, BM25, FAISS, fusion, SQLite fetch, gate)")
+
+
+class RandomEmbedder:
+    """Stands in for indexing only: vector values do not change search timing."""
+
+    def __init__(self, real) -> None:
+        self.name, self.dimension, self.max_tokens = "random", real.dimension, real.max_tokens
+        self.count_tokens = real.count_tokens
+        self._rng = np.random.default_rng(0)
+
+    def embed(self, texts):
+        v = self._rng.standard_normal((len(texts), self.dimension)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def whole_retrieval_ms(texts, queries, embedder) -> float:
+    from backend.container import Container
+    from backend.domain import ChunkDraft
+    from backend.settings import Settings
+    from backend.storage import DocumentRow
+
+    with tempfile.TemporaryDirectory() as tmp:
+        c = Container(Settings(data_dir=Path(tmp)), embedder=RandomEmbedder(embedder))
+        kb = c.knowledge_base
+        for start in range(0, len(texts), 5000):  # 100 chunks per document
+            batch = [(DocumentRow(filename=f"doc{d}.txt", content_hash=str(d), doc_type="txt",
+                                  size_bytes=1, pages=None),
+                      [ChunkDraft(t, None, None, j, 0, len(t), 50)
+                       for j, t in enumerate(texts[d : d + 100])])
+                     for d in range(start, min(start + 5000, len(texts)), 100)]
+            kb.add_documents(batch)
+        kb.embedder = embedder  # queries with the real model
+        return p50_ms(lambda q: c.retriever.retrieve(q, 5, mode="hybrid"), queries)
 
 
 if __name__ == "__main__":

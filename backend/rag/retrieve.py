@@ -39,16 +39,16 @@ class Retriever:
         self.min_relevance = min_relevance
         self.dense_only_relevance = dense_only_relevance
 
-    def _is_evidence(self, s: ScoredChunk) -> bool:
+    def _is_evidence(self, cosine: float | None, term_match: bool) -> bool:
         """Relevant enough to show: semantically close, and either lexically matched or very close.
 
         Cosine alone is noisy for short off-topic questions (MiniLM gives ~0.3 to unrelated
         text); requiring a BM25 term match below ``dense_only_relevance`` removes those.
         """
-        cosine = s.dense_score or 0.0
+        cosine = cosine or 0.0
         if cosine >= self.dense_only_relevance:
             return True
-        return cosine >= self.min_relevance and s.bm25_rank is not None
+        return cosine >= self.min_relevance and term_match
 
     def fuse(self, sparse: list[tuple[int, float]], dense: list[tuple[int, float]]):
         if self.fusion.method == "weighted":
@@ -62,7 +62,8 @@ class Retriever:
                  depth: int | None = None, query_vector: np.ndarray | None = None) -> Retrieval:
         """The top_k passages for ``query``; with ``gate``, only those that are evidence.
 
-        ``depth`` candidates come from each retriever (default: the configured number).
+        ``depth`` candidates come from each retriever (default: the configured number). Only the
+        passages that can still be returned are loaded from the store.
         """
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; one of {', '.join(MODES)}")
@@ -72,21 +73,27 @@ class Retriever:
         qvec = self.kb.embedder.embed([query])[0] if query_vector is None else query_vector
         sparse = self.kb.keyword_search(query, depth) if mode != "dense" else []
         dense = self.kb.dense_search(qvec, depth) if mode != "bm25" else []
-        ranked = {"bm25": sparse, "dense": dense}.get(mode) or self.fuse(sparse, dense)
-        ranked = ranked[:depth]
-        ids = [i for i, _ in ranked]
-        records = self.kb.chunks(ids)
-        cosine = self.kb.similarity(qvec, ids) if gate or mode == "hybrid+rerank" else {}
+        ranked = ({"bm25": sparse, "dense": dense}.get(mode) or self.fuse(sparse, dense))[:depth]
         bm25_rank = {i: r for r, (i, _) in enumerate(sparse, start=1)}
         dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}
-        scored = [
-            ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))
-            for i, score in ranked if i in records
-        ]
+        cosine = dict(dense)  # the dense search already scored its own candidates
+        reranking = mode == "hybrid+rerank"
+        want = max(top_k, getattr(self.reranker, "depth", 0)) if reranking else top_k
+
+        if gate or reranking:  # BM25-only hits get a dense score too, all in one call
+            cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
+        head: list[tuple[int, float]] = []
+        for i, score in ranked:
+            if gate and not self._is_evidence(cosine.get(i), i in bm25_rank):
+                continue
+            head.append((i, score))
+            if len(head) == want:
+                break
+        records = self.kb.chunks([i for i, _ in head])
+        scored = [ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))
+                  for i, score in head if i in records]
         t1 = time.perf_counter()
-        if mode == "hybrid+rerank":
+        if reranking:
             scored = self.reranker.rerank(query, scored)
         t2 = time.perf_counter()
-        if gate:
-            scored = [s for s in scored if self._is_evidence(s)]
         return Retrieval(scored[:top_k], {"retrieve": (t1 - t0) * 1000, "rerank": (t2 - t1) * 1000})
