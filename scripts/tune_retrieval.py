@@ -19,7 +19,7 @@ from backend.container import Container  # noqa: E402
 from backend.evaluation.beir import load_beir  # noqa: E402
 from backend.evaluation.embedding_cache import CachingEmbedder  # noqa: E402
 from backend.evaluation.metrics import evaluate, ranking_to_run  # noqa: E402
-from backend.evaluation.runner import _beir_ids, index_corpus  # noqa: E402
+from backend.evaluation.runner import beir_ids, index_corpus  # noqa: E402
 from backend.knowledge import searchable_text  # noqa: E402
 from backend.rag.fusion import reciprocal_rank_fusion, weighted_fusion  # noqa: E402
 from backend.settings import Settings  # noqa: E402
@@ -57,7 +57,7 @@ def main() -> None:
         c = Container(settings, embedder=embedder)
         index_corpus(c, dataset.corpus, lambda *a: None)
         embedder.save()
-        beir_id = _beir_ids(c)
+        beir_id = beir_ids(c)
         records = c.store.chunks_by_ids(beir_id)
         ids = sorted(records)
         texts = [searchable_text(records[i].filename, records[i].section, records[i].text) for i in ids]

@@ -42,7 +42,7 @@ def run_beir(dataset: BeirDataset, settings: Settings, modes: Sequence[str] = MO
         if isinstance(embedder, CachingEmbedder):
             embedder.save()
 
-        beir_id = _beir_ids(c)
+        beir_id = beir_ids(c)
         t = time.perf_counter()
         qids = list(dataset.queries)
         qvecs = embedder.embed([dataset.queries[q] for q in qids])
@@ -92,7 +92,7 @@ def index_corpus(c: Container, corpus: dict[str, tuple[str, str]], progress: Pro
     return chunks
 
 
-def _beir_ids(c: Container) -> dict[int, str]:
+def beir_ids(c: Container) -> dict[int, str]:
     """chunk id -> BEIR document id."""
     with c.store.session() as s:
         rows = s.query(ChunkRow.id, DocumentRow.source_path).join(
