@@ -16,7 +16,9 @@ with st.form("upload", clear_on_submit=True):
                              accept_multiple_files=True)
     submitted = st.form_submit_button("Upload and index")
 
-if submitted and files:
+if submitted and not files:
+    st.warning("Choose one or more files first.")
+elif submitted:
     try:
         job = api.upload([(f.name, f.getvalue()) for f in files])
     except ApiError as exc:

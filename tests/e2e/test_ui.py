@@ -41,6 +41,15 @@ def ui_url(api_url, tmp_path_factory):
     stop(proc)
 
 
+@pytest.fixture(autouse=True)
+def screenshot_on_failure(request):
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed and "page" in request.fixturenames:
+        request.getfixturevalue("page").screenshot(
+            path=str(ARTIFACTS / f"failed-{request.node.name}.png"), full_page=True)
+
+
 @pytest.fixture(scope="module")
 def page(ui_url):
     if not Path(CHROMIUM).exists():
@@ -84,6 +93,8 @@ def test_upload_list_and_delete_a_document(page, ui_url, tmp_path):
     page.goto(f"{ui_url}/documents")
     page.get_by_role("heading", name="Documents").first.wait_for()
     page.locator("input[type=file]").set_input_files(str(doc))
+    # the browser sends the file to Streamlit first; submitting before it is listed sends nothing
+    page.get_by_test_id("stFileUploader").get_by_text("bike_policy.md").wait_for()
     page.get_by_role("button", name="Upload and index").click()
     page.get_by_text("bike_policy.md: ingested").wait_for()
     row = page.get_by_test_id("stHorizontalBlock").filter(has_text="bike_policy.md")
