@@ -104,11 +104,7 @@ def eval_(
             from backend.evaluation.beir import load_beir
             from backend.evaluation.runner import run_beir
 
-            dataset = load_beir(beir, split)
-            dataset.split = split
-            if limit:
-                dataset.queries = dict(list(dataset.queries.items())[:limit])
-                dataset.qrels = {q: dataset.qrels[q] for q in dataset.queries}
+            dataset = load_beir(beir, split, limit)
             report = run_beir(dataset, get_settings(), [m.strip() for m in modes.split(",")],
                               cache_dir=cache, progress=progress)
         else:

@@ -17,9 +17,9 @@ sys.path.insert(0, str(ROOT))
 from backend.adapters.bm25_keyword_index import Bm25sKeywordIndex  # noqa: E402
 from backend.container import Container  # noqa: E402
 from backend.evaluation.beir import load_beir  # noqa: E402
-from backend.evaluation.embedding_cache import CachingEmbedder  # noqa: E402
+from backend.evaluation.embedding_cache import cached  # noqa: E402
 from backend.evaluation.metrics import evaluate, ranking_to_run  # noqa: E402
-from backend.evaluation.runner import beir_ids, index_corpus  # noqa: E402
+from backend.evaluation.runner import beir_ids, documents_of, index_corpus  # noqa: E402
 from backend.knowledge import searchable_text  # noqa: E402
 from backend.rag.fusion import reciprocal_rank_fusion, weighted_fusion  # noqa: E402
 from backend.settings import Settings  # noqa: E402
@@ -27,17 +27,9 @@ from backend.settings import Settings  # noqa: E402
 DEPTH = 200
 
 
-def docs(ranked, beir_id, depth=100):
-    seen: dict[str, None] = {}
-    for i, _ in ranked:
-        seen.setdefault(beir_id[i], None)
-        if len(seen) == depth:
-            break
-    return list(seen)
-
-
 def score(dataset, per_query, beir_id):
-    return evaluate(dataset.qrels, ranking_to_run({q: docs(r, beir_id) for q, r in per_query.items()}))
+    ranked = {q: documents_of((i for i, _ in r), beir_id, 100) for q, r in per_query.items()}
+    return evaluate(dataset.qrels, ranking_to_run(ranked))
 
 
 def main() -> None:
@@ -51,9 +43,8 @@ def main() -> None:
     dataset = load_beir(args.beir, args.split)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp))
-        base = Container(settings)
-        key = __import__("hashlib").sha1(f"{base.embedder.name}|{settings.embedding_model}".encode()).hexdigest()[:12]
-        embedder = CachingEmbedder(base.embedder, ROOT / "data" / "cache" / f"embeddings-{key}.npz")
+        embedder = cached(Container(settings).embedder, settings.embedding_model,
+                          ROOT / "data" / "cache")
         c = Container(settings, embedder=embedder)
         index_corpus(c, dataset.corpus, lambda *a: None)
         embedder.save()

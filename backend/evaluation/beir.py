@@ -11,12 +11,14 @@ from pathlib import Path
 @dataclass
 class BeirDataset:
     name: str
+    split: str
     corpus: dict[str, tuple[str, str]]  # id -> (title, text)
     queries: dict[str, str]  # only queries judged in the split
     qrels: dict[str, dict[str, int]]
 
 
-def load_beir(folder: Path, split: str = "test") -> BeirDataset:
+def load_beir(folder: Path, split: str = "test", limit: int | None = None) -> BeirDataset:
+    """The corpus and the judged queries of ``split``; ``limit`` keeps only the first N queries."""
     folder = Path(folder)
     for needed in ("corpus.jsonl", "queries.jsonl", f"qrels/{split}.tsv"):
         if not (folder / needed).is_file():
@@ -35,6 +37,6 @@ def load_beir(folder: Path, split: str = "test") -> BeirDataset:
     with open(folder / "queries.jsonl", encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
-            if str(row["_id"]) in qrels:
+            if str(row["_id"]) in qrels and (limit is None or len(queries) < limit):
                 queries[str(row["_id"])] = row["text"]
-    return BeirDataset(folder.name, corpus, queries, {q: qrels[q] for q in queries})
+    return BeirDataset(folder.name, split, corpus, queries, {q: qrels[q] for q in queries})

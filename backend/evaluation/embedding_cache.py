@@ -9,6 +9,12 @@ from pathlib import Path
 import numpy as np
 
 
+def cached(embedder, model: str, cache_dir: Path) -> CachingEmbedder:
+    """``embedder`` with its vectors cached in ``cache_dir``, one file per model."""
+    key = hashlib.sha1(f"{embedder.name}|{model}".encode()).hexdigest()[:12]
+    return CachingEmbedder(embedder, Path(cache_dir) / f"embeddings-{key}.npz")
+
+
 class CachingEmbedder:
     def __init__(self, inner, path: Path) -> None:
         self._inner = inner

@@ -11,7 +11,7 @@ from pathlib import Path
 from backend.container import Container
 from backend.domain import Section
 from backend.evaluation.beir import BeirDataset
-from backend.evaluation.embedding_cache import CachingEmbedder
+from backend.evaluation.embedding_cache import CachingEmbedder, cached
 from backend.evaluation.metrics import evaluate, ranking_to_run
 from backend.rag.retrieve import MODES
 from backend.settings import Settings
@@ -32,8 +32,7 @@ def run_beir(dataset: BeirDataset, settings: Settings, modes: Sequence[str] = MO
         c = Container(settings.model_copy(update={"data_dir": Path(tmp), "database_url": None}))
         embedder = c.embedder
         if cache_dir is not None:
-            key = hashlib.sha1(f"{embedder.name}|{settings.embedding_model}".encode()).hexdigest()[:12]
-            embedder = CachingEmbedder(embedder, Path(cache_dir) / f"embeddings-{key}.npz")
+            embedder = cached(embedder, settings.embedding_model, cache_dir)
             c = Container(c.settings, embedder=embedder)
 
         t = time.perf_counter()
@@ -55,12 +54,12 @@ def run_beir(dataset: BeirDataset, settings: Settings, modes: Sequence[str] = MO
             for n, (qid, qvec) in enumerate(zip(qids, qvecs), start=1):
                 hits = c.retriever.retrieve(dataset.queries[qid], top_k=2 * depth, mode=mode,
                                             gate=False, depth=2 * depth, query_vector=qvec)
-                ranked[qid] = _documents(hits.chunks, beir_id, depth)
+                ranked[qid] = documents_of((s.chunk.id for s in hits.chunks), beir_id, depth)
                 progress(mode, n, len(qids))
             seconds[mode] = time.perf_counter() - t
             results[mode] = evaluate(dataset.qrels, ranking_to_run(ranked))
     return {
-        "dataset": dataset.name, "split": getattr(dataset, "split", "test"), "modes": results,
+        "dataset": dataset.name, "split": dataset.split, "modes": results,
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
         "corpus": {"documents": len(dataset.corpus), "chunks": chunks, "queries": len(qids)},
         "settings": {"chunk_tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap_tokens,
@@ -100,11 +99,11 @@ def beir_ids(c: Container) -> dict[int, str]:
         return {cid: path.removeprefix("beir:") for cid, path in rows}
 
 
-def _documents(chunks, beir_id: dict[int, str], depth: int) -> list[str]:
+def documents_of(chunk_ids, beir_id: dict[int, str], depth: int) -> list[str]:
     """Documents in the order of their best chunk (max-passage aggregation)."""
     seen: dict[str, None] = {}
-    for s in chunks:
-        seen.setdefault(beir_id[s.chunk.id], None)
+    for i in chunk_ids:
+        seen.setdefault(beir_id[i], None)
         if len(seen) == depth:
             break
     return list(seen)

@@ -65,16 +65,6 @@ class Store:
             ).all()
             return [(doc, n) for doc, n in rows]
 
-    def add_document(
-        self, doc: DocumentRow, chunks: Sequence[ChunkDraft], replaces: int | None = None
-    ) -> tuple[DocumentRow, list[int], list[int]]:
-        """Insert a document and its chunks in one transaction, dropping ``replaces``.
-
-        Returns the new row, the new chunk ids, and the chunk ids that were removed.
-        """
-        [(doc, ids)], removed = self.add_documents([(doc, chunks)], replaces=[replaces])
-        return doc, ids, removed
-
     def add_documents(
         self, batch: Sequence[tuple[DocumentRow, Sequence[ChunkDraft]]],
         replaces: Sequence[int | None] = (),
