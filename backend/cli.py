@@ -1,4 +1,4 @@
-"""The ``citeqa`` command: ingest, serve, ui, up, documents, delete."""
+"""The ``citeqa`` command: ingest, serve, ui, up, documents, delete, users, keys, eval."""
 
 from __future__ import annotations
 
@@ -29,10 +29,18 @@ def _container():
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")]) -> None:
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+           groups: Annotated[str, typer.Option(help="Comma-separated groups that may see "
+                                                    "these documents; empty = public")] = "") -> None:
     """Ingest files and folders (PDF, DOCX, TXT, Markdown) into the configured data dir."""
+    from backend.access import parse_groups
     from ingest.pipeline import expand_paths
 
+    try:
+        access = parse_groups(groups)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
     files = expand_paths(paths)
     if not files:
         console.print("[red]no supported files found[/red] (PDF, DOCX, TXT, MD)")
@@ -47,7 +55,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
         def advance(result) -> None:
             progress.update(task, advance=1, description=result.filename[:40])
 
-        summary = ingestor.ingest_paths(files, on_file=advance)
+        summary = ingestor.ingest_paths(files, on_file=advance, access=access)
     _print_summary(summary)
     if summary.results and summary.count("failed") == len(summary.results):
         raise typer.Exit(1)
@@ -146,10 +154,11 @@ def _print_eval(report: dict) -> None:
 def documents() -> None:
     """List the ingested documents."""
     table = Table()
-    for col in ("id", "filename", "type", "pages", "chunks", "status"):
+    for col in ("id", "filename", "type", "pages", "chunks", "status", "access"):
         table.add_column(col)
     for d, n in _container().store.list_documents():
-        table.add_row(str(d.id), d.filename, d.doc_type, str(d.pages or "-"), str(n), d.status)
+        table.add_row(str(d.id), d.filename, d.doc_type, str(d.pages or "-"), str(n), d.status,
+                      ", ".join(d.access or []))
     Console().print(table)
 
 
@@ -160,6 +169,125 @@ def delete(document_id: int) -> None:
         console.print(f"[red]no document {document_id}[/red]")
         raise typer.Exit(1)
     console.print(f"deleted document {document_id}")
+
+
+users_app = typer.Typer(help="Accounts: users with a role (admin or member) and groups.",
+                        no_args_is_help=True)
+keys_app = typer.Typer(help="API keys for integrators, bound to a user.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+
+
+def _read_password(password: str | None) -> str | None:
+    """--password, else a hidden prompt (twice) on a terminal, else one line of stdin."""
+    if password is not None:
+        return password or None
+    if sys.stdin.isatty():
+        return typer.prompt("password (empty: API keys only)", default="", hide_input=True,
+                            confirmation_prompt=True, show_default=False) or None
+    return sys.stdin.readline().rstrip("\n") or None
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="admin or member")] = "member",
+    groups: Annotated[str, typer.Option(help="comma-separated, e.g. hr,finance")] = "",
+    password: Annotated[str | None, typer.Option(help="else prompted, or read from stdin")] = None,
+) -> None:
+    """Create a user."""
+    from backend.auth import AuthError
+
+    try:
+        user = _container().accounts.add_user(name, role, groups, _read_password(password))
+    except (AuthError, ValueError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"user {user.name}: {user.role}, groups: {', '.join(user.groups) or '-'}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    table = Table("name", "role", "groups", "password")
+    for u in _container().store.list_users():
+        table.add_row(u.name, u.role, ", ".join(u.groups or []) or "-", "yes" if u.password_hash else "no")
+    Console().print(table)
+
+
+@users_app.command("set")
+def users_set(
+    name: str,
+    role: Annotated[str | None, typer.Option(help="admin or member")] = None,
+    groups: Annotated[str | None, typer.Option(help="replaces the user's groups")] = None,
+    password: Annotated[bool, typer.Option("--password", help="set a new password")] = False,
+) -> None:
+    """Change a user's role, groups or password."""
+    from backend.auth import AuthError
+
+    try:
+        _container().accounts.update_user(name, role, groups, _read_password(None) if password else None)
+    except (AuthError, LookupError, ValueError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"user {name} updated")
+
+
+@users_app.command("remove")
+def users_remove(name: str) -> None:
+    """Delete a user and their API keys."""
+    if not _container().store.delete_user(name):
+        console.print(f"[red]no user {name!r}[/red]")
+        raise typer.Exit(1)
+    console.print(f"user {name} removed")
+
+
+@keys_app.command("add")
+def keys_add(name: Annotated[str, typer.Argument(help="the user the key acts as")],
+             label: Annotated[str, typer.Option(help="what the key is for")] = "") -> None:
+    """Create an API key for user NAME. The key is printed once, alone on the last line."""
+    try:
+        key, row = _container().accounts.add_key(name, label)
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"API key {row.id} for {name} (store it now: it is not shown again):")
+    print(key)
+
+
+@keys_app.command("list")
+def keys_list(name: Annotated[str | None, typer.Argument(help="only this user's keys")] = None) -> None:
+    c = _container()
+    users = {u.id: u.name for u in c.store.list_users()}
+    user = c.store.get_user(name=name) if name else None
+    table = Table("id", "user", "label", "prefix", "created", "revoked")
+    for k in c.store.list_keys(user.id if user else None):
+        table.add_row(str(k.id), users.get(k.user_id, "?"), k.label, k.prefix,
+                      f"{k.created_at:%Y-%m-%d %H:%M}", "yes" if k.revoked_at else "")
+    Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: int) -> None:
+    if _container().store.revoke_key(key_id) is None:
+        console.print(f"[red]no API key {key_id}[/red]")
+        raise typer.Exit(1)
+    console.print(f"API key {key_id} revoked")
+
+
+def ensure_demo_admin(c, password: str | None) -> str | None:
+    """First start of the demo: create user admin with the given or a random password; return
+    the password to show, or None when users exist already. Never a fixed default password."""
+    import secrets
+
+    if c.store.count_users():
+        return None
+    password = password or secrets.token_urlsafe(12)
+    c.accounts.add_user("admin", "admin", [], password)
+    secret_file = c.settings.data_dir / "admin-password.txt"
+    fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(password + "\n")
+    return password
 
 
 @app.command()
@@ -201,7 +329,8 @@ def up(samples: Annotated[Path, typer.Option(help="Folder to ingest first.")] = 
     signal.signal(signal.SIGTERM, stop_on_sigterm)  # supervisors stop us with SIGTERM, not Ctrl-C
     s = get_settings()
     if samples.exists():
-        ingest([samples])
+        ingest([samples], groups="")
+    new_password = ensure_demo_admin(_container(), s.admin_password)
     api_url = f"http://{s.host}:{s.port}"
     env = {**os.environ, "CITEQA_API_URL": os.environ.get("CITEQA_API_URL", api_url)}
     procs = [subprocess.Popen([sys.executable, "-m", "backend.cli", "serve"], env=env)]
@@ -224,6 +353,12 @@ def up(samples: Annotated[Path, typer.Option(help="Folder to ingest first.")] = 
         console.print(f"\n[bold green]citeqa is running[/bold green]\n"
                       f"  web UI : http://{s.host}:{s.ui_port}\n  API    : {api_url}/docs\n"
                       "  stop   : Ctrl-C\n")
+        login = s.data_dir / "admin-password.txt"
+        if new_password:
+            console.print(f"  sign in: user [bold]admin[/bold], password [bold]{new_password}[/bold]"
+                          f" (kept in {login}; change it with `citeqa users set admin --password`)\n")
+        elif login.exists():
+            console.print(f"  sign in: user admin, password in {login}\n")
         while all(p.poll() is None for p in procs):
             time.sleep(1)
     except KeyboardInterrupt:

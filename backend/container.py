@@ -51,10 +51,15 @@ class Container:
 
     @cached_property
     def ingestor(self):
+        from ingest.parsers import ParseLimits
         from ingest.pipeline import Ingestor
+        from ingest.sandbox import SandboxLimits
 
         s = self.settings
-        return Ingestor(self.knowledge_base, s.chunk_tokens, s.chunk_overlap_tokens)
+        limits = SandboxLimits(s.parse_memory_mb, s.parse_cpu_seconds, s.parse_timeout_seconds,
+                               ParseLimits(s.max_pdf_pages, s.max_zip_entries,
+                                           s.max_unzipped_bytes, s.max_zip_ratio))
+        return Ingestor(self.knowledge_base, s.chunk_tokens, s.chunk_overlap_tokens, limits)
 
     @cached_property
     def reranker(self):
@@ -93,4 +98,13 @@ class Container:
     def answers(self):
         from backend.rag.answer import AnswerService
 
-        return AnswerService(self.retriever, self.chat_model, self.settings.llm_max_answer_tokens)
+        s = self.settings
+        return AnswerService(self.retriever, self.chat_model, s.llm_max_answer_tokens, s.llm_queue)
+
+    @cached_property
+    def accounts(self):
+        from backend.auth import Accounts, load_secret
+
+        s = self.settings
+        return Accounts(self.store, load_secret(s.auth_secret, s.data_dir / "secret.key"),
+                        s.token_minutes)

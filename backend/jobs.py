@@ -18,7 +18,7 @@ class JobRunner:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
 
     def submit(self, files: list[dict]) -> str:
-        """files: [{"filename", "stored_as"} or {"filename", "status": "failed", "error"}]."""
+        """files: [{"filename", "stored_as", "access"} or {"filename", "status": "failed", "error"}]."""
         job_id = uuid.uuid4().hex
         self._store.create_job(job_id, [{**f, "status": f.get("status", "queued")} for f in files])
         self._pool.submit(self._run, job_id)
@@ -43,7 +43,7 @@ class JobRunner:
                 path = Path(f["stored_as"])
                 try:
                     result = ingestor.ingest_bytes(path.read_bytes(), f["filename"],
-                                                   source_path=str(path))
+                                                   source_path=str(path), access=f.get("access"))
                 except OSError as exc:
                     f.update(status="failed", error=f"upload lost: {exc.strerror}")
                 else:

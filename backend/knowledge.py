@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from backend.access import Principal, Scope
 from backend.domain import ChunkDraft, ChunkRecord
 from backend.ports import Embedder, KeywordIndex, VectorIndex
 from backend.storage import DocumentRow, Store
@@ -35,6 +36,10 @@ class KnowledgeBase:
         self._index_files = list(index_files)
         self._loader = loader  # () -> (VectorIndex, KeywordIndex) read from disk
         self._seen = self._stamp()
+        self._scopes: dict[frozenset[str], Scope] = {}
+        self._access_seen: tuple | None = None
+        self._chunk_access: list[tuple[int, list[str]]] = []
+        self._scope_lock = threading.Lock()
 
     # consistency -------------------------------------------------------------------------------
     def reconcile(self) -> dict[str, int]:
@@ -79,6 +84,29 @@ class KnowledgeBase:
             self.keywords.save()
             self._seen = self._stamp()
 
+    def scope_for(self, principal: Principal) -> Scope | None:
+        """What ``principal`` may retrieve; None for an admin (everything).
+
+        Checked against the database on every call (one cheap query), so an access change made
+        by any process applies to the next request.
+        """
+        if principal.is_admin:
+            return None
+        stamp = self.store.access_stamp()
+        with self._scope_lock:
+            if stamp != self._access_seen:
+                self._chunk_access = self.store.chunk_access()
+                self._scopes.clear()
+                self._access_seen = stamp
+            scope = self._scopes.get(principal.groups)
+            if scope is None:
+                ids = sorted(i for i, access in self._chunk_access if principal.can_see(access))
+                scope = Scope(np.asarray(ids, dtype=np.int64))
+                if len(self._scopes) > 256:  # many distinct group sets: keep memory bounded
+                    self._scopes.clear()
+                self._scopes[principal.groups] = scope
+            return scope
+
     # changes -----------------------------------------------------------------------------------
     def add_document(self, doc: DocumentRow, drafts: Sequence[ChunkDraft],
                      replaces: int | None = None) -> DocumentRow:
@@ -110,13 +138,14 @@ class KnowledgeBase:
             return True
 
     # reads -------------------------------------------------------------------------------------
-    def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def dense_search(self, query_vector: np.ndarray, k: int,
+                     scope: Scope | None = None) -> list[tuple[int, float]]:
         with self.lock:
-            return self.vectors.search(query_vector, k)
+            return self.vectors.search(query_vector, k, scope)
 
-    def keyword_search(self, query: str, k: int) -> list[tuple[int, float]]:
+    def keyword_search(self, query: str, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
         with self.lock:
-            return self.keywords.search(query, k)
+            return self.keywords.search(query, k, scope)
 
     def similarity(self, query_vector: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
         with self.lock:

@@ -67,8 +67,27 @@ class Settings(BaseSettings):
         0.50, description="Least cosine similarity for a passage with no query term in it."
     )
 
+    # security: see README "Security"
+    auth_secret: str | None = Field(
+        None, description="JWT signing key; default: a random key kept in data_dir/secret.key."
+    )
+    token_minutes: int = Field(60, description="Lifetime of a browser session token.")
+    admin_password: str | None = Field(
+        None, description="`citeqa up` creates user admin with this password (else a random one)."
+    )
+    rate_limit: str = Field("120/minute", description="Requests per user or API key (slowapi syntax).")
+    llm_queue: int = Field(8, description="Questions that may wait for the LLM; beyond: 503.")
+
     max_upload_bytes: int = 50 * 1024 * 1024
+    max_upload_files: int = 20
     max_question_chars: int = 2000
+    parse_memory_mb: int = Field(1024, description="Address-space limit of a parser process.")
+    parse_cpu_seconds: int = 60
+    parse_timeout_seconds: int = 120
+    max_pdf_pages: int = 1000
+    max_zip_entries: int = 2000
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_zip_ratio: int = Field(100, description="Largest uncompressed/compressed ratio in a DOCX.")
     host: str = "127.0.0.1"
     port: int = 8000
     ui_port: int = 8501

@@ -25,12 +25,31 @@ class StreamEvent:
     data: dict
 
 
+class SignedOut(ApiError):
+    """The session token expired or was refused: sign in again."""
+
+
+def login(username: str, password: str, base_url: str | None = None) -> "ApiClient":
+    """A client acting as the user; ApiError with the API's reason on a wrong password."""
+    base = base_url or api_url()
+    response = httpx.post(f"{base}/auth/token", data={"username": username, "password": password},
+                          timeout=30)
+    if response.status_code == 401:
+        raise ApiError("wrong user name or password")
+    response.raise_for_status()
+    return ApiClient(base, token=response.json()["access_token"])
+
+
 class ApiClient:
-    def __init__(self, base_url: str | None = None, timeout: float = 300.0) -> None:
+    def __init__(self, base_url: str | None = None, timeout: float = 300.0,
+                 token: str | None = None) -> None:
         self.base_url = base_url or api_url()
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
 
     def _check(self, response: httpx.Response) -> httpx.Response:
+        if response.status_code == 401:
+            raise SignedOut("your session has ended: sign in again")
         if response.is_error:
             try:
                 detail = response.json().get("detail")
@@ -41,6 +60,9 @@ class ApiClient:
 
     def health(self) -> dict:
         return self._check(self._http.get("/health")).json()
+
+    def me(self) -> dict:
+        return self._check(self._http.get("/auth/me")).json()
 
     def ask_stream(self, question: str, top_k: int = 5) -> Iterator[StreamEvent]:
         with connect_sse(self._http, "POST", "/query/stream",
@@ -63,9 +85,14 @@ class ApiClient:
     def documents(self) -> list[dict]:
         return self._check(self._http.get("/documents")).json()["documents"]
 
-    def upload(self, files: list[tuple[str, bytes]]) -> dict:
+    def upload(self, files: list[tuple[str, bytes]], groups: str = "") -> dict:
         parts = [("files", (name, data)) for name, data in files]
-        return self._check(self._http.post("/documents", files=parts)).json()
+        return self._check(self._http.post("/documents", files=parts,
+                                           data={"groups": groups})).json()
+
+    def set_groups(self, document_id: int, groups: list[str]) -> dict:
+        return self._check(self._http.patch(f"/documents/{document_id}",
+                                            json={"groups": groups})).json()
 
     def job(self, job_id: str) -> dict:
         return self._check(self._http.get(f"/jobs/{job_id}")).json()
@@ -74,9 +101,11 @@ class ApiClient:
         self._check(self._http.delete(f"/documents/{document_id}"))
 
     def file_url(self, document_id: int) -> str:
-        """A link the user's browser can open (the API may be reachable under another name)."""
+        """A short-lived link the user's browser can open without our header (the API may be
+        reachable under another name: CITEQA_PUBLIC_API_URL)."""
+        link = self._check(self._http.post(f"/documents/{document_id}/link")).json()["url"]
         public = os.environ.get("CITEQA_PUBLIC_API_URL", self.base_url).rstrip("/")
-        return f"{public}/documents/{document_id}/file"
+        return f"{public}{link}"
 
     def download(self, document_id: int) -> bytes:
         return self._check(self._http.get(f"/documents/{document_id}/file")).content

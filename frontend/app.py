@@ -7,20 +7,44 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # streamlit runs this as a script
 
-from frontend.api_client import ApiClient  # noqa: E402
+from frontend.api_client import ApiError, login  # noqa: E402
 
 st.set_page_config(page_title="citeqa", page_icon=":material/menu_book:", layout="wide")
 
 
-@st.cache_resource
-def client() -> ApiClient:
-    return ApiClient()
+def sign_in() -> None:
+    st.title("Sign in to citeqa")
+    with st.form("login"):
+        username = st.text_input("User name")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        try:
+            api = login(username, password)
+            st.session_state["me"] = api.me()
+        except (ApiError, OSError) as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["api"] = api
+            st.rerun()
 
 
-st.session_state.setdefault("api", client())
+def sign_out() -> None:
+    for key in ("api", "me", "history"):
+        st.session_state.pop(key, None)
+
+
 views = Path(__file__).parent / "views"
-page = st.navigation([
-    st.Page(views / "ask.py", title="Ask", icon=":material/chat:", default=True),
-    st.Page(views / "admin.py", title="Documents", icon=":material/folder:", url_path="documents"),
-])
-page.run()
+me = st.session_state.get("me")
+if me is None:
+    st.navigation([st.Page(sign_in, title="Sign in", icon=":material/login:")]).run()
+else:
+    pages = [st.Page(views / "ask.py", title="Ask", icon=":material/chat:", default=True)]
+    if me["role"] == "admin":
+        pages.append(st.Page(views / "admin.py", title="Documents", icon=":material/folder:",
+                             url_path="documents"))
+    with st.sidebar:
+        st.caption(f"Signed in as **{me['name']}** ({me['role']}"
+                   + (f"; groups: {', '.join(me['groups'])}" if me["groups"] else "") + ")")
+        st.button("Sign out", on_click=sign_out, icon=":material/logout:")
+    st.navigation(pages).run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from backend.domain import ParsedDocument, Section
@@ -20,6 +21,49 @@ class ParseError(Exception):
     """A file that cannot be ingested; the message says why."""
 
 
+@dataclass(frozen=True)
+class ParseLimits:
+    """What one file may cost. The sandbox adds memory, CPU and wall-clock limits."""
+
+    max_pdf_pages: int = 1000
+    max_zip_entries: int = 2000
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_zip_ratio: int = 100
+
+
+def check_content(data: bytes, filename: str) -> None:
+    """Refuse a file whose bytes are not what its extension says (cheap: reads the head)."""
+    doc_type = doc_type_of(filename)
+    head = data[:8192]
+    if not data.strip():
+        raise ParseError("empty file")
+    if doc_type == "pdf" and b"%PDF-" not in data[:1024]:
+        raise ParseError("not a PDF file (no %PDF header)")
+    if doc_type == "docx" and not head.startswith(b"PK\x03\x04"):
+        raise ParseError("not a Word .docx file (not a zip container)")
+    if doc_type == "txt" and b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError("binary file, not text")
+
+
+def check_zip(data: bytes, limits: ParseLimits) -> None:
+    """Decompression-bomb checks on a zip container, from its directory, before inflating."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ParseError(f"corrupt zip container: {exc}") from exc
+    if len(entries) > limits.max_zip_entries:
+        raise ParseError(f"zip container has {len(entries)} entries (limit {limits.max_zip_entries})")
+    total = sum(e.file_size for e in entries)
+    if total > limits.max_unzipped_bytes:
+        raise ParseError(f"unpacks to {total // 2**20} MiB (limit {limits.max_unzipped_bytes // 2**20} MiB)"
+                         " - decompression bomb?")
+    for e in entries:
+        if e.file_size > 1_000_000 and e.file_size > limits.max_zip_ratio * max(1, e.compress_size):
+            raise ParseError(f"{e.filename} compresses {e.file_size // max(1, e.compress_size)}:1 "
+                             f"(limit {limits.max_zip_ratio}:1) - decompression bomb?")
+
+
 def doc_type_of(filename: str) -> str:
     ext = Path(filename).suffix.lower()
     if ext not in SUPPORTED_TYPES:
@@ -28,31 +72,40 @@ def doc_type_of(filename: str) -> str:
     return SUPPORTED_TYPES[ext]
 
 
-def parse_bytes(data: bytes, filename: str) -> ParsedDocument:
+def parse_bytes(data: bytes, filename: str, limits: ParseLimits = ParseLimits()) -> ParsedDocument:
     doc_type = doc_type_of(filename)
-    if not data.strip():
-        raise ParseError("empty file")
-    parser = {"pdf": parse_pdf, "docx": parse_docx, "txt": parse_text}[doc_type]
-    parsed = parser(data)
+    check_content(data, filename)
+    if doc_type == "pdf":
+        parsed = parse_pdf(data, limits.max_pdf_pages)
+    elif doc_type == "docx":
+        check_zip(data, limits)
+        parsed = parse_docx(data)
+    else:
+        parsed = parse_text(data)
     if not any(s.text.strip() for s in parsed.sections):
         raise ParseError("no text could be extracted")
     return parsed
 
 
 # PDF -------------------------------------------------------------------------------------------
-def parse_pdf(data: bytes) -> ParsedDocument:
+def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    if not data.lstrip().startswith(b"%PDF"):
+    if b"%PDF-" not in data[:1024]:
         raise ParseError("not a PDF file (no %PDF header)")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ParseError("encrypted PDF: a password is required")
+        count = len(reader.pages)
+        if count > max_pages:
+            raise ParseError(f"PDF has {count} pages (limit {max_pages}, CITEQA_MAX_PDF_PAGES)")
         pages = list(reader.pages)
     except ParseError:
         raise
+    except RecursionError as exc:
+        raise ParseError("corrupt PDF: objects nested too deeply") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise ParseError(f"corrupt PDF: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken files
@@ -83,6 +136,8 @@ def parse_docx(data: bytes) -> ParsedDocument:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ParseError("not a Word .docx file (not a zip container)")
+    if _has_doctype(data):  # Word never writes a DTD; one in a .docx is an entity trick
+        raise ParseError("Word document with a DTD (XML entity declarations are not allowed)")
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = list(document.iter_inner_content())
@@ -105,6 +160,16 @@ def parse_docx(data: bytes) -> ParsedDocument:
         elif text:
             builder.lines.append(text)
     return ParsedDocument(sections=builder.finish(), pages=None)
+
+
+def _has_doctype(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                with archive.open(info) as part:
+                    if b"<!DOCTYPE" in part.read(4096).upper():
+                        return True
+    return False
 
 
 class _SectionBuilder:

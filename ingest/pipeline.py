@@ -13,6 +13,7 @@ from backend.knowledge import KnowledgeBase
 from backend.storage import DocumentRow
 from ingest.chunking import chunk_sections
 from ingest.parsers import SUPPORTED_TYPES, ParseError, doc_type_of, parse_bytes
+from ingest.sandbox import SandboxLimits, parse_isolated
 
 
 @dataclass
@@ -43,8 +44,11 @@ class Summary:
 
 
 class Ingestor:
-    def __init__(self, kb: KnowledgeBase, chunk_tokens: int, overlap_tokens: int) -> None:
+    def __init__(self, kb: KnowledgeBase, chunk_tokens: int, overlap_tokens: int,
+                 sandbox: SandboxLimits | None = SandboxLimits()) -> None:
+        """``sandbox=None`` parses in this process (trusted files only, e.g. benchmarks)."""
         self.kb = kb
+        self.sandbox = sandbox
         # leave room for the title/section header that searchable_text() prepends
         self.chunk_tokens = min(chunk_tokens, kb.embedder.max_tokens - 32)
         self.overlap_tokens = overlap_tokens
@@ -54,16 +58,20 @@ class Ingestor:
         try:
             doc_type = doc_type_of(filename)
             digest = hashlib.sha256(data).hexdigest()
+            access = access or [PUBLIC]
             existing = self.kb.store.find_by_name(filename)
             if existing is not None and existing.content_hash == digest:
+                if sorted(existing.access or []) != sorted(access):
+                    self.kb.store.set_access(existing.id, access)
                 return FileResult(filename, "unchanged", existing.id, existing.pages)
-            parsed = parse_bytes(data, filename)
+            parsed = (parse_isolated(data, filename, self.sandbox) if self.sandbox
+                      else parse_bytes(data, filename))
             drafts = chunk_sections(parsed.sections, self.kb.embedder.count_tokens,
                                     self.chunk_tokens, self.overlap_tokens)
             row = DocumentRow(
                 filename=filename, source_path=source_path, content_hash=digest, doc_type=doc_type,
                 size_bytes=len(data), pages=parsed.pages, status="ready",
-                access=access or [PUBLIC],
+                access=access,
             )
             doc = self.kb.add_document(row, drafts, replaces=existing.id if existing else None)
             status = "replaced" if existing else "ingested"
@@ -74,7 +82,8 @@ class Ingestor:
             return FileResult(filename, "failed", error=f"unexpected {type(exc).__name__}: {exc}")
 
     def ingest_paths(self, paths: Iterable[Path],
-                     on_file: Callable[[FileResult], None] | None = None) -> Summary:
+                     on_file: Callable[[FileResult], None] | None = None,
+                     access: list[str] | None = None) -> Summary:
         started = time.perf_counter()
         summary = Summary()
         try:
@@ -84,7 +93,8 @@ class Ingestor:
                 except OSError as exc:
                     result = FileResult(path.name, "failed", error=f"cannot read: {exc.strerror}")
                 else:
-                    result = self.ingest_bytes(data, path.name, source_path=str(path.resolve()))
+                    result = self.ingest_bytes(data, path.name, source_path=str(path.resolve()),
+                                               access=access)
                 summary.results.append(result)
                 if on_file:
                     on_file(result)

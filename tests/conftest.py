@@ -92,25 +92,55 @@ def stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+ADMIN_PASSWORD = "admin-pass-123"
+
+
+def citeqa(data_dir: Path, *args: str, stdin: str | None = None) -> str:
+    """Run the citeqa CLI as an operator would; returns stdout."""
+    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir)}
+    done = subprocess.run([sys.executable, "-m", "backend.cli", *args], env=env, cwd=ROOT,
+                          input=stdin, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done.stdout
+
+
+def new_key(data_dir: Path, user: str) -> str:
+    return citeqa(data_dir, "keys", "add", user).strip().splitlines()[-1]
+
+
 @pytest.fixture(scope="session")
 def server_data_dir(tmp_path_factory, sample_data_dir) -> Path:
     data_dir = tmp_path_factory.mktemp("server")
     shutil.copytree(sample_data_dir, data_dir, dirs_exist_ok=True)
+    citeqa(data_dir, "users", "add", "admin", "--role", "admin", "--password", ADMIN_PASSWORD)
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def admin_key(server_data_dir) -> str:
+    return new_key(server_data_dir, "admin")
+
+
+SERVER_ENV = {"CITEQA_MAX_UPLOAD_BYTES": str(1024 * 1024), "CITEQA_RATE_LIMIT": "100000/minute",
+              "CITEQA_LLM_QUEUE": "64"}
 
 
 @pytest.fixture(scope="session")
 def api_url(server_data_dir):
     """A real uvicorn server on loopback over a copy of the ingested samples.
 
-    The upload limit is lowered so the 413 path can be tested with a small body.
+    The upload limit is lowered so the 413 path can be tested with a small body; rate limits
+    and the answer queue are raised so that load tests measure the server, not the limits
+    (tests/api/test_limits.py checks those on a server of its own).
     """
-    proc, url = start_server(server_data_dir, CITEQA_MAX_UPLOAD_BYTES=str(1024 * 1024))
+    proc, url = start_server(server_data_dir, **SERVER_ENV)
     yield url
     stop(proc)
 
 
 @pytest.fixture(scope="session")
-def http(api_url):
-    with httpx.Client(base_url=api_url, timeout=120) as client:
+def http(api_url, admin_key):
+    """An admin's API client."""
+    with httpx.Client(base_url=api_url, timeout=120,
+                      headers={"Authorization": f"Bearer {admin_key}"}) as client:
         yield client

@@ -2,18 +2,24 @@
 
 Two scorers share one term store: rank-bm25 (scores every chunk in Python) and bm25s (sparse
 matrix, milliseconds at 100k chunks). Both use Lucene's BM25.
+
+A search limited to a Scope (what one user may see) is scored with statistics of that scope
+alone: document count, document frequencies and average length. Both libraries bake corpus-wide
+IDF into their scores, so a forbidden document would otherwise shift a user's scores and ranks.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from backend.access import Scope
 from backend.adapters._atomic import write_atomically
 from backend.rag.text import analyzer
 
@@ -48,6 +54,8 @@ class _TermStore:
                 self._terms = {int(k): v for k, v in raw["terms"].items()}
         self._ids: list[int] = []
         self._dirty = True
+        self._version = 0  # bumped on every rebuild; scope masks are tied to it
+        self._postings = None
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -65,15 +73,16 @@ class _TermStore:
             self._terms.pop(int(i), None)
         self._dirty = True
 
-    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+    def search(self, query: str, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
         terms = self._analyze(query)
-        if not terms or not self._terms or k <= 0:
+        if not terms or not self._terms or k <= 0 or (scope is not None and not len(scope)):
             return []
         if self._dirty:  # neither library updates incrementally: rebuild after changes
             self._ids = list(self._terms)
             self._build([self._terms[i] or [""] for i in self._ids])
-            self._dirty = False
-        scores = self._scores(terms)
+            self._dirty, self._postings = False, None
+            self._version += 1
+        scores = self._scores(terms) if scope is None else self._scoped_scores(terms, scope)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
@@ -83,6 +92,16 @@ class _TermStore:
         data = json.dumps({"analyzer": self._analyzer_name, "terms": self._terms},
                           ensure_ascii=False)
         write_atomically(self.path, lambda tmp: tmp.write_text(data, encoding="utf-8"))
+
+    def _scoped_scores(self, terms: list[str], scope: Scope) -> np.ndarray:
+        """Lucene BM25 as if the index held only the scope's chunks."""
+        if self._postings is None:
+            self._postings = _Postings([self._terms[i] or [""] for i in self._ids])
+        key = ("bm25-mask", id(self), self._version)
+        mask = scope.derived.get(key)
+        if mask is None:
+            mask = scope.derived[key] = np.isin(np.asarray(self._ids, dtype=np.int64), scope.ids)
+        return self._postings.scores(Counter(terms), mask, self.k1, self.b)
 
     def _build(self, corpus: list[list[str]]) -> None:
         raise NotImplementedError
@@ -101,6 +120,9 @@ class RankBm25KeywordIndex(_TermStore):
     def _scores(self, terms):
         return self._bm25.get_scores(terms)
 
+    def _scoped_scores(self, terms, scope):
+        return super()._scoped_scores(terms, scope) * (self.k1 + 1)  # rank-bm25 keeps (k1 + 1)
+
 
 class Bm25sKeywordIndex(_TermStore):
     def __init__(self, path: Path, k1: float = 0.9, b: float = 0.4, stem: bool = False) -> None:
@@ -118,3 +140,43 @@ class Bm25sKeywordIndex(_TermStore):
         if not known:
             return np.zeros(len(self._ids), dtype=np.float32)
         return self._bm25.get_scores(known)
+
+
+class _Postings:
+    """Term frequencies per term (CSR rows), so any subset of chunks can be scored exactly."""
+
+    def __init__(self, corpus: list[list[str]]) -> None:
+        from scipy.sparse import csr_matrix
+
+        vocab: dict[str, int] = {}
+        rows, cols, counts = [], [], []
+        for position, terms in enumerate(corpus):
+            for term, n in Counter(terms).items():
+                rows.append(vocab.setdefault(term, len(vocab)))
+                cols.append(position)
+                counts.append(n)
+        self.vocab = vocab
+        self.tf = csr_matrix((np.asarray(counts, dtype=np.float32), (rows, cols)),
+                             shape=(len(vocab), len(corpus)))
+        self.lengths = np.asarray([len(t) for t in corpus], dtype=np.float32)
+
+    def scores(self, query: Counter, mask: np.ndarray, k1: float, b: float) -> np.ndarray:
+        scores = np.zeros(len(self.lengths), dtype=np.float32)
+        n = int(mask.sum())
+        if n == 0:
+            return scores
+        avg_length = float(self.lengths[mask].mean())
+        for term, repeats in query.items():
+            row = self.vocab.get(term)
+            if row is None:
+                continue
+            start, end = self.tf.indptr[row], self.tf.indptr[row + 1]
+            positions, tf = self.tf.indices[start:end], self.tf.data[start:end]
+            keep = mask[positions]
+            positions, tf = positions[keep], tf[keep]
+            if not len(positions):
+                continue
+            idf = math.log(1 + (n - len(positions) + 0.5) / (len(positions) + 0.5))
+            norm = k1 * (1 - b + b * self.lengths[positions] / avg_length)
+            scores[positions] += repeats * idf * tf / (tf + norm)
+        return scores

@@ -13,6 +13,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from backend.access import Scope
 from backend.adapters._atomic import write_atomically
 
 
@@ -50,10 +51,19 @@ class FaissVectorIndex:
         if len(ids):
             self._index.remove_ids(np.asarray(list(ids), dtype=np.int64))
 
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if len(self) == 0 or k <= 0:
+    def search(self, vector: np.ndarray, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
+        """Nearest ids; with ``scope``, FAISS only considers the scope's ids (IDSelector)."""
+        if len(self) == 0 or k <= 0 or (scope is not None and not len(scope)):
             return []
-        scores, ids = self._index.search(vector.reshape(1, -1).astype(np.float32), min(k, len(self)))
+        query = vector.reshape(1, -1).astype(np.float32)
+        if scope is None:
+            scores, ids = self._index.search(query, min(k, len(self)))
+        else:
+            selector = scope.derived.get("faiss")
+            if selector is None:  # kept with the scope: FAISS holds only a pointer to it
+                selector = scope.derived["faiss"] = faiss.IDSelectorBatch(scope.ids)
+            params = faiss.SearchParameters(sel=selector)
+            scores, ids = self._index.search(query, min(k, len(self), len(scope)), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
 
     def similarity(self, vector: np.ndarray, ids: Sequence[int]) -> dict[int, float]:

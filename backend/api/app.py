@@ -7,13 +7,32 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from slowapi import Limiter, _rate_limit_exceeded_handler
+from slowapi.errors import RateLimitExceeded
+from slowapi.middleware import SlowAPIASGIMiddleware
+from slowapi.util import get_remote_address
 
-from backend.api.routes import documents, health, jobs, query, search
+from backend.api.routes import auth, documents, health, jobs, openai_compat, query, search, users
+from backend.auth import KEY_PREFIX
 from backend.container import Container
 from backend.jobs import JobRunner
+from backend.rag.answer import Busy
 from backend.settings import Settings
 
 log = logging.getLogger("citeqa")
+
+
+def rate_key(request: Request) -> str:
+    """Limits count per API key or per signed-in user; anonymous requests per client address."""
+    header = request.headers.get("authorization", "")
+    bearer = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    if bearer.startswith(KEY_PREFIX):
+        return "key:" + bearer[len(KEY_PREFIX):].partition("_")[0]
+    if bearer:
+        user_id = request.app.state.container.accounts.token_subject(bearer)
+        if user_id is not None:
+            return f"user:{user_id}"
+    return "ip:" + get_remote_address(request)
 
 
 def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
@@ -25,14 +44,26 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         kb = container.knowledge_base
         container.chat_model
         runner = JobRunner(container.store, lambda: container.ingestor)
-        app.state.container, app.state.jobs = container, runner
+        app.state.jobs = runner
         resumed = runner.resume_unfinished()
         log.info("citeqa ready: %d chunks indexed, %d upload jobs resumed", len(kb.vectors), resumed)
+        if container.store.count_users() == 0:
+            log.warning("no users yet: create one with `citeqa users add NAME --role admin`")
         yield
         runner.shutdown()
 
     app = FastAPI(title="citeqa", version="0.1.0", lifespan=lifespan,
                   description="Answers from your documents, with numbered citations.")
+    app.state.container = container
+    app.state.limiter = Limiter(key_func=rate_key, default_limits=[settings.rate_limit],
+                                headers_enabled=True)
+    app.add_exception_handler(RateLimitExceeded, _rate_limit_exceeded_handler)
+    app.add_middleware(SlowAPIASGIMiddleware)
+
+    @app.exception_handler(Busy)
+    async def busy(_: Request, exc: Busy) -> JSONResponse:
+        return JSONResponse({"detail": f"{exc}; try again shortly"}, 503,
+                            headers={"Retry-After": "5"})
 
     @app.middleware("http")
     async def limit_upload_size(request: Request, call_next):
@@ -45,6 +76,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
                 )
         return await call_next(request)
 
-    for module in (health, query, search, documents, jobs):
+    for module in (health, auth, users, query, search, documents, jobs, openai_compat):
         app.include_router(module.router)
+    app.include_router(users.keys_router)
+    app.state.limiter.exempt(health.health)
     return app

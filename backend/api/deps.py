@@ -1,13 +1,18 @@
-"""Dependencies: the container built at startup, reached through the request."""
+"""Dependencies: the container built at startup, and the principal behind the request."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from backend.access import Principal, Scope
+from backend.auth import AuthError
 from backend.container import Container
 from backend.jobs import JobRunner
+
+_bearer = HTTPBearer(auto_error=False, description="A session token from /auth/token or an API key")
 
 
 def get_container(request: Request) -> Container:
@@ -20,3 +25,34 @@ def get_jobs(request: Request) -> JobRunner:
 
 ContainerDep = Annotated[Container, Depends(get_container)]
 JobsDep = Annotated[JobRunner, Depends(get_jobs)]
+
+
+def get_principal(c: ContainerDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+                  ) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(401, "sign in: send 'Authorization: Bearer <token or API key>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+    try:
+        return c.accounts.authenticate(credentials.credentials)
+    except AuthError as exc:
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_admin(principal: PrincipalDep) -> Principal:
+    if not principal.is_admin:
+        raise HTTPException(403, "this needs the admin role")
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(require_admin)]
+
+
+def get_scope(c: ContainerDep, principal: PrincipalDep) -> Scope | None:
+    return c.knowledge_base.scope_for(principal)
+
+
+ScopeDep = Annotated[Scope | None, Depends(get_scope)]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -103,3 +102,53 @@ def query_response(a: Answer) -> QueryResponse:
     return QueryResponse(answer=a.answer, citations=[citation_out(c) for c in a.citations],
                          timings_ms={k: round(v, 1) for k, v in a.timings_ms.items()},
                          model=a.model, grounded=a.grounded, mode=a.mode)
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    groups: list[str]
+    via: str = Field(description="token (browser session) or key (API key)")
+
+
+class UserIn(BaseModel):
+    name: NonBlank
+    role: Literal["admin", "member"] = "member"
+    groups: list[str] = Field(default_factory=list)
+    password: str | None = Field(None, description="At least 8 characters; omit for API-key-only users.")
+
+
+class UserPatch(BaseModel):
+    role: Literal["admin", "member"] | None = None
+    groups: list[str] | None = Field(None, description="Replaces the user's groups.")
+    password: str | None = None
+
+
+class UserOut(BaseModel):
+    name: str
+    role: str
+    groups: list[str]
+    has_password: bool
+    created_at: datetime
+
+
+class KeyOut(BaseModel):
+    id: int
+    label: str
+    prefix: str
+    created_at: datetime
+    revoked: bool
+
+
+class KeyCreated(KeyOut):
+    key: str = Field(description="The API key. It is shown only once.")
+    user: str
+
+
+def key_created(key: str, row, user: str) -> KeyCreated:
+    return KeyCreated(id=row.id, label=row.label, prefix=row.prefix, created_at=row.created_at,
+                      revoked=False, key=key, user=user)
+
+
+class AccessPatch(BaseModel):
+    groups: list[str] = Field(description="Groups that may see the document; empty = public.")

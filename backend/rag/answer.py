@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from backend.access import Scope
 from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.citations import (attribute, best_sentence, figures_disagree, keep_supported,
                                    renumber, shared_terms)
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
+from backend.rag.safety import strip_foreign_links, without_instructions
 from backend.rag.text import has_cjk
 
 NOT_COVERED = {
@@ -30,22 +33,45 @@ class Final:
     answer: Answer
 
 
+class Busy(Exception):
+    """More questions are waiting for the model than the queue allows; ask again later."""
+
+
 class AnswerService:
-    def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int) -> None:
+    def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int,
+                 queue: int = 8) -> None:
         self.retriever = retriever
         self.chat_model = chat_model
         self.max_answer_tokens = max_answer_tokens
+        # one question at a time runs on the model; ``queue`` more may wait, the rest are refused
+        self._slots = threading.BoundedSemaphore(queue + 1)
 
-    def answer(self, question: str, top_k: int) -> Answer:
-        for event in self.stream(question, top_k):
+    def answer(self, question: str, top_k: int, scope: Scope | None = None) -> Answer:
+        for event in self.stream(question, top_k, scope):
             if isinstance(event, Final):
                 return event.answer
         raise RuntimeError("answer stream ended without a final event")
 
-    def stream(self, question: str, top_k: int) -> Iterator[Token | Final]:
-        """Tokens as the model writes them, then one Final with the checked, numbered answer."""
+    def stream(self, question: str, top_k: int,
+               scope: Scope | None = None) -> Iterator[Token | Final]:
+        """Tokens as the model writes them, then one Final with the checked, numbered answer.
+
+        Raises Busy on the first ``next()`` when the model's queue is full. Only passages in
+        ``scope`` (None: all) are retrieved.
+        """
+        if not self._slots.acquire(blocking=False):
+            raise Busy("the answer queue is full")
+        try:
+            yield from self._stream(question, top_k, scope)
+        finally:
+            self._slots.release()
+
+    def _stream(self, question: str, top_k: int, scope: Scope | None) -> Iterator[Token | Final]:
         started = time.perf_counter()
-        retrieval = self.retriever.retrieve(question, top_k)
+        retrieval = self.retriever.retrieve(question, top_k, scope=scope)
+        # sentences that talk to the model ("ignore previous instructions...") are not evidence
+        for s in retrieval.chunks:
+            s.chunk = replace(s.chunk, text=without_instructions(s.chunk.text))
         timings = dict(retrieval.timings_ms)
         if not retrieval.chunks:
             text = NOT_COVERED["zh" if has_cjk(question) else "en"]
@@ -94,6 +120,7 @@ class AnswerService:
                 return NOT_COVERED["zh" if has_cjk(question) else "en"], [], "none"
             index, sentence = best
             checked, mode = f"\"{sentence}\" [{index + 1}]", "extractive"
+        checked = strip_foreign_links(checked, texts)
         text, order = renumber(checked, len(passages))
         citations = [Citation(n, passages[old - 1].chunk, passages[old - 1].score)
                      for n, old in enumerate(order, start=1)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from backend.access import Scope
 from backend.domain import ScoredChunk
 from backend.knowledge import KnowledgeBase
 from backend.ports import Reranker
@@ -59,11 +60,14 @@ class Retriever:
                                       k=self.fusion.rrf_k)
 
     def retrieve(self, query: str, top_k: int, mode: str = "hybrid+rerank", gate: bool = True,
-                 depth: int | None = None, query_vector: np.ndarray | None = None) -> Retrieval:
+                 depth: int | None = None, query_vector: np.ndarray | None = None,
+                 scope: Scope | None = None) -> Retrieval:
         """The top_k passages for ``query``; with ``gate``, only those that are evidence.
 
         ``depth`` candidates come from each retriever (default: the configured number). Only the
-        passages that can still be returned are loaded from the store.
+        passages that can still be returned are loaded from the store. With ``scope``, both
+        retrievers search only the scope's chunks, so nothing outside it is ranked, reranked,
+        cited or counted.
         """
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; one of {', '.join(MODES)}")
@@ -71,8 +75,11 @@ class Retriever:
         t0 = time.perf_counter()
         self.kb.refresh_if_changed()
         qvec = self.kb.embedder.embed([query])[0] if query_vector is None else query_vector
-        sparse = self.kb.keyword_search(query, depth) if mode != "dense" else []
-        dense = self.kb.dense_search(qvec, depth) if mode != "bm25" else []
+        sparse = self.kb.keyword_search(query, depth, scope) if mode != "dense" else []
+        dense = self.kb.dense_search(qvec, depth, scope) if mode != "bm25" else []
+        if scope is not None:  # the indexes already filtered; this guards against a faulty adapter
+            sparse = [(i, s) for i, s in sparse if i in scope]
+            dense = [(i, s) for i, s in dense if i in scope]
         ranked = ({"bm25": sparse, "dense": dense}.get(mode) or self.fuse(sparse, dense))[:depth]
         bm25_rank = {i: r for r, (i, _) in enumerate(sparse, start=1)}
         dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.domain import ChunkDraft, ChunkRecord
-from backend.storage.models import Base, ChunkRow, DocumentRow, JobRow, utcnow
+from backend.storage.models import ApiKeyRow, Base, ChunkRow, DocumentRow, JobRow, UserRow, utcnow
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -100,6 +100,26 @@ class Store:
             s.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
             return ids
 
+    def set_access(self, document_id: int, access: list[str]) -> DocumentRow | None:
+        with self.session() as s, s.begin():
+            doc = s.get(DocumentRow, document_id)
+            if doc is not None:
+                doc.access = list(access)
+            return doc
+
+    def access_stamp(self) -> tuple:
+        """Changes whenever a document is added, removed or changes its access list."""
+        with self.session() as s:
+            return tuple(s.execute(select(func.count(DocumentRow.id), func.max(DocumentRow.id),
+                                          func.max(DocumentRow.updated_at))).one())
+
+    def chunk_access(self) -> list[tuple[int, list[str]]]:
+        """(chunk id, its document's access list) for every chunk."""
+        with self.session() as s:
+            return [(i, list(a or [])) for i, a in
+                    s.execute(select(ChunkRow.id, DocumentRow.access)
+                              .join(DocumentRow, DocumentRow.id == ChunkRow.document_id))]
+
     # chunks ------------------------------------------------------------------
     def chunks_by_ids(self, ids: Iterable[int]) -> dict[int, ChunkRecord]:
         ids = list(ids)
@@ -120,6 +140,68 @@ class Store:
     def chunk_ids(self) -> set[int]:
         with self.session() as s:
             return set(s.scalars(select(ChunkRow.id)))
+
+    # users and API keys --------------------------------------------------------
+    def add_user(self, name: str, role: str, groups: list[str], password_hash: str | None) -> UserRow:
+        with self.session() as s, s.begin():
+            user = UserRow(name=name, role=role, groups=groups, password_hash=password_hash)
+            s.add(user)
+            return user
+
+    def get_user(self, user_id: int | None = None, name: str | None = None) -> UserRow | None:
+        with self.session() as s:
+            if user_id is not None:
+                return s.get(UserRow, user_id)
+            return s.scalars(select(UserRow).where(UserRow.name == name)).first()
+
+    def list_users(self) -> list[UserRow]:
+        with self.session() as s:
+            return list(s.scalars(select(UserRow).order_by(UserRow.name)))
+
+    def update_user(self, name: str, **changes) -> UserRow | None:
+        with self.session() as s, s.begin():
+            user = s.scalars(select(UserRow).where(UserRow.name == name)).first()
+            if user is not None:
+                for key, value in changes.items():
+                    setattr(user, key, value)
+            return user
+
+    def delete_user(self, name: str) -> bool:
+        with self.session() as s, s.begin():
+            user = s.scalars(select(UserRow).where(UserRow.name == name)).first()
+            if user is None:
+                return False
+            s.execute(delete(ApiKeyRow).where(ApiKeyRow.user_id == user.id))
+            s.delete(user)
+            return True
+
+    def count_users(self) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count(UserRow.id))) or 0
+
+    def add_key(self, user_id: int, label: str, prefix: str, secret_hash: str) -> ApiKeyRow:
+        with self.session() as s, s.begin():
+            key = ApiKeyRow(user_id=user_id, label=label, prefix=prefix, secret_hash=secret_hash)
+            s.add(key)
+            return key
+
+    def key_by_prefix(self, prefix: str) -> ApiKeyRow | None:
+        with self.session() as s:
+            return s.scalars(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix)).first()
+
+    def list_keys(self, user_id: int | None = None) -> list[ApiKeyRow]:
+        with self.session() as s:
+            q = select(ApiKeyRow).order_by(ApiKeyRow.id)
+            if user_id is not None:
+                q = q.where(ApiKeyRow.user_id == user_id)
+            return list(s.scalars(q))
+
+    def revoke_key(self, key_id: int) -> ApiKeyRow | None:
+        with self.session() as s, s.begin():
+            key = s.get(ApiKeyRow, key_id)
+            if key is not None and key.revoked_at is None:
+                key.revoked_at = utcnow()
+            return key
 
     # jobs --------------------------------------------------------------------
     def create_job(self, job_id: str, files: list[dict]) -> None:

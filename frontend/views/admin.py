@@ -1,4 +1,5 @@
-"""Documents: upload several files, follow their ingestion, list and delete documents."""
+"""Documents (admins): upload files for groups, follow their ingestion, change who may see a
+document, delete documents."""
 
 import time
 
@@ -14,13 +15,14 @@ if notice := st.session_state.pop("notice", None):  # set before a rerun, shown 
 with st.form("upload", clear_on_submit=True):
     files = st.file_uploader("Upload PDF, Word or text files", type=["pdf", "docx", "txt", "md"],
                              accept_multiple_files=True)
+    groups = st.text_input("Groups that may see them", placeholder="e.g. hr, finance (empty: everyone)")
     submitted = st.form_submit_button("Upload and index")
 
 if submitted and not files:
     st.warning("Choose one or more files first.")
 elif submitted:
     try:
-        job = api.upload([(f.name, f.getvalue()) for f in files])
+        job = api.upload([(f.name, f.getvalue()) for f in files], groups)
     except ApiError as exc:
         st.error(f"Upload refused: {exc}")
     else:
@@ -48,13 +50,23 @@ except (ApiError, OSError) as exc:
 
 st.subheader(f"{len(docs)} documents")
 for d in docs:
-    cols = st.columns([5, 1, 1, 1, 1, 1])
+    cols = st.columns([4, 1, 1, 1, 1, 2, 1])
     cols[0].markdown(f"**{d['filename']}**")
     cols[1].write(d["doc_type"])
     cols[2].write(f"{d['pages']} pages" if d["pages"] else "—")
     cols[3].write(f"{d['chunks']} chunks")
     cols[4].write(d["status"])
-    if cols[5].button("Delete", key=f"del-{d['id']}"):
+    with cols[5].popover(", ".join(d["access"]), icon=":material/group:"):
+        new = st.text_input("Groups (empty: everyone)", key=f"acc-{d['id']}",
+                            value="" if d["access"] == ["public"] else ", ".join(d["access"]))
+        if st.button("Save", key=f"save-{d['id']}"):
+            try:
+                api.set_groups(d["id"], [g for g in new.split(",") if g.strip()])
+                st.session_state["notice"] = f"Access of {d['filename']} changed"
+            except ApiError as exc:
+                st.session_state["notice"] = f"Could not change {d['filename']}: {exc}"
+            st.rerun()
+    if cols[6].button("Delete", key=f"del-{d['id']}"):
         try:
             api.delete(d["id"])
             st.session_state["notice"] = f"Deleted {d['filename']}"

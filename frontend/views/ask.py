@@ -4,7 +4,7 @@ import re
 
 import streamlit as st
 
-from frontend.api_client import ApiClient, ApiError
+from frontend.api_client import ApiClient, ApiError, SignedOut
 
 api: ApiClient = st.session_state["api"]
 st.title("Ask your documents")
@@ -29,7 +29,11 @@ def show_citations(citations: list[dict]) -> None:
         label = f"[{c['n']}] {c['filename']}" + (f" — {where(c)}" if where(c) else "")
         with st.expander(label):
             st.markdown(quote(c["text"]))
-            st.link_button("Open document", api.file_url(c["document_id"]), icon=":material/open_in_new:")
+            try:
+                url = api.file_url(c["document_id"])
+            except (ApiError, OSError):
+                continue  # the document was deleted or its access changed since the answer
+            st.link_button("Open document", url, icon=":material/open_in_new:")
 
 
 for turn in history:
@@ -63,5 +67,8 @@ if question := st.chat_input("Ask a question, e.g. What is our travel reimbursem
                            "not be verified against the documents.")
             history.append({"role": "assistant", "content": final.get("answer", ""),
                             "citations": final.get("citations", [])})
+        except SignedOut as exc:
+            placeholder.error(str(exc))
+            st.session_state.pop("me", None)
         except (ApiError, OSError) as exc:
             placeholder.error(f"The API could not answer: {exc}")

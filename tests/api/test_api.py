@@ -22,7 +22,7 @@ def wait_job(http, job_id, timeout=120):
 
 def test_health(http):
     body = http.get("/health").json()
-    assert body["status"] == "ok" and body["chunks"] > 0
+    assert body["status"] == "ok" and "chunks" not in body  # open to anyone: no corpus figures
     assert body["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 

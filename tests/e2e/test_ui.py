@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT, free_port, stop
+from tests.conftest import ADMIN_PASSWORD, ROOT, citeqa, free_port, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 CHROMIUM = os.environ.get("CITEQA_CHROMIUM", "/usr/bin/chromium")
@@ -63,12 +63,40 @@ def page(ui_url):
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         pg = browser.new_page(viewport={"width": 1280, "height": 900})
         pg.set_default_timeout(60_000)
+        sign_in(pg, ui_url, "admin", ADMIN_PASSWORD)
         yield pg
         browser.close()
 
 
+def sign_in(pg, ui_url: str, user: str, password: str) -> None:
+    pg.goto(ui_url)
+    pg.get_by_label("User name").fill(user)
+    pg.get_by_label("Password", exact=True).fill(password)
+    pg.get_by_role("button", name="Sign in").click()
+    pg.get_by_text(f"Signed in as {user}").wait_for()
+
+
+def test_sign_in_refuses_a_wrong_password_and_members_see_no_admin_pages(ui_url, server_data_dir):
+    from playwright.sync_api import sync_playwright
+
+    citeqa(server_data_dir, "users", "add", "erin", "--password", "erin-pass-123")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        pg = browser.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(ui_url)
+        pg.get_by_label("User name").fill("erin")
+        pg.get_by_label("Password", exact=True).fill("wrong-password")
+        pg.get_by_role("button", name="Sign in").click()
+        pg.get_by_text("wrong user name or password").wait_for()
+        sign_in(pg, ui_url, "erin", "erin-pass-123")
+        pg.get_by_test_id("stChatInputTextArea").wait_for()
+        expect(pg.get_by_role("link", name="Documents")).to_have_count(0)
+        browser.close()
+
+
 def test_ask_a_question_and_open_its_citation(page, ui_url):
-    page.goto(ui_url)
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("What is our travel reimbursement limit?")
     box.press("Enter")
@@ -82,7 +110,10 @@ def test_ask_a_question_and_open_its_citation(page, ui_url):
     expander.get_by_text("Hotel | 180 euros per night").wait_for()  # table rows shown verbatim
     link = expander.get_by_role("link", name="Open document")
     link.wait_for()
-    assert link.get_attribute("href").endswith("/file")
+    href = link.get_attribute("href")
+    assert "/file?token=" in href
+    opened = httpx.get(href)  # the browser sends no header: the link itself is the permission
+    assert opened.status_code == 200 and opened.content.startswith(b"PK")
     page.wait_for_timeout(500)  # let the expander's opening animation finish for the screenshot
     page.screenshot(path=str(ARTIFACTS / "ask.png"), full_page=True)
 
@@ -90,7 +121,7 @@ def test_ask_a_question_and_open_its_citation(page, ui_url):
 def test_upload_list_and_delete_a_document(page, ui_url, tmp_path):
     doc = tmp_path / "bike_policy.md"
     doc.write_text("# Bikes\n\nEmployees can lease an e-bike for 25 euros a month.", encoding="utf-8")
-    page.goto(f"{ui_url}/documents")
+    page.get_by_role("link", name="Documents").click()
     page.get_by_role("heading", name="Documents").first.wait_for()
     page.locator("input[type=file]").set_input_files(str(doc))
     # the browser sends the file to Streamlit first; submitting before it is listed sends nothing

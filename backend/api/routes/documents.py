@@ -3,32 +3,48 @@ import uuid
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
 from fastapi.responses import FileResponse
+from fastapi.security import HTTPAuthorizationCredentials
 
-from backend.api.deps import ContainerDep, JobsDep
-from backend.api.schemas import DocumentList, DocumentOut
-from ingest.parsers import ParseError, doc_type_of
+from backend.access import parse_groups
+from backend.api.deps import AdminDep, ContainerDep, JobsDep, PrincipalDep, _bearer
+from backend.api.schemas import AccessPatch, DocumentList, DocumentOut
+from backend.auth import AuthError
+from ingest.parsers import ParseError, check_content
 
 router = APIRouter(tags=["documents"])
 
 
+def _out(d, n: int) -> DocumentOut:
+    return DocumentOut(id=d.id, filename=d.filename, doc_type=d.doc_type, size_bytes=d.size_bytes,
+                       pages=d.pages, status=d.status, chunks=n, access=d.access,
+                       content_hash=d.content_hash, created_at=d.created_at, updated_at=d.updated_at)
+
+
 @router.get("/documents")
-def list_documents(c: ContainerDep) -> DocumentList:
-    return DocumentList(documents=[
-        DocumentOut(id=d.id, filename=d.filename, doc_type=d.doc_type, size_bytes=d.size_bytes,
-                    pages=d.pages, status=d.status, chunks=n, access=d.access,
-                    content_hash=d.content_hash, created_at=d.created_at, updated_at=d.updated_at)
-        for d, n in c.store.list_documents()
-    ])
+def list_documents(principal: PrincipalDep, c: ContainerDep) -> DocumentList:
+    """The documents you may see (admins: all)."""
+    return DocumentList(documents=[_out(d, n) for d, n in c.store.list_documents()
+                                   if principal.can_see(d.access or [])])
 
 
 @router.post("/documents", status_code=202)
 async def upload_documents(files: Annotated[list[UploadFile], File()], c: ContainerDep,
-                           jobs: JobsDep) -> dict:
-    """Queue files for ingestion; poll ``GET /jobs/{job_id}``. Unsupported files fail in the job."""
-    limit = c.settings.max_upload_bytes
-    folder = c.settings.uploads_dir / uuid.uuid4().hex
+                           jobs: JobsDep, _: AdminDep,
+                           groups: Annotated[str, Form(description="Comma-separated; empty = public")] = ""
+                           ) -> dict:
+    """Queue files for ingestion; poll ``GET /jobs/{job_id}``. Files that are not what their
+    extension says fail at once, the others are parsed in a sandbox by the job."""
+    s = c.settings
+    if len(files) > s.max_upload_files:
+        raise HTTPException(413, f"{len(files)} files in one upload; the limit is {s.max_upload_files}")
+    try:
+        access = parse_groups(groups)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    limit = s.max_upload_bytes
+    folder = s.uploads_dir / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     entries = []
     for upload in files:
@@ -37,32 +53,73 @@ async def upload_documents(files: Annotated[list[UploadFile], File()], c: Contai
         if len(data) > limit:
             raise HTTPException(413, f"{name} is larger than the {limit // 2**20} MiB upload limit")
         try:
-            doc_type_of(name)
+            check_content(data, name)
         except ParseError as exc:
             entries.append({"filename": name, "status": "failed", "error": str(exc)})
             continue
         target = folder / name
         target.write_bytes(data)
-        entries.append({"filename": name, "stored_as": str(target.resolve())})
+        entries.append({"filename": name, "stored_as": str(target.resolve()), "access": access})
     job_id = jobs.submit(entries)
-    return {"job_id": job_id, "files": [e["filename"] for e in entries]}
+    return {"job_id": job_id, "files": [e["filename"] for e in entries], "access": access}
+
+
+@router.patch("/documents/{document_id}")
+def set_document_access(document_id: int, body: AccessPatch, _: AdminDep,
+                        c: ContainerDep) -> DocumentOut:
+    """Replace who may see a document (groups; empty = public). Applies to the next request."""
+    try:
+        access = parse_groups(body.groups)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    if c.store.set_access(document_id, access) is None:
+        raise HTTPException(404, f"no document {document_id}")
+    return next(_out(d, n) for d, n in c.store.list_documents() if d.id == document_id)
 
 
 @router.delete("/documents/{document_id}", status_code=204)
-def delete_document(document_id: int, c: ContainerDep) -> None:
+def delete_document(document_id: int, _: AdminDep, c: ContainerDep) -> None:
     if not c.knowledge_base.delete_document(document_id):
         raise HTTPException(404, f"no document {document_id}")
 
 
+@router.post("/documents/{document_id}/link")
+def file_link(document_id: int, principal: PrincipalDep, c: ContainerDep) -> dict:
+    """A URL that opens the original file in a browser for 10 minutes (no header needed)."""
+    _visible(document_id, principal, c)
+    token = c.accounts.file_token(principal, document_id)
+    return {"url": f"/documents/{document_id}/file?token={token}", "expires_in": 600}
+
+
 @router.get("/documents/{document_id}/file")
-def download_document(document_id: int, c: ContainerDep) -> FileResponse:
-    """The original file, so a citation can be opened at its source."""
-    doc = c.store.get_document(document_id)
-    if doc is None:
-        raise HTTPException(404, f"no document {document_id}")
+def download_document(
+    document_id: int, c: ContainerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    token: str | None = None,
+) -> FileResponse:
+    """The original file, so a citation can be opened at its source. Send a bearer header, or
+    the ``token`` of a link from ``POST /documents/{id}/link``."""
+    try:
+        if credentials is not None:
+            principal = c.accounts.authenticate(credentials.credentials)
+        elif token:
+            principal = c.accounts.file_token_principal(token, document_id)
+        else:
+            raise AuthError("sign in, or use a link from POST /documents/{id}/link")
+    except AuthError as exc:
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+    doc = _visible(document_id, principal, c)
     if not doc.source_path or not Path(doc.source_path).is_file():
         raise HTTPException(410, f"the original file of {doc.filename} is no longer on disk")
     return FileResponse(doc.source_path, filename=doc.filename)
+
+
+def _visible(document_id: int, principal, c):
+    """The document, or 404 alike for missing and forbidden (existence is not disclosed)."""
+    doc = c.store.get_document(document_id)
+    if doc is None or not principal.can_see(doc.access or []):
+        raise HTTPException(404, f"no document {document_id}")
+    return doc
 
 
 def _safe_name(name: str) -> str:

@@ -1,13 +1,13 @@
 from fastapi import APIRouter, HTTPException
 
-from backend.api.deps import ContainerDep
+from backend.api.deps import AdminDep, ContainerDep
 from backend.api.schemas import JobOut
 
 router = APIRouter(tags=["documents"])
 
 
 @router.get("/jobs/{job_id}")
-def get_job(job_id: str, c: ContainerDep) -> JobOut:
+def get_job(job_id: str, _: AdminDep, c: ContainerDep) -> JobOut:
     """Progress of an upload: per file queued, ingested, replaced, unchanged or failed (with why)."""
     job = c.store.get_job(job_id)
     if job is None:

@@ -1,14 +1,15 @@
 from fastapi import APIRouter
 
-from backend.api.deps import ContainerDep
+from backend.api.deps import ContainerDep, ScopeDep
 from backend.api.schemas import SearchRequest, SearchResponse, passage
 
 router = APIRouter(tags=["query"])
 
 
 @router.post("/search")
-def search(body: SearchRequest, c: ContainerDep) -> SearchResponse:
-    """Retrieval only, no LLM: hybrid by default (fast); ``rerank`` gives /query's exact order."""
+def search(body: SearchRequest, c: ContainerDep, scope: ScopeDep) -> SearchResponse:
+    """Retrieval only, no LLM: hybrid by default (fast); ``rerank`` gives /query's exact order.
+    Only documents you may see are searched."""
     mode = "hybrid+rerank" if body.rerank else "hybrid"
-    retrieval = c.retriever.retrieve(body.query, body.top_k, mode=mode)
+    retrieval = c.retriever.retrieve(body.query, body.top_k, mode=mode, scope=scope)
     return SearchResponse(results=[passage(s) for s in retrieval.chunks])

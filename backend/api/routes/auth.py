@@ -1,0 +1,40 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException
+from pydantic import BaseModel
+
+from backend.api.deps import ContainerDep, PrincipalDep
+from backend.api.schemas import KeyCreated, Me, key_created
+from backend.auth import AuthError
+
+router = APIRouter(tags=["auth"])
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+@router.post("/auth/token")
+def login(username: Annotated[str, Form()], password: Annotated[str, Form()],
+          c: ContainerDep) -> TokenOut:
+    """Password login (OAuth2 password form): a short-lived bearer token for the browser."""
+    try:
+        token, lifetime = c.accounts.login(username, password)
+    except AuthError as exc:
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+    return TokenOut(access_token=token, expires_in=lifetime)
+
+
+@router.get("/auth/me")
+def me(principal: PrincipalDep) -> Me:
+    return Me(name=principal.name, role=principal.role, groups=sorted(principal.groups),
+              via=principal.via)
+
+
+@router.post("/auth/keys", status_code=201)
+def add_own_key(principal: PrincipalDep, c: ContainerDep, label: str = "") -> KeyCreated:
+    """A new API key for yourself, with your permissions; the key is shown only in this reply."""
+    key, row = c.accounts.add_key(principal.name, label)
+    return key_created(key, row, principal.name)

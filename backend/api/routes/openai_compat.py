@@ -1,0 +1,87 @@
+"""OpenAI-compatible chat completions, so existing clients and SDKs can ask citeqa.
+
+The last user message is the question; earlier turns are ignored (answers come from the
+documents, not the conversation). Streaming sends the checked answer as one delta: tokens the
+citation check would drop are never sent.
+"""
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from backend.api.deps import ContainerDep, PrincipalDep, ScopeDep
+from backend.api.routes.query import started
+from backend.api.schemas import citation_out
+from backend.rag.answer import Final
+from backend.rag.prompt import source_label
+
+router = APIRouter(tags=["openai"], prefix="/v1")
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant", "tool", "developer"]
+    content: str | list[dict] | None = None
+
+
+class ChatRequest(BaseModel):
+    model: str = "citeqa"
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    max_tokens: int | None = None  # accepted for compatibility; the server's limit applies
+    temperature: float | None = None
+
+
+@router.get("/models")
+def models(_: PrincipalDep) -> dict:
+    return {"object": "list", "data": [{"id": "citeqa", "object": "model", "owned_by": "citeqa"}]}
+
+
+@router.post("/chat/completions")
+def chat_completions(body: ChatRequest, c: ContainerDep, scope: ScopeDep):
+    question = _question(body.messages)
+    limit = c.settings.max_question_chars
+    if len(question) > limit:
+        raise HTTPException(422, f"question is {len(question)} characters; the limit is {limit}")
+    events = started(c.answers.stream(question, c.settings.top_k, scope))
+    answer = next(e.answer for e in events if isinstance(e, Final))
+    content = answer.answer
+    if answer.citations:
+        content += "\n\nSources:\n" + "\n".join(f"[{x.n}] {source_label(x.chunk)}"
+                                               for x in answer.citations)
+    cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+    citations = [citation_out(x).model_dump() for x in answer.citations]
+    if body.stream:
+        return StreamingResponse(_chunks(cid, created, content, citations),
+                                 media_type="text/event-stream")
+    return {"id": cid, "object": "chat.completion", "created": created, "model": "citeqa",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                         "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "citations": citations}
+
+
+def _question(messages: list[ChatMessage]) -> str:
+    for m in reversed(messages):
+        if m.role == "user":
+            text = m.content if isinstance(m.content, str) else " ".join(
+                part.get("text", "") for part in (m.content or []) if part.get("type") == "text")
+            if text.strip():
+                return text.strip()
+    raise HTTPException(422, "no user message with text")
+
+
+def _chunks(cid: str, created: int, content: str, citations: list) -> Iterator[str]:
+    def frame(delta: dict, finish: str | None = None, **extra) -> str:
+        chunk = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": "citeqa",
+                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+
+    yield frame({"role": "assistant", "content": content})
+    yield frame({}, "stop", citations=citations)
+    yield "data: [DONE]\n\n"
