@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     admin_password: str | None = Field(
         None, description="`citeqa up` creates user admin with this password (else a random one)."
     )
-    rate_limit: str = Field("120/minute", description="Requests per user or API key (slowapi syntax).")
+    rate_limit: str = Field("120/minute", description="Requests per user or API key (`limits` syntax).")
     llm_queue: int = Field(8, description="Questions that may wait for the LLM; beyond: 503.")
 
     max_upload_bytes: int = 50 * 1024 * 1024

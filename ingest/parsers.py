@@ -102,7 +102,7 @@ def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
         if count > max_pages:
             raise ParseError(f"PDF has {count} pages (limit {max_pages}, CITEQA_MAX_PDF_PAGES)")
         pages = list(reader.pages)
-    except ParseError:
+    except (ParseError, MemoryError):
         raise
     except RecursionError as exc:
         raise ParseError("corrupt PDF: objects nested too deeply") from exc
@@ -117,6 +117,8 @@ def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
     for number, page in enumerate(pages, start=1):
         try:
             text = page.extract_text() or ""
+        except MemoryError:
+            raise
         except Exception:  # noqa: BLE001 - one bad page must not lose the others
             failures += 1
             continue
@@ -141,6 +143,8 @@ def parse_docx(data: bytes) -> ParsedDocument:
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = list(document.iter_inner_content())
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, lxml errors, ...
         if "relationships/officeDocument" in str(exc):
             raise ParseError("unsupported Word format (Strict Open XML): save it again as a "

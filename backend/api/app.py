@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from slowapi import Limiter, _rate_limit_exceeded_handler
-from slowapi.errors import RateLimitExceeded
-from slowapi.middleware import SlowAPIASGIMiddleware
-from slowapi.util import get_remote_address
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from backend.api.routes import auth, documents, health, jobs, openai_compat, query, search, users
 from backend.auth import KEY_PREFIX
@@ -32,7 +32,7 @@ def rate_key(request: Request) -> str:
         user_id = request.app.state.container.accounts.token_subject(bearer)
         if user_id is not None:
             return f"user:{user_id}"
-    return "ip:" + get_remote_address(request)
+    return "ip:" + (request.client.host if request.client else "unknown")
 
 
 def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
@@ -55,10 +55,19 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app = FastAPI(title="citeqa", version="0.1.0", lifespan=lifespan,
                   description="Answers from your documents, with numbered citations.")
     app.state.container = container
-    app.state.limiter = Limiter(key_func=rate_key, default_limits=[settings.rate_limit],
-                                headers_enabled=True)
-    app.add_exception_handler(RateLimitExceeded, _rate_limit_exceeded_handler)
-    app.add_middleware(SlowAPIASGIMiddleware)
+    limiter, limit = MovingWindowRateLimiter(MemoryStorage()), parse(settings.rate_limit)
+
+    @app.middleware("http")
+    async def rate_limit(request: Request, call_next):
+        if request.url.path == "/health":
+            return await call_next(request)
+        key = rate_key(request)
+        if not limiter.hit(limit, key):
+            reset = limiter.get_window_stats(limit, key).reset_time
+            return JSONResponse(
+                {"detail": f"rate limit exceeded ({settings.rate_limit} per user or API key)"},
+                429, headers={"Retry-After": str(max(1, int(reset - time.time()) + 1))})
+        return await call_next(request)
 
     @app.exception_handler(Busy)
     async def busy(_: Request, exc: Busy) -> JSONResponse:
@@ -79,5 +88,4 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     for module in (health, auth, users, query, search, documents, jobs, openai_compat):
         app.include_router(module.router)
     app.include_router(users.keys_router)
-    app.state.limiter.exempt(health.health)
     return app

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.slow
 def wait_job(http, job_id, timeout=120):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        job = http.get(f"/jobs/{job_id}").json()
+        r = http.get(f"/jobs/{job_id}")
+        assert r.status_code == 200, r.text
+        job = r.json()
         if job["status"] in ("done", "failed"):
             return job
         time.sleep(0.3)

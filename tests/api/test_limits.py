@@ -1,0 +1,83 @@
+"""Limits on a real server of their own: rate limits (429), the answer queue (503 with
+Retry-After), upload file count, query length, content checks."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import httpx
+import pytest
+
+from tests.api.test_api import wait_job
+from tests.conftest import new_key, start_server, stop
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def strict(server_data_dir, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("strict")
+    shutil.copytree(server_data_dir, data_dir, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("server-*.log", "uploads"))
+    keys = {name: new_key(data_dir, "admin") for name in ("rate", "other", "queue", "upload")}
+    proc, url = start_server(data_dir, CITEQA_RATE_LIMIT="10/minute", CITEQA_LLM_QUEUE="0",
+                             CITEQA_MAX_UPLOAD_FILES="3", CITEQA_MAX_QUESTION_CHARS="200")
+    yield url, keys
+    stop(proc)
+
+
+def client(url: str, key: str) -> httpx.Client:
+    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=120)
+
+
+def test_rate_limit_per_key_gives_429_and_spares_other_keys(strict):
+    url, keys = strict
+    with client(url, keys["rate"]) as c:
+        codes = [c.get("/auth/me").status_code for _ in range(12)]
+        assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
+        refused = c.get("/auth/me")
+        assert refused.status_code == 429 and "Retry-After" in refused.headers
+    with client(url, keys["other"]) as c:
+        assert c.get("/auth/me").status_code == 200
+    assert httpx.get(f"{url}/health").status_code == 200  # health is never limited
+
+
+def test_full_answer_queue_gives_503_with_retry_after(strict):
+    url, keys = strict
+    results: list[httpx.Response] = []
+
+    def ask(question: str) -> None:
+        with client(url, keys["queue"]) as c:
+            results.append(c.post("/query", json={"question": question}))
+
+    questions = ["What is our travel reimbursement limit?",
+                 "How many days of paid annual leave do employees get?",
+                 "How much is the mileage allowance?"]
+    threads = [threading.Thread(target=ask, args=(q,)) for q in questions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(r.status_code for r in results)
+    assert 200 in codes and 503 in codes, codes
+    busy = next(r for r in results if r.status_code == 503)
+    assert busy.headers["Retry-After"].isdigit() and "try again" in busy.json()["detail"]
+    with client(url, keys["other"]) as c:  # nothing is stuck: the queue drains
+        assert c.post("/query", json={"question": questions[0]}).status_code == 200
+
+
+def test_upload_limits_and_content_checks(strict):
+    url, keys = strict
+    with client(url, keys["upload"]) as c:
+        four = [("files", (f"f{i}.txt", b"some text")) for i in range(4)]
+        r = c.post("/documents", files=four)
+        assert r.status_code == 413 and "limit is 3" in r.json()["detail"]
+        r = c.post("/query", json={"question": "x" * 201})
+        assert r.status_code == 422 and "limit is 200" in r.json()["detail"]
+        r = c.post("/documents", files=[("files", ("report.pdf", b"MZ\x90\x00 not a pdf")),
+                                        ("files", ("notes.docx", b"%PDF-1.4 not a docx"))])
+        assert r.status_code == 202
+        job = wait_job(c, r.json()["job_id"])
+        errors = {f["filename"]: f["error"] for f in job["files"]}
+        assert "not a PDF" in errors["report.pdf"] and "not a zip" in errors["notes.docx"]
