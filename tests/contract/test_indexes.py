@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from backend.access import Scope
 from backend.adapters.bm25_keyword_index import Bm25sKeywordIndex, RankBm25KeywordIndex
 from backend.adapters.faiss_vector_index import FaissVectorIndex
 
@@ -42,6 +43,13 @@ class VectorIndexContract:
     def test_empty_index_finds_nothing(self, tmp_path):
         assert self.make(tmp_path / "v").search(unit(1, 0, 0), 3) == []
 
+    def test_scoped_search_returns_only_the_scope(self, tmp_path):
+        index = self.make(tmp_path / "v")
+        index.add([1, 2, 3], np.stack([unit(1, 0, 0), unit(0.9, 0.1, 0), unit(0, 1, 0)]))
+        scope = Scope(np.asarray([2, 3]))
+        assert [i for i, _ in index.search(unit(1, 0, 0), 3, scope)] == [2, 3]
+        assert index.search(unit(1, 0, 0), 3, Scope(np.asarray([], dtype=np.int64))) == []
+
 
 class KeywordIndexContract:
     def make(self, path):
@@ -62,6 +70,28 @@ class KeywordIndexContract:
         again = self.make(tmp_path / "k")
         assert again.ids() == {2} and len(again) == 1
         assert [i for i, _ in again.search("gamma", 5)] == [2] and again.search("alpha", 5) == []
+
+
+    def test_scoped_search_scores_as_if_only_the_scope_existed(self, tmp_path):
+        """A chunk outside the scope changes neither the ranks nor the scores inside it."""
+        texts = {1: "hotel limit per night", 2: "hotels near the office", 3: "night shift rota",
+                 4: "secret hotel hotel night budget", 5: "limit of 180 euros per night"}
+        everything = self.make(tmp_path / "all")
+        everything.add(list(texts), list(texts.values()))
+        visible = [1, 2, 3, 5]
+        alone = self.make(tmp_path / "alone")
+        alone.add(visible, [texts[i] for i in visible])
+        scope_all = Scope(np.asarray(visible))
+        for q in ("hotel night", "limit", "budget"):
+            got = everything.search(q, 5, Scope(np.asarray(visible)))
+            want = alone.search(q, 5, scope_all)
+            assert [i for i, _ in got] == [i for i, _ in want]
+            assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-6)
+            # and the scoped scorer ranks like the library when the scope is everything
+            lib = alone.search(q, 5)
+            assert [i for i, _ in want] == [i for i, _ in lib]
+            assert [s for _, s in want] == pytest.approx([s for _, s in lib], rel=1e-4)
+        assert all(i != 4 for i, _ in everything.search("secret budget", 5, scope_all))
 
 
 class TestFaissVectorIndex(VectorIndexContract):
