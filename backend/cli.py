@@ -241,6 +241,21 @@ def users_remove(name: str) -> None:
     console.print(f"user {name} removed")
 
 
+@users_app.command("ensure-admin")
+def users_ensure_admin() -> None:
+    """If there are no users yet, create user admin with CITEQA_ADMIN_PASSWORD (else a random
+    password, printed once and kept owner-readable in the data dir)."""
+    from backend.settings import get_settings
+
+    s = get_settings()
+    password = ensure_demo_admin(_container(), s.admin_password)
+    if password and not s.admin_password:
+        console.print(f"created user admin with password {password} "
+                      f"(also in {s.data_dir / 'admin-password.txt'})")
+    elif password:
+        console.print("created user admin with CITEQA_ADMIN_PASSWORD")
+
+
 @keys_app.command("add")
 def keys_add(name: Annotated[str, typer.Argument(help="the user the key acts as")],
              label: Annotated[str, typer.Option(help="what the key is for")] = "") -> None:
@@ -281,7 +296,10 @@ def ensure_demo_admin(c, password: str | None) -> str | None:
 
     if c.store.count_users():
         return None
-    password = password or secrets.token_urlsafe(12)
+    if password:  # chosen by the operator: not written anywhere
+        c.accounts.add_user("admin", "admin", [], password)
+        return password
+    password = secrets.token_urlsafe(12)
     c.accounts.add_user("admin", "admin", [], password)
     secret_file = c.settings.data_dir / "admin-password.txt"
     fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -354,7 +372,9 @@ def up(samples: Annotated[Path, typer.Option(help="Folder to ingest first.")] = 
                       f"  web UI : http://{s.host}:{s.ui_port}\n  API    : {api_url}/docs\n"
                       "  stop   : Ctrl-C\n")
         login = s.data_dir / "admin-password.txt"
-        if new_password:
+        if new_password and s.admin_password:
+            console.print("  sign in: user [bold]admin[/bold], password from CITEQA_ADMIN_PASSWORD\n")
+        elif new_password:
             console.print(f"  sign in: user [bold]admin[/bold], password [bold]{new_password}[/bold]"
                           f" (kept in {login}; change it with `citeqa users set admin --password`)\n")
         elif login.exists():

@@ -37,14 +37,19 @@ def main() -> None:
     ingest_wall = time.perf_counter() - t0
     ingest_line = next(line for line in out.stderr.splitlines() if line.startswith("files:"))
     ingest_seconds = float(ingest_line.rsplit("seconds:", 1)[1])
+    subprocess.run([sys.executable, "-m", "backend.cli", "users", "add", "bench", "--password", ""],
+                   env=env, cwd=ROOT, capture_output=True, check=True)
+    key = subprocess.run([sys.executable, "-m", "backend.cli", "keys", "add", "bench"], env=env,
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()[-1]
 
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "backend.main:app", "--port",
-                               str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               str(port)], env={**env, "CITEQA_RATE_LIMIT": "100000/minute"}, cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=url, timeout=300) as http:
+        with httpx.Client(base_url=url, timeout=300,
+                          headers={"Authorization": f"Bearer {key}"}) as http:
             t0 = time.perf_counter()
             while True:
                 try:
