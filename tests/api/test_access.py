@@ -182,6 +182,12 @@ def test_access_can_be_changed_later(http, api_url, world):
     assert marker not in reveal(api_url, p["carol/token"], "finance", "search", docs)
 
 
+def test_admins_see_the_groups_in_use(http, world):
+    groups = http.get("/groups").json()
+    assert groups["hr"]["users"] == 2 and groups["hr"]["documents"] >= 1
+    assert groups["finance"] == {"users": 1, "documents": 1}
+
+
 def test_members_cannot_administer(world, api_url):
     member = bearer(world["principals"]["dana/key"])
     with httpx.Client(base_url=api_url, headers=member) as c:
@@ -189,6 +195,7 @@ def test_members_cannot_administer(world, api_url):
         assert c.delete("/documents/1").status_code == 403
         assert c.patch("/documents/1", json={"groups": []}).status_code == 403
         assert c.get("/users").status_code == 403
+        assert c.get("/groups").status_code == 403
         assert c.post("/users", json={"name": "mallory", "role": "admin"}).status_code == 403
         assert c.get("/auth/me").json() == {"name": "dana", "role": "member",
                                             "groups": ["board", "hr"], "via": "key"}

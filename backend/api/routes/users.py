@@ -65,6 +65,20 @@ def list_keys(name: str, _: AdminDep, c: ContainerDep) -> list[KeyOut]:
 keys_router = APIRouter(tags=["users"])
 
 
+@keys_router.get("/groups")
+def list_groups(_: AdminDep, c: ContainerDep) -> dict[str, dict[str, int]]:
+    """Groups in use: how many users belong to each and how many documents it may see."""
+    groups: dict[str, dict[str, int]] = {}
+    for u in c.store.list_users():
+        for g in u.groups or []:
+            groups.setdefault(g, {"users": 0, "documents": 0})["users"] += 1
+    for d, _ in c.store.list_documents():
+        for g in d.access or []:
+            if g != "public":
+                groups.setdefault(g, {"users": 0, "documents": 0})["documents"] += 1
+    return dict(sorted(groups.items()))
+
+
 @keys_router.delete("/keys/{key_id}", status_code=204)
 def revoke_key(key_id: int, _: AdminDep, c: ContainerDep) -> None:
     if c.store.revoke_key(key_id) is None:
