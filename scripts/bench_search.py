@@ -79,8 +79,14 @@ def main() -> None:
 
     embedder = SentenceTransformerEmbedder(Settings().embedding_model)
     print(f"{'query embedding':22}        p50 {p50_ms(lambda q: embedder.embed([q]), queries):8.1f} ms")
-    print(f"{'hybrid retrieval':22}        p50 {whole_retrieval_ms(texts, queries, embedder):8.1f} ms"
-          "   (what /search runs: embed, BM25, FAISS, fusion, SQLite fetch, gate)")
+    with tempfile.TemporaryDirectory() as tmp:
+        in_process, scoped = whole_retrieval_ms(Path(tmp), texts, queries, embedder)
+        print(f"{'hybrid retrieval':22}        p50 {in_process:8.1f} ms"
+              "   (what /search runs: embed, BM25, FAISS, fusion, SQLite fetch, gate)")
+        print(f"{'  as a member (scope)':22}        p50 {scoped:8.1f} ms"
+              "   (half the documents visible: IDSelector + scope-local BM25)")
+        print(f"{'POST /search over HTTP':22}        p50 {http_search_ms(Path(tmp), queries):8.1f} ms"
+              "   (real server, API key, JSON)")
 
 
 class RandomEmbedder:
@@ -96,24 +102,65 @@ class RandomEmbedder:
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def whole_retrieval_ms(texts, queries, embedder) -> float:
+def whole_retrieval_ms(data_dir: Path, texts, queries, embedder) -> tuple[float, float]:
+    """p50 of the retriever in process, as admin (everything) and as a member seeing half."""
+    from backend.access import Principal
     from backend.container import Container
     from backend.domain import ChunkDraft
     from backend.settings import Settings
     from backend.storage import DocumentRow
 
-    with tempfile.TemporaryDirectory() as tmp:
-        c = Container(Settings(data_dir=Path(tmp)), embedder=RandomEmbedder(embedder))
-        kb = c.knowledge_base
-        for start in range(0, len(texts), 5000):  # 100 chunks per document
-            batch = [(DocumentRow(filename=f"doc{d}.txt", content_hash=str(d), doc_type="txt",
-                                  size_bytes=1, pages=None),
-                      [ChunkDraft(t, None, None, j, 0, len(t), 50)
-                       for j, t in enumerate(texts[d : d + 100])])
-                     for d in range(start, min(start + 5000, len(texts)), 100)]
-            kb.add_documents(batch)
-        kb.embedder = embedder  # queries with the real model
-        return p50_ms(lambda q: c.retriever.retrieve(q, 5, mode="hybrid"), queries)
+    c = Container(Settings(data_dir=data_dir), embedder=RandomEmbedder(embedder))
+    kb = c.knowledge_base
+    for start in range(0, len(texts), 5000):  # 100 chunks per document; every other one for "hr"
+        batch = [(DocumentRow(filename=f"doc{d}.txt", content_hash=str(d), doc_type="txt",
+                              size_bytes=1, pages=None,
+                              access=["hr"] if (d // 100) % 2 else ["public"]),
+                  [ChunkDraft(t, None, None, j, 0, len(t), 50)
+                   for j, t in enumerate(texts[d : d + 100])])
+                 for d in range(start, min(start + 5000, len(texts)), 100)]
+        kb.add_documents(batch)
+    kb.save()
+    kb.embedder = embedder  # queries with the real model
+    everything = p50_ms(lambda q: c.retriever.retrieve(q, 5, mode="hybrid"), queries)
+    scope = kb.scope_for(Principal(0, "member", "member", frozenset()))
+    member = p50_ms(lambda q: c.retriever.retrieve(q, 5, mode="hybrid", scope=scope), queries)
+    return everything, member
+
+
+def http_search_ms(data_dir: Path, queries) -> float:
+    import os
+    import socket
+    import subprocess
+
+    import httpx
+
+    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), "CITEQA_RATE_LIMIT": "100000/minute"}
+    cli = [sys.executable, "-m", "backend.cli"]
+    subprocess.run([*cli, "users", "add", "bench", "--role", "admin", "--password", ""], env=env,
+                   cwd=ROOT, check=True, capture_output=True)
+    key = subprocess.run([*cli, "keys", "add", "bench"], env=env, cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.split()[-1]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "backend.main:app", "--port",
+                               str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120,
+                          headers={"Authorization": f"Bearer {key}"}) as http:
+            while True:
+                try:
+                    http.get("/health").raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.5)
+            return p50_ms(lambda q: http.post("/search", json={"query": q, "top_k": 5})
+                          .raise_for_status(), queries)
+    finally:
+        server.terminate()
+        server.wait()
 
 
 if __name__ == "__main__":

@@ -18,9 +18,10 @@ from backend.adapters._atomic import write_atomically
 
 
 class FaissVectorIndex:
-    def __init__(self, path: Path, dimension: int) -> None:
+    def __init__(self, path: Path, dimension: int, threads: int | None = None) -> None:
         self.path = path
         self.dimension = dimension
+        self.threads = threads
         if path.exists():
             self._index = faiss.read_index(str(path))
             if self._index.d != dimension:
@@ -56,6 +57,8 @@ class FaissVectorIndex:
         if len(self) == 0 or k <= 0 or (scope is not None and not len(scope)):
             return []
         query = vector.reshape(1, -1).astype(np.float32)
+        if self.threads:  # OpenMP's thread count is per calling thread: set it where we search
+            faiss.omp_set_num_threads(self.threads)
         if scope is None:
             scores, ids = self._index.search(query, min(k, len(self)))
         else:
