@@ -30,14 +30,16 @@ def _container():
 
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
-           groups: Annotated[str, typer.Option(help="Comma-separated groups that may see "
-                                                    "these documents; empty = public")] = "") -> None:
+           groups: Annotated[str | None, typer.Option(
+               help="Comma-separated groups that may see these documents; empty = public. "
+                    "Without it, new documents are public and known ones keep their groups.")] = None
+           ) -> None:
     """Ingest files and folders (PDF, DOCX, TXT, Markdown) into the configured data dir."""
     from backend.access import parse_groups
     from ingest.pipeline import expand_paths
 
     try:
-        access = parse_groups(groups)
+        access = parse_groups(groups) if groups is not None else None
     except ValueError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
@@ -347,7 +349,7 @@ def up(samples: Annotated[Path, typer.Option(help="Folder to ingest first.")] = 
     signal.signal(signal.SIGTERM, stop_on_sigterm)  # supervisors stop us with SIGTERM, not Ctrl-C
     s = get_settings()
     if samples.exists():
-        ingest([samples], groups="")
+        ingest([samples], groups=None)
     new_password = ensure_demo_admin(_container(), s.admin_password)
     api_url = f"http://{s.host}:{s.port}"
     env = {**os.environ, "CITEQA_API_URL": os.environ.get("CITEQA_API_URL", api_url)}

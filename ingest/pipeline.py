@@ -58,12 +58,13 @@ class Ingestor:
         try:
             doc_type = doc_type_of(filename)
             digest = hashlib.sha256(data).hexdigest()
-            access = access or [PUBLIC]
             existing = self.kb.store.find_by_name(filename)
             if existing is not None and existing.content_hash == digest:
-                if sorted(existing.access or []) != sorted(access):
+                if access is not None and sorted(existing.access or []) != sorted(access):
                     self.kb.store.set_access(existing.id, access)
                 return FileResult(filename, "unchanged", existing.id, existing.pages)
+            if access is None:  # not given: a new version keeps its groups, a new file is public
+                access = list(existing.access) if existing is not None else [PUBLIC]
             parsed = (parse_isolated(data, filename, self.sandbox) if self.sandbox
                       else parse_bytes(data, filename))
             drafts = chunk_sections(parsed.sections, self.kb.embedder.count_tokens,

@@ -12,7 +12,7 @@ from backend.auth import AuthError
 from backend.container import Container
 from backend.jobs import JobRunner
 
-_bearer = HTTPBearer(auto_error=False, description="A session token from /auth/token or an API key")
+bearer_scheme = HTTPBearer(auto_error=False, description="A session token from /auth/token or an API key")
 
 
 def get_container(request: Request) -> Container:
@@ -28,7 +28,7 @@ JobsDep = Annotated[JobRunner, Depends(get_jobs)]
 
 
 def get_principal(c: ContainerDep,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
                   ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "sign in: send 'Authorization: Bearer <token or API key>'",

@@ -94,3 +94,15 @@ def test_real_chunks_fit_the_embedding_model(kb_container, embedder, tmp_path):
         assert embedder.count_tokens(row.text) == row.token_count <= embedder.max_tokens - 32
         assert row.char_end - row.char_start == len(row.text)
     assert {r.page for r in rows if r.page} >= {1, 2, 3}
+
+
+def test_groups_are_kept_unless_given(kb_container):
+    ing, store = kb_container.ingestor, kb_container.store
+    first = ing.ingest_bytes(b"Badge photos are taken on Mondays.", "badges.txt", access=["hr"])
+    assert store.get_document(first.document_id).access == ["hr"]
+    changed = ing.ingest_bytes(b"Badge photos are taken on Tuesdays.", "badges.txt")
+    assert changed.status == "replaced" and store.get_document(changed.document_id).access == ["hr"]
+    same = ing.ingest_bytes(b"Badge photos are taken on Tuesdays.", "badges.txt", access=["public"])
+    assert same.status == "unchanged" and store.get_document(same.document_id).access == ["public"]
+    assert ing.ingest_bytes(b"New file.", "new.txt").status == "ingested"
+    assert store.find_by_name("new.txt").access == ["public"]

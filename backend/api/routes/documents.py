@@ -8,7 +8,7 @@ from fastapi.responses import FileResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from backend.access import parse_groups
-from backend.api.deps import AdminDep, ContainerDep, JobsDep, PrincipalDep, _bearer
+from backend.api.deps import AdminDep, ContainerDep, JobsDep, PrincipalDep, bearer_scheme
 from backend.api.schemas import AccessPatch, DocumentList, DocumentOut
 from backend.auth import AuthError
 from ingest.parsers import ParseError, check_content
@@ -94,7 +94,7 @@ def file_link(document_id: int, principal: PrincipalDep, c: ContainerDep) -> dic
 @router.get("/documents/{document_id}/file")
 def download_document(
     document_id: int, c: ContainerDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     token: str | None = None,
 ) -> FileResponse:
     """The original file, so a citation can be opened at its source. Send a bearer header, or
