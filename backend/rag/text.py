@@ -65,8 +65,16 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+_EN_NUMBERS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_EN_NUMBER_RE = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", re.IGNORECASE)
+
+
 def numbers(text: str) -> set[str]:
-    """The figures a text states, Chinese numerals included (一百五十 -> 150), without separators."""
+    """The figures a text states, Chinese numerals included (一百五十 -> 150), English number
+    words up to twenty too ("three days" states 3), without separators."""
+    found = {_EN_NUMBERS[w.lower()] for w in _EN_NUMBER_RE.findall(text)}
     if has_cjk(text):
         import cn2an
 
@@ -74,7 +82,7 @@ def numbers(text: str) -> set[str]:
             text = cn2an.transform(text, "cn2an")
         except Exception:  # noqa: BLE001 - cn2an rejects some odd numeral runs; keep the digits
             pass
-    return {n.replace(",", "") for n in _NUMBER_RE.findall(text)}
+    return found | {n.replace(",", "") for n in _NUMBER_RE.findall(text)}
 
 
 def analyzer(stem: bool):

@@ -66,3 +66,11 @@ def test_figures_disagree_reads_chinese_numerals():
     assert not figures_disagree("上限是每晚500元 [1]", source)
     assert not figures_disagree("Hotels: 180 euros [1]", "The hotel limit is 180 euros.")
     assert not figures_disagree("Ask the help desk.", "No figures in this sentence.")
+
+
+def test_an_answer_with_other_figures_than_the_best_source_sentence_disagrees():
+    from backend.rag.citations import figures_disagree
+
+    best = "Employees may work remotely up to three days per week."
+    assert figures_disagree("Employees receive 25 days of paid annual leave. [2]", best)
+    assert not figures_disagree("You can work remotely 3 days a week. [1]", best)

@@ -47,3 +47,11 @@ def test_stemming_analyzer_conflates_english_forms_and_keeps_chinese():
     assert analyze("Hotels reimbursed") == analyze("hotel reimbursement")[:1] + ["reimburs"]
     assert analyze("差旅报销") == ["差旅", "旅报", "报销"]
     assert analyzer(stem=False) is tokenize
+
+
+def test_numbers_reads_digits_chinese_numerals_and_english_number_words():
+    from backend.rag.text import numbers
+
+    assert numbers("up to three days per week, 2,500 euros") == {"3", "2500"}
+    assert numbers("每天一百五十元") == {"150"}
+    assert numbers("someone, none, often") == set()  # no number words inside other words
