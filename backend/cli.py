@@ -331,9 +331,12 @@ def ui(port: int | None = None) -> None:
 
 
 def _streamlit_cmd(port: int, host: str) -> list[str]:
+    from backend.settings import get_settings
+
+    upload_mb = max(1, get_settings().max_upload_bytes // 2**20)  # the browser says the API's limit
     return [sys.executable, "-m", "streamlit", "run", str(FRONTEND), "--server.port", str(port),
             "--server.address", host, "--server.headless", "true",
-            "--browser.gatherUsageStats", "false"]
+            "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(upload_mb)]
 
 
 @app.command()

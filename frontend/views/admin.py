@@ -50,7 +50,7 @@ except (ApiError, OSError) as exc:
 
 st.subheader(f"{len(docs)} documents")
 for d in docs:
-    cols = st.columns([4, 1, 1, 1, 1, 2, 1])
+    cols = st.columns([3.5, 0.8, 1, 1, 0.8, 1.6, 1.3])
     cols[0].markdown(f"**{d['filename']}**")
     cols[1].write(d["doc_type"])
     cols[2].write(f"{d['pages']} pages" if d["pages"] else "—")
