@@ -24,6 +24,17 @@ class Container:
 
     @cached_property
     def embedder(self):
+        s = self.settings
+        if s.embedder == "use-multilingual":
+            from backend.adapters.use_embedder import UseMultilingualEmbedder
+
+            return UseMultilingualEmbedder(s.threads)
+        return self.token_embedder
+
+    @cached_property
+    def token_embedder(self):
+        """The sentence-transformers model: the dense embedder by default, and the source of
+        token vectors for MaxSim whichever embedder fills the index."""
         from backend.adapters.st_embedder import SentenceTransformerEmbedder
 
         s = self.settings
@@ -73,7 +84,8 @@ class Container:
         if s.reranker == "maxsim":
             from backend.adapters.maxsim_reranker import MaxSimReranker
 
-            return MaxSimReranker(self.embedder, s.rerank_depth, s.rerank_weight)
+            embedder = self.embedder if hasattr(self.embedder, "token_vectors") else self.token_embedder
+            return MaxSimReranker(embedder, s.rerank_depth, s.rerank_weight)
         from backend.adapters.identity_reranker import IdentityReranker
 
         return IdentityReranker()

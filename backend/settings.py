@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         1, description="OpenMP threads for FAISS search. 1: torch's OpenMP threads, still spinning "
                        "after the query embedding, slow a parallel FAISS scan (24 ms vs 14 ms at 100k).")
 
+    embedder: Literal["sentence-transformers", "use-multilingual"] = Field(
+        "sentence-transformers",
+        description="sentence-transformers (CITEQA_EMBEDDING_MODEL, default all-MiniLM-L6-v2) or "
+                    "use-multilingual (USE multilingual v3: English questions find Chinese text). "
+                    "Changing it needs a re-ingest.")
     embedding_model: str = Field(default_factory=_default_embedding_model)
     embedding_batch_size: int = 32
 
