@@ -47,10 +47,14 @@ class AnswerService:
         self._slots = threading.BoundedSemaphore(queue + 1)
 
     def answer(self, question: str, top_k: int, scope: Scope | None = None) -> Answer:
-        for event in self.stream(question, top_k, scope):
+        """The checked answer; Busy when the model's queue is full."""
+        final = None
+        for event in self.stream(question, top_k, scope):  # to the end: that frees the slot
             if isinstance(event, Final):
-                return event.answer
-        raise RuntimeError("answer stream ended without a final event")
+                final = event.answer
+        if final is None:
+            raise RuntimeError("answer stream ended without a final event")
+        return final
 
     def stream(self, question: str, top_k: int,
                scope: Scope | None = None) -> Iterator[Token | Final]:

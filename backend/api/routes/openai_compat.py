@@ -16,9 +16,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, PrincipalDep, ScopeDep
-from backend.api.routes.query import started
 from backend.api.schemas import citation_out
-from backend.rag.answer import Final
 from backend.rag.prompt import source_label
 
 router = APIRouter(tags=["openai"], prefix="/v1")
@@ -48,8 +46,7 @@ def chat_completions(body: ChatRequest, c: ContainerDep, scope: ScopeDep):
     limit = c.settings.max_question_chars
     if len(question) > limit:
         raise HTTPException(422, f"question is {len(question)} characters; the limit is {limit}")
-    events = started(c.answers.stream(question, c.settings.top_k, scope))
-    answer = next(e.answer for e in events if isinstance(e, Final))
+    answer = c.answers.answer(question, c.settings.top_k, scope)  # Busy -> 503 (app handler)
     content = answer.answer
     if answer.citations:
         content += "\n\nSources:\n" + "\n".join(f"[{x.n}] {source_label(x.chunk)}"

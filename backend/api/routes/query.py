@@ -36,7 +36,7 @@ def query_stream(body: QueryRequest, c: ContainerDep, scope: ScopeDep) -> EventS
     return _sse(c.answers.stream(body.question, body.top_k, scope))
 
 
-def started(events: Iterator) -> Iterator:
+def _started(events: Iterator) -> Iterator:
     """Run a stream up to its first event now, so a full queue (Busy) becomes a 503, not a
     broken stream."""
     first = next(events)
@@ -44,7 +44,8 @@ def started(events: Iterator) -> Iterator:
 
 
 def _sse(events) -> EventSourceResponse:
-    events = started(events)
+    events = _started(events)
+
     def frames() -> Iterator[bytes]:
         for event in events:
             if isinstance(event, Final):
