@@ -38,7 +38,7 @@ class KnowledgeBase:
         self._seen = self._stamp()
         self._scopes: dict[frozenset[str], Scope] = {}
         self._access_seen: tuple | None = None
-        self._chunk_access: list[tuple[int, list[str]]] = []
+        self._ids_by_access: dict[frozenset[str], np.ndarray] = {}  # one entry per access list
         self._scope_lock = threading.Lock()
 
     # consistency -------------------------------------------------------------------------------
@@ -95,13 +95,18 @@ class KnowledgeBase:
         stamp = self.store.access_stamp()
         with self._scope_lock:
             if stamp != self._access_seen:
-                self._chunk_access = self.store.chunk_access()
+                grouped: dict[frozenset[str], list[int]] = {}
+                for chunk_id, access in self.store.chunk_access():
+                    grouped.setdefault(frozenset(access), []).append(chunk_id)
+                self._ids_by_access = {a: np.asarray(ids, dtype=np.int64) for a, ids in grouped.items()}
                 self._scopes.clear()
                 self._access_seen = stamp
             scope = self._scopes.get(principal.groups)
             if scope is None:
-                ids = sorted(i for i, access in self._chunk_access if principal.can_see(access))
-                scope = Scope(np.asarray(ids, dtype=np.int64))
+                visible = [ids for access, ids in self._ids_by_access.items()
+                           if principal.can_see(access)]
+                scope = Scope(np.sort(np.concatenate(visible)) if visible
+                              else np.zeros(0, dtype=np.int64))
                 if len(self._scopes) > 256:  # many distinct group sets: keep memory bounded
                     self._scopes.clear()
                 self._scopes[principal.groups] = scope
