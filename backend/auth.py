@@ -28,15 +28,21 @@ class AuthError(Exception):
     """Bad credentials, or a request that would break the accounts' rules."""
 
 
+def write_owner_only(path: Path, text: str, replace: bool = True) -> None:
+    """Write ``text`` to a file only its owner may read (0600 from creation, never wider).
+    With ``replace=False`` an existing file is an error (FileExistsError)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
+    with os.fdopen(os.open(path, flags, 0o600), "w") as fh:
+        fh.write(text)
+
+
 def load_secret(configured: str | None, path: Path) -> str:
     """The configured signing key, else one made once and kept owner-readable in ``path``."""
     if configured:
         return configured
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(48))
+        write_owner_only(path, secrets.token_urlsafe(48), replace=False)
     return path.read_text().strip()
 
 
@@ -55,8 +61,7 @@ class Accounts:
         name = name.strip()
         if not name or len(name) > 128:
             raise AuthError("a user name needs 1 to 128 characters")
-        if role not in ROLES:
-            raise AuthError(f"role must be one of {', '.join(ROLES)}")
+        _check_role(role)
         if self.store.get_user(name=name) is not None:
             raise AuthError(f"user {name!r} exists")
         return self.store.add_user(name, role, _member_groups(groups), self._hash(password))
@@ -65,9 +70,7 @@ class Accounts:
                     groups: str | list[str] | None = None, password: str | None = None) -> UserRow:
         changes: dict = {}
         if role is not None:
-            if role not in ROLES:
-                raise AuthError(f"role must be one of {', '.join(ROLES)}")
-            changes["role"] = role
+            changes["role"] = _check_role(role)
         if groups is not None:
             changes["groups"] = _member_groups(groups)
         if password is not None:
@@ -157,6 +160,12 @@ class Accounts:
             return int(claims["sub"])
         except (jwt.PyJWTError, ValueError):
             return None
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+    return role
 
 
 def _member_groups(groups: str | list[str] | None) -> list[str]:

@@ -296,17 +296,15 @@ def ensure_demo_admin(c, password: str | None) -> str | None:
     the password to show, or None when users exist already. Never a fixed default password."""
     import secrets
 
+    from backend.auth import write_owner_only
+
     if c.store.count_users():
         return None
-    if password:  # chosen by the operator: not written anywhere
-        c.accounts.add_user("admin", "admin", [], password)
-        return password
-    password = secrets.token_urlsafe(12)
+    chosen = bool(password)  # the operator's own password is not written anywhere
+    password = password or secrets.token_urlsafe(12)
     c.accounts.add_user("admin", "admin", [], password)
-    secret_file = c.settings.data_dir / "admin-password.txt"
-    fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(password + "\n")
+    if not chosen:
+        write_owner_only(c.settings.data_dir / "admin-password.txt", password + "\n")
     return password
 
 
