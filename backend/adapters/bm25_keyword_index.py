@@ -79,7 +79,7 @@ class _TermStore:
             return []
         if self._dirty:  # neither library updates incrementally: rebuild after changes
             self._ids = list(self._terms)
-            self._build([self._terms[i] or [""] for i in self._ids])
+            self._build(self._corpus())
             self._dirty, self._postings = False, None
             self._version += 1
         scores = self._scores(terms) if scope is None else self._scoped_scores(terms, scope)
@@ -96,12 +96,16 @@ class _TermStore:
     def _scoped_scores(self, terms: list[str], scope: Scope) -> np.ndarray:
         """Lucene BM25 as if the index held only the scope's chunks."""
         if self._postings is None:
-            self._postings = _Postings([self._terms[i] or [""] for i in self._ids])
+            self._postings = _Postings(self._corpus())
         key = ("bm25-mask", id(self), self._version)
         mask = scope.derived.get(key)
         if mask is None:
             mask = scope.derived[key] = np.isin(np.asarray(self._ids, dtype=np.int64), scope.ids)
         return self._postings.scores(Counter(terms), mask, self.k1, self.b)
+
+    def _corpus(self) -> list[list[str]]:
+        # an empty chunk gets one empty term: both libraries need a token per document
+        return [self._terms[i] or [""] for i in self._ids]
 
     def _build(self, corpus: list[list[str]]) -> None:
         raise NotImplementedError
