@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -28,6 +28,12 @@ def _container():
     return Container(get_settings())
 
 
+def _fail(message: object, code: int = 1) -> NoReturn:
+    """Print ``message`` in red on stderr and exit with ``code``."""
+    console.print(f"[red]{message}[/red]")
+    raise typer.Exit(code)
+
+
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
            groups: Annotated[str | None, typer.Option(
@@ -41,8 +47,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
     try:
         access = parse_groups(groups) if groups is not None else None
     except ValueError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+        _fail(exc, 2)
     files = expand_paths(paths)
     if not files:
         console.print("[red]no supported files found[/red] (PDF, DOCX, TXT, MD)")
@@ -168,8 +173,7 @@ def documents() -> None:
 def delete(document_id: int) -> None:
     """Delete a document from the store and both indexes."""
     if not _container().knowledge_base.delete_document(document_id):
-        console.print(f"[red]no document {document_id}[/red]")
-        raise typer.Exit(1)
+        _fail(f"no document {document_id}")
     console.print(f"deleted document {document_id}")
 
 
@@ -203,8 +207,7 @@ def users_add(
     try:
         user = _container().accounts.add_user(name, role, groups, _read_password(password))
     except (AuthError, ValueError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
+        _fail(exc)
     console.print(f"user {user.name}: {user.role}, groups: {', '.join(user.groups) or '-'}")
 
 
@@ -229,8 +232,7 @@ def users_set(
     try:
         _container().accounts.update_user(name, role, groups, _read_password(None) if password else None)
     except (AuthError, LookupError, ValueError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
+        _fail(exc)
     console.print(f"user {name} updated")
 
 
@@ -238,8 +240,7 @@ def users_set(
 def users_remove(name: str) -> None:
     """Delete a user and their API keys."""
     if not _container().store.delete_user(name):
-        console.print(f"[red]no user {name!r}[/red]")
-        raise typer.Exit(1)
+        _fail(f"no user {name!r}")
     console.print(f"user {name} removed")
 
 
@@ -265,8 +266,7 @@ def keys_add(name: Annotated[str, typer.Argument(help="the user the key acts as"
     try:
         key, row = _container().accounts.add_key(name, label)
     except LookupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
+        _fail(exc)
     console.print(f"API key {row.id} for {name} (store it now: it is not shown again):")
     print(key)
 
@@ -286,8 +286,7 @@ def keys_list(name: Annotated[str | None, typer.Argument(help="only this user's 
 @keys_app.command("revoke")
 def keys_revoke(key_id: int) -> None:
     if _container().store.revoke_key(key_id) is None:
-        console.print(f"[red]no API key {key_id}[/red]")
-        raise typer.Exit(1)
+        _fail(f"no API key {key_id}")
     console.print(f"API key {key_id} revoked")
 
 
