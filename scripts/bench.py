@@ -16,11 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.conftest import free_port, sample_questions  # noqa: E402
+from scripts.bench_server import signed_in_server  # noqa: E402
+from tests.conftest import sample_questions  # noqa: E402
 
 
 def main() -> None:
@@ -37,31 +36,8 @@ def main() -> None:
     ingest_wall = time.perf_counter() - t0
     ingest_line = next(line for line in out.stderr.splitlines() if line.startswith("files:"))
     ingest_seconds = float(ingest_line.rsplit("seconds:", 1)[1])
-    subprocess.run([sys.executable, "-m", "backend.cli", "users", "add", "bench", "--password", ""],
-                   env=env, cwd=ROOT, capture_output=True, check=True)
-    key = subprocess.run([sys.executable, "-m", "backend.cli", "keys", "add", "bench"], env=env,
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()[-1]
-
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "backend.main:app", "--port",
-                               str(port)], env={**env, "CITEQA_RATE_LIMIT": "100000/minute"}, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=url, timeout=300,
-                          headers={"Authorization": f"Bearer {key}"}) as http:
-            t0 = time.perf_counter()
-            while True:
-                try:
-                    http.get("/health").raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
-            startup = time.perf_counter() - t0
-            report = run_questions(http, args.passes)
-    finally:
-        server.terminate()
-        server.wait()
+    with signed_in_server(data_dir) as (http, startup):
+        report = run_questions(http, args.passes)
     report.update(ingest_seconds=ingest_seconds, ingest_wall_seconds=round(ingest_wall, 1),
                   server_startup_seconds=round(startup, 1))
     print_report(report, ingest_line)
@@ -69,7 +45,7 @@ def main() -> None:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
 
 
-def run_questions(http: httpx.Client, passes: int) -> dict:
+def run_questions(http, passes: int) -> dict:
     groups: dict[str, dict] = {}
     query_ms, search_ms = [], []
     for q in sample_questions():

@@ -129,40 +129,13 @@ def whole_retrieval_ms(data_dir: Path, texts, queries, embedder) -> tuple[float,
 
 
 def http_search_ms(data_dir: Path, queries) -> float:
-    import os
-    import socket
-    import subprocess
+    from scripts.bench_server import signed_in_server
 
-    import httpx
-
-    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), "CITEQA_RATE_LIMIT": "100000/minute"}
-    cli = [sys.executable, "-m", "backend.cli"]
-    subprocess.run([*cli, "users", "add", "bench", "--role", "admin", "--password", ""], env=env,
-                   cwd=ROOT, check=True, capture_output=True)
-    key = subprocess.run([*cli, "keys", "add", "bench"], env=env, cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.split()[-1]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "backend.main:app", "--port",
-                               str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120,
-                          headers={"Authorization": f"Bearer {key}"}) as http:
-            while True:
-                try:
-                    http.get("/health").raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
-            for q in queries[:20]:  # warm up: lazy index builds, connection, thread pool
-                http.post("/search", json={"query": q, "top_k": 5})
-            return p50_ms(lambda q: http.post("/search", json={"query": q, "top_k": 5})
-                          .raise_for_status(), queries)
-    finally:
-        server.terminate()
-        server.wait()
+    with signed_in_server(data_dir, role="admin") as (http, _):
+        for q in queries[:20]:  # warm up: lazy index builds, connection, thread pool
+            http.post("/search", json={"query": q, "top_k": 5})
+        return p50_ms(lambda q: http.post("/search", json={"query": q, "top_k": 5})
+                      .raise_for_status(), queries)
 
 
 if __name__ == "__main__":
