@@ -50,20 +50,20 @@ class Store:
         with self.session() as s:
             return s.get(DocumentRow, document_id)
 
-    def list_documents(self) -> list[tuple[DocumentRow, int]]:
-        """Documents with their chunk counts, newest first."""
+    def list_documents(self, document_id: int | None = None) -> list[tuple[DocumentRow, int]]:
+        """Documents with their chunk counts, newest first (only ``document_id`` if given)."""
         with self.session() as s:
             counts = (
                 select(ChunkRow.document_id, func.count(ChunkRow.id).label("n"))
                 .group_by(ChunkRow.document_id)
                 .subquery()
             )
-            rows = s.execute(
-                select(DocumentRow, func.coalesce(counts.c.n, 0))
-                .outerjoin(counts, counts.c.document_id == DocumentRow.id)
-                .order_by(DocumentRow.id.desc())
-            ).all()
-            return [(doc, n) for doc, n in rows]
+            query = (select(DocumentRow, func.coalesce(counts.c.n, 0))
+                     .outerjoin(counts, counts.c.document_id == DocumentRow.id)
+                     .order_by(DocumentRow.id.desc()))
+            if document_id is not None:
+                query = query.where(DocumentRow.id == document_id)
+            return [(doc, n) for doc, n in s.execute(query).all()]
 
     def add_documents(
         self, batch: Sequence[tuple[DocumentRow, Sequence[ChunkDraft]]],

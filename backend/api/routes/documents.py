@@ -74,7 +74,8 @@ def set_document_access(document_id: int, body: AccessPatch, _: AdminDep,
         raise HTTPException(422, str(exc)) from None
     if c.store.set_access(document_id, access) is None:
         raise HTTPException(404, f"no document {document_id}")
-    return next(_out(d, n) for d, n in c.store.list_documents() if d.id == document_id)
+    [(doc, chunks)] = c.store.list_documents(document_id)
+    return _out(doc, chunks)
 
 
 @router.delete("/documents/{document_id}", status_code=204)
