@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -46,6 +47,7 @@ class ApiClient:
         self.base_url = base_url or api_url()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
+        self._links: dict[int, tuple[str, float]] = {}  # document id -> (link, renew after)
 
     def _check(self, response: httpx.Response) -> httpx.Response:
         if response.status_code == 401:
@@ -102,10 +104,16 @@ class ApiClient:
 
     def file_url(self, document_id: int) -> str:
         """A short-lived link the user's browser can open without our header (the API may be
-        reachable under another name: CITEQA_PUBLIC_API_URL)."""
-        link = self._check(self._http.post(f"/documents/{document_id}/link")).json()["url"]
+        reachable under another name: CITEQA_PUBLIC_API_URL). Reused while more than half of
+        its lifetime is left, so redrawing the chat history does not ask the API again."""
+        url, renew_at = self._links.get(document_id, ("", 0.0))
+        if time.monotonic() < renew_at:
+            return url
+        link = self._check(self._http.post(f"/documents/{document_id}/link")).json()
         public = os.environ.get("CITEQA_PUBLIC_API_URL", self.base_url).rstrip("/")
-        return f"{public}{link}"
+        url = f"{public}{link['url']}"
+        self._links[document_id] = (url, time.monotonic() + link["expires_in"] / 2)
+        return url
 
     def download(self, document_id: int) -> bytes:
         return self._check(self._http.get(f"/documents/{document_id}/file")).content
