@@ -39,12 +39,13 @@ def parse_groups(text: str | Iterable[str] | None) -> list[str]:
     return groups or [PUBLIC]
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: adapters key memos on it
 class Scope:
     """The chunk ids one principal may retrieve. ``None`` instead of a Scope means everything.
 
-    Index adapters memoise what they derive from a scope (a FAISS selector, a BM25 mask) in
-    ``derived``; a scope is rebuilt whenever documents or their access lists change.
+    A scope is rebuilt whenever documents or their access lists change. What depends only on
+    the ids (a FAISS selector) is memoised in ``derived``; what also depends on an index's
+    build (a BM25 position mask) is memoised by that index, keyed on the scope.
     """
 
     ids: np.ndarray  # sorted int64

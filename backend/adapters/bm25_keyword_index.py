@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,7 +55,8 @@ class _TermStore:
                 self._terms = {int(k): v for k, v in raw["terms"].items()}
         self._ids: list[int] = []
         self._dirty = True
-        self._version = 0  # bumped on every rebuild; scope masks are tied to it
+        # scope -> which of this build's positions it may see; a rebuild starts a new map
+        self._masks: weakref.WeakKeyDictionary[Scope, np.ndarray] = weakref.WeakKeyDictionary()
         self._postings = None
 
     def __len__(self) -> int:
@@ -81,7 +83,7 @@ class _TermStore:
             self._ids = list(self._terms)
             self._build(self._corpus())
             self._dirty, self._postings = False, None
-            self._version += 1
+            self._masks = weakref.WeakKeyDictionary()
         scores = self._scores(terms) if scope is None else self._scoped_scores(terms, scope)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
@@ -97,10 +99,9 @@ class _TermStore:
         """Lucene BM25 as if the index held only the scope's chunks."""
         if self._postings is None:
             self._postings = _Postings(self._corpus())
-        key = ("bm25-mask", id(self), self._version)
-        mask = scope.derived.get(key)
+        mask = self._masks.get(scope)
         if mask is None:
-            mask = scope.derived[key] = np.isin(np.asarray(self._ids, dtype=np.int64), scope.ids)
+            mask = self._masks[scope] = np.isin(np.asarray(self._ids, dtype=np.int64), scope.ids)
         return self._postings.scores(Counter(terms), mask, self.k1, self.b)
 
     def _corpus(self) -> list[list[str]]:

@@ -94,6 +94,16 @@ class KeywordIndexContract:
         assert all(i != 4 for i, _ in everything.search("secret budget", 5, scope_all))
 
 
+    def test_a_scope_stays_right_after_the_index_is_rebuilt(self, tmp_path):
+        index = self.make(tmp_path / "k")
+        index.add([1, 2, 3], ["hotel alpha", "hotel beta", "hotel gamma"])
+        scope = Scope(np.asarray([1]))
+        assert [i for i, _ in index.search("hotel", 5, scope)] == [1]
+        index.remove([1])
+        index.add([1], ["hotel alpha"])  # now last: positions moved
+        assert [i for i, _ in index.search("hotel", 5, scope)] == [1]
+
+
 class TestFaissVectorIndex(VectorIndexContract):
     def make(self, path):
         return FaissVectorIndex(path, dimension=3)
