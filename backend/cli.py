@@ -378,7 +378,8 @@ def up(samples: Annotated[Path, typer.Option(help="Folder to ingest first.")] = 
             console.print("  sign in: user [bold]admin[/bold], password from CITEQA_ADMIN_PASSWORD\n")
         elif new_password:
             console.print(f"  sign in: user [bold]admin[/bold], password [bold]{new_password}[/bold]"
-                          f" (kept in {login}; change it with `citeqa users set admin --password`)\n")
+                          f" (kept in {login}; change it with `citeqa users set admin --password`)\n",
+                          soft_wrap=True)  # one line: the password must not be split
         elif login.exists():
             console.print(f"  sign in: user admin, password in {login}\n")
         while all(p.poll() is None for p in procs):

@@ -115,9 +115,14 @@ class AnswerService:
         # Grounded is not enough: an answer sharing no term with the question while a source
         # sentence shares several, or stating none of the figures of the source sentence that
         # best matches the question, answers something else. Quote the source instead.
+        answer_terms = shared_terms(question, checked) if checked else 0
+        best_terms = shared_terms(question, best[1]) if best is not None else 0
+        if checked and answer_terms == 0 and best_terms < 2:
+            # the answer is about something else and no source sentence is about the question:
+            # the passages only brushed the question (one shared word), they do not answer it
+            return NOT_COVERED["zh" if has_cjk(question) else "en"], [], "none"
         off_question = checked and best is not None and (
-            (shared_terms(question, checked) == 0 and shared_terms(question, best[1]) >= 2)
-            or figures_disagree(checked, best[1]))
+            (answer_terms == 0 and best_terms >= 2) or figures_disagree(checked, best[1]))
         mode = "generated"
         if not checked or off_question:
             if best is None:

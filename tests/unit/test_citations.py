@@ -74,3 +74,20 @@ def test_an_answer_with_other_figures_than_the_best_source_sentence_disagrees():
     best = "Employees may work remotely up to three days per week."
     assert figures_disagree("Employees receive 25 days of paid annual leave. [2]", best)
     assert not figures_disagree("You can work remotely 3 days a week. [1]", best)
+
+
+def test_an_answer_about_something_else_from_a_passage_that_only_brushes_the_question():
+    """One shared word let the passage in; the answer shares none: not covered, not cited."""
+    from backend.domain import ChunkRecord, ScoredChunk
+    from backend.rag.answer import NOT_COVERED, AnswerService
+
+    text = ("The travel reimbursement limit is 2,500 euros per trip. Trips expected to cost more "
+            "need written approval from a department head before booking.")
+    passage = ScoredChunk(ChunkRecord(1, 1, "travel.docx", text, None, None, 0), 1.0)
+    question = "How much does visitor parking cost?"
+    raw = "The answer to the question is: 2,500 euros per trip. [1]"
+    assert AnswerService._cite(question, raw, [passage]) == (NOT_COVERED["en"], [], "none")
+    # a question the passage does answer still gets its answer
+    answered, citations, _ = AnswerService._cite("What is the travel reimbursement limit per trip?",
+                                                 raw, [passage])
+    assert "2,500" in answered and len(citations) == 1
