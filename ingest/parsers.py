@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,13 +139,17 @@ def parse_docx(data: bytes) -> ParsedDocument:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ParseError("not a Word .docx file (not a zip container)")
-    if _has_doctype(data):  # Word never writes a DTD; one in a .docx is an entity trick
-        raise ParseError("Word document with a DTD (XML entity declarations are not allowed)")
     try:
+        if _has_doctype(data):  # Word never writes a DTD; one in a .docx is an entity trick
+            raise ParseError("Word document with a DTD (XML entity declarations are not allowed)")
         document = docx.Document(io.BytesIO(data))
         blocks = list(document.iter_inner_content())
-    except MemoryError:
+    except (ParseError, MemoryError):
         raise
+    except zlib.error as exc:
+        if "Error -4" in str(exc):  # Z_MEM_ERROR: zlib could not allocate, memory ran out
+            raise MemoryError(str(exc)) from exc
+        raise ParseError(f"corrupt Word document: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, lxml errors, ...
         if "relationships/officeDocument" in str(exc):
             raise ParseError("unsupported Word format (Strict Open XML): save it again as a "
