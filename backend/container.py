@@ -33,12 +33,17 @@ class Container:
 
     @cached_property
     def token_embedder(self):
-        """The sentence-transformers model: the dense embedder by default, and the source of
-        token vectors for MaxSim whichever embedder fills the index."""
-        from backend.adapters.st_embedder import SentenceTransformerEmbedder
-
+        """CITEQA_EMBEDDING_MODEL: the dense embedder by default, and the source of token
+        vectors for MaxSim whichever embedder fills the index."""
         s = self.settings
-        return SentenceTransformerEmbedder(s.embedding_model, s.embedding_batch_size, s.threads)
+        if s.embedder == "sentence-transformers":
+            from backend.adapters.st_embedder import SentenceTransformerEmbedder
+
+            return SentenceTransformerEmbedder(s.embedding_model, s.embedding_batch_size, s.threads)
+        from backend.adapters.onnx_embedder import load_onnx_embedder
+
+        return load_onnx_embedder(s.embedding_model, s.models_dir, s.embedder != "onnx",
+                                  s.embedding_batch_size, s.threads)
 
     def _load_indexes(self):
         from backend.adapters.bm25_keyword_index import Bm25sKeywordIndex, RankBm25KeywordIndex
@@ -46,7 +51,8 @@ class Container:
 
         s, d = self.settings, self.settings.index_dir
         keyword_cls = {"bm25s": Bm25sKeywordIndex, "rank-bm25": RankBm25KeywordIndex}[s.keyword_index]
-        return (FaissVectorIndex(d / "vectors.faiss", self.embedder.dimension, s.faiss_threads),
+        return (FaissVectorIndex(d / "vectors.faiss", self.embedder.dimension, s.faiss_threads,
+                                 self.embedder.name),
                 keyword_cls(d / "bm25.json", k1=s.bm25_k1, b=s.bm25_b, stem=s.bm25_stemming))
 
     @cached_property

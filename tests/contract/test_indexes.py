@@ -106,7 +106,17 @@ class KeywordIndexContract:
 
 class TestFaissVectorIndex(VectorIndexContract):
     def make(self, path):
-        return FaissVectorIndex(path, dimension=3)
+        return FaissVectorIndex(path, dimension=3, model="m1")
+
+    def test_vectors_of_another_embedder_are_not_loaded(self, tmp_path):
+        index = self.make(tmp_path / "v")
+        index.add([1, 2], np.eye(3, dtype=np.float32)[:2])
+        index.save()
+        assert self.make(tmp_path / "v").ids() == {1, 2}
+        # another model, or a file from before models were recorded: start empty, re-embed
+        assert len(FaissVectorIndex(tmp_path / "v", dimension=3, model="m2")) == 0
+        (tmp_path / "v.model").unlink()
+        assert len(self.make(tmp_path / "v")) == 0
 
 
 class TestRankBm25KeywordIndex(KeywordIndexContract):

@@ -30,13 +30,14 @@ def make_files(folder, n: int) -> None:
 
 def check_consistent(data_dir) -> set[str]:
     """Open the data dir as a restarted process would; returns the documents' names."""
-    from backend.adapters.faiss_vector_index import FaissVectorIndex
+    import faiss
+
     from backend.container import Container
     from backend.settings import Settings
 
     index = data_dir / "index"
     if (index / "vectors.faiss").exists():  # files on disk are whole (atomic writes)
-        FaissVectorIndex(index / "vectors.faiss", 384)
+        faiss.read_index(str(index / "vectors.faiss"))
         json.loads((index / "bm25.json").read_text(encoding="utf-8"))
     c = Container(Settings(data_dir=data_dir))
     kb = c.knowledge_base  # reconciles with the database
