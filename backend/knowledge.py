@@ -152,6 +152,10 @@ class KnowledgeBase:
         with self.lock:
             return self.keywords.search(query, k, scope)
 
+    def keyword_scores(self, query: str, ids: Sequence[int], scope: Scope | None = None) -> dict[int, float]:
+        with self.lock:
+            return self.keywords.scores(query, ids, scope)
+
     def similarity(self, query_vector: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
         with self.lock:
             return self.vectors.similarity(query_vector, ids)

@@ -37,6 +37,8 @@ def main() -> None:
     ap.add_argument("beir", type=Path)
     ap.add_argument("--split", default="train")
     ap.add_argument("--quick", action="store_true", help="only the chosen BM25 and depth 100")
+    ap.add_argument("--rerank", type=int, default=0, metavar="N",
+                    help="also sweep MaxSim depth and weight on the first N queries")
     args = ap.parse_args()
     import tempfile
 
@@ -83,6 +85,41 @@ def main() -> None:
                                                 bounds) for q in qids}
                     m = score(dataset, fused, beir_id)
                     print(f"weighted-{norm:6} depth={depth:<3} dense_w={w} ndcg@10 {m['ndcg@10']:.4f}  recall@100 {m['recall@100']:.4f}")
+        if args.rerank:
+            sweep_rerank(c, dataset, qids[: args.rerank], dict(zip(qids, qvecs)), beir_id)
+
+
+def sweep_rerank(c, dataset, qids, qvecs, beir_id) -> None:
+    """MaxSim depth x weight over the configured hybrid ranking; token vectors computed once."""
+    import dataclasses
+
+    from backend.adapters.maxsim_reranker import MaxSimReranker
+
+    memo = MemoTokenVectors(c.embedder)  # the cache passes token_vectors to the model
+    hybrid = {q: c.retriever.retrieve(dataset.queries[q], top_k=200, mode="hybrid", gate=False,
+                                      depth=200, query_vector=qvecs[q]).chunks for q in qids}
+    subset = dataclasses.replace(dataset, qrels={q: dataset.qrels[q] for q in qids})
+    as_ids = lambda hits: [(h.chunk.id, h.score) for h in hits]  # noqa: E731
+    m = score(subset, {q: as_ids(h) for q, h in hybrid.items()}, beir_id)
+    print(f"{len(qids)} queries: hybrid ndcg@10 {m['ndcg@10']:.4f}")
+    for depth in (30, 20, 15, 10):
+        for w in (0.3, 0.4, 0.5, 0.6, 0.7):
+            r = MaxSimReranker(memo, depth, w)
+            reranked = {q: as_ids(r.rerank(dataset.queries[q], h)) for q, h in hybrid.items()}
+            m = score(subset, reranked, beir_id)
+            print(f"maxsim depth={depth:<3} weight={w}      ndcg@10 {m['ndcg@10']:.4f}  mrr@10 {m['mrr@10']:.4f}")
+
+
+class MemoTokenVectors:
+    """Token vectors computed once per text, so every (depth, weight) reuses them."""
+
+    def __init__(self, inner) -> None:
+        self._inner, self._memo = inner, {}
+
+    def token_vectors(self, texts):
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        self._memo.update(zip(missing, self._inner.token_vectors(missing)))
+        return [self._memo[t] for t in texts]
 
 
 if __name__ == "__main__":

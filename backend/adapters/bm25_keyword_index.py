@@ -54,6 +54,7 @@ class _TermStore:
             if isinstance(raw, dict) and raw.get("analyzer") == self._analyzer_name:
                 self._terms = {int(k): v for k, v in raw["terms"].items()}
         self._ids: list[int] = []
+        self._position: dict[int, int] = {}
         self._dirty = True
         # scope -> which of this build's positions it may see; a rebuild starts a new map
         self._masks: weakref.WeakKeyDictionary[Scope, np.ndarray] = weakref.WeakKeyDictionary()
@@ -76,19 +77,32 @@ class _TermStore:
         self._dirty = True
 
     def search(self, query: str, k: int, scope: Scope | None = None) -> list[tuple[int, float]]:
-        terms = self._analyze(query)
-        if not terms or not self._terms or k <= 0 or (scope is not None and not len(scope)):
+        scores = self._score_all(query, scope)
+        if scores is None or k <= 0:
             return []
-        if self._dirty:  # neither library updates incrementally: rebuild after changes
-            self._ids = list(self._terms)
-            self._build(self._corpus())
-            self._dirty, self._postings = False, None
-            self._masks = weakref.WeakKeyDictionary()
-        scores = self._scores(terms) if scope is None else self._scoped_scores(terms, scope)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self._ids[j], float(scores[j])) for j in top if scores[j] > 0]
+
+    def scores(self, query: str, ids: Sequence[int], scope: Scope | None = None) -> dict[int, float]:
+        scores = self._score_all(query, scope)
+        if scores is None:
+            return {int(i): 0.0 for i in ids if int(i) in self._terms}
+        return {int(i): float(scores[self._position[int(i)]]) for i in ids if int(i) in self._position}
+
+    def _score_all(self, query: str, scope: Scope | None) -> np.ndarray | None:
+        """Every chunk's score in build order (None: nothing can match)."""
+        terms = self._analyze(query)
+        if not terms or not self._terms or (scope is not None and not len(scope)):
+            return None
+        if self._dirty:  # neither library updates incrementally: rebuild after changes
+            self._ids = list(self._terms)
+            self._position = {i: j for j, i in enumerate(self._ids)}
+            self._build(self._corpus())
+            self._dirty, self._postings = False, None
+            self._masks = weakref.WeakKeyDictionary()
+        return self._scores(terms) if scope is None else self._scoped_scores(terms, scope)
 
     def save(self) -> None:
         data = json.dumps({"analyzer": self._analyzer_name, "terms": self._terms},

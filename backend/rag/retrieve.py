@@ -59,6 +59,19 @@ class Retriever:
         return reciprocal_rank_fusion([[i for i, _ in sparse], [i for i, _ in dense]],
                                       k=self.fusion.rrf_k)
 
+    def complete(self, query: str, qvec: np.ndarray, sparse: list[tuple[int, float]],
+                  dense: list[tuple[int, float]], scope: Scope | None):
+        """For weighted fusion, both scores of every candidate: one that only BM25 found gets its
+        exact cosine, one that only FAISS found its BM25 score, instead of counting as 0 in the
+        list it fell off (SciFact train nDCG@10 0.7365 -> 0.7425). Ranks mean nothing outside
+        a list, so RRF gets the lists as they are."""
+        if self.fusion.method != "weighted":
+            return sparse, dense
+        in_sparse, in_dense = dict(sparse), dict(dense)
+        cosine = self.kb.similarity(qvec, [i for i in in_sparse if i not in in_dense])
+        bm25 = self.kb.keyword_scores(query, [i for i in in_dense if i not in in_sparse], scope)
+        return (sparse + [(i, s) for i, s in bm25.items() if s > 0], dense + list(cosine.items()))
+
     def retrieve(self, query: str, top_k: int, mode: str = "hybrid+rerank", gate: bool = True,
                  depth: int | None = None, query_vector: np.ndarray | None = None,
                  scope: Scope | None = None) -> Retrieval:
@@ -80,9 +93,14 @@ class Retriever:
         if scope is not None:  # the indexes already filtered; this guards against a faulty adapter
             sparse = [(i, s) for i, s in sparse if i in scope]
             dense = [(i, s) for i, s in dense if i in scope]
-        ranked = ({"bm25": sparse, "dense": dense}.get(mode) or self.fuse(sparse, dense))[:depth]
         bm25_rank = {i: r for r, (i, _) in enumerate(sparse, start=1)}
         dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}
+        if mode in ("bm25", "dense"):
+            ranked = (sparse if mode == "bm25" else dense)[:depth]
+        else:
+            sparse, dense = self.complete(query, qvec, sparse, dense, scope)
+            ranked = self.fuse(sparse, dense)[:depth]
+        bm25 = dict(sparse)
         cosine = dict(dense)  # the dense search already scored its own candidates
         reranking = mode == "hybrid+rerank"
         want = max(top_k, getattr(self.reranker, "depth", 0)) if reranking else top_k
@@ -91,7 +109,7 @@ class Retriever:
             cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
         head: list[tuple[int, float]] = []
         for i, score in ranked:
-            if gate and not self._is_evidence(cosine.get(i), i in bm25_rank):
+            if gate and not self._is_evidence(cosine.get(i), bm25.get(i, 0.0) > 0):
                 continue
             head.append((i, score))
             if len(head) == want:

@@ -62,6 +62,18 @@ class KeywordIndexContract:
         assert [i for i, _ in index.search("报销", 5)] == [3]
         assert index.search("nothing matches", 5) == []
 
+    def test_scores_of_given_ids_are_the_scores_search_gives(self, tmp_path):
+        index = self.make(tmp_path / "k")
+        index.add([1, 2, 3, 4], ["hotel limit per night", "hotels near the office",
+                                 "night shift rota", "parental leave weeks"])
+        found = dict(index.search("hotel night", 4))
+        assert index.scores("hotel night", [3, 1, 4, 99]) == pytest.approx(
+            {3: found[3], 1: found[1], 4: 0.0})  # 99 is not indexed
+        scope = Scope(np.asarray([1, 3]))
+        assert index.scores("hotel night", [1, 3], scope) == pytest.approx(
+            dict(index.search("hotel night", 4, scope)))
+        assert index.scores("", [1]) == {1: 0.0}
+
     def test_remove_save_reload(self, tmp_path):
         index = self.make(tmp_path / "k")
         index.add([1, 2], ["alpha beta", "gamma delta"])

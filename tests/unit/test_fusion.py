@@ -40,3 +40,28 @@ def test_theoretical_min_max_uses_the_given_lower_bound():
 
     fused = dict(weighted_fusion([[(1, 8.0), (2, 4.0)]], [1.0], lower_bounds=[0.0]))
     assert fused == {1: 1.0, 2: 0.5}
+
+
+class _ScoresOnly:
+    """Just the two score lookups Retriever.complete uses."""
+
+    def similarity(self, qvec, ids):
+        return {i: {1: 0.6, 2: 0.2}[i] for i in ids}
+
+    def keyword_scores(self, query, ids, scope=None):
+        return {i: {3: 4.0, 4: 0.0}[i] for i in ids}
+
+
+def test_weighted_fusion_gets_both_scores_of_every_candidate():
+    from backend.rag.retrieve import FusionConfig, Retriever
+
+    r = Retriever(_ScoresOnly(), None, 2, FusionConfig("weighted", dense_weight=0.5,
+                                                       normalization="tmm"), 0.3, 0.5)
+    sparse, dense = [(1, 10.0), (2, 8.0)], [(3, 0.8), (4, 0.7)]
+    sparse, dense = r.complete("q", None, sparse, dense, None)
+    assert dict(sparse) == {1: 10.0, 2: 8.0, 3: 4.0}  # 4 has no query term: left out, as 0
+    assert dict(dense) == {3: 0.8, 4: 0.7, 1: 0.6, 2: 0.2}
+    # 1 was only BM25's best; with its real cosine it beats 3, FAISS's best
+    assert [i for i, _ in r.fuse(sparse, dense)][:2] == [1, 3]
+    rrf = Retriever(_ScoresOnly(), None, 2, FusionConfig("rrf"), 0.3, 0.5)
+    assert rrf.complete("q", None, [(1, 1.0)], [(3, 0.5)], None) == ([(1, 1.0)], [(3, 0.5)])
