@@ -42,8 +42,17 @@ class Container:
             return SentenceTransformerEmbedder(s.embedding_model, s.embedding_batch_size, s.threads)
         from backend.adapters.onnx_embedder import load_onnx_embedder
 
-        return load_onnx_embedder(s.embedding_model, s.models_dir, s.embedder != "onnx",
+        return load_onnx_embedder(s.embedding_model, self.embedding_export(),
                                   s.embedding_batch_size, s.threads)
+
+    def embedding_export(self):
+        """The ONNX file the embedding model runs from; None when torch runs it."""
+        from backend.adapters.onnx_embedder import onnx_path_for
+
+        s = self.settings
+        if s.embedder == "sentence-transformers":
+            return None
+        return onnx_path_for(s.embedding_model, s.models_dir, quantized=s.embedder != "onnx")
 
     def _load_indexes(self):
         from backend.adapters.bm25_keyword_index import Bm25sKeywordIndex, RankBm25KeywordIndex

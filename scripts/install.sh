@@ -56,12 +56,12 @@ fi
 
 # The embedding model runs on ONNX Runtime; the export is made once (about 15 s) with torch.
 "$VENV/bin/python" - <<'PYEOF'
-from backend.adapters.onnx_embedder import onnx_path_for
 from backend.container import Container
 from backend.settings import Settings
 
-s = Settings()
-if s.embedder.startswith("onnx") and not onnx_path_for(s.embedding_model, s.models_dir, s.embedder == "onnx-int8").exists():
-    print("==> exporting the embedding model to ONNX")
-    print(f"    {Container(s).token_embedder.name}")
+c = Container(Settings())
+export = c.embedding_export()
+if export is not None and not export.exists():
+    print(f"==> exporting the embedding model to {export}")
+    c.token_embedder
 PYEOF

@@ -160,11 +160,10 @@ def export_onnx(model_dir: str, target: Path, quantized: bool) -> Path:
     return target
 
 
-def load_onnx_embedder(model_dir: str, models_dir: Path, quantized: bool, batch_size: int = 32,
+def load_onnx_embedder(model_dir: str, path: Path, batch_size: int = 32,
                        threads: int | None = None) -> OnnxEmbedder:
-    """The ONNX embedder for ``model_dir``, exporting it first if the install has not."""
-    path = onnx_path_for(model_dir, models_dir, quantized)
+    """The ONNX embedder for ``model_dir`` from ``path``, exported first if the install has not."""
     if not path.exists():
         log.warning("exporting %s to %s (once)", model_dir, path)
-        export_onnx(model_dir, path, quantized)
+        export_onnx(model_dir, path, quantized=".int8." in path.name)
     return OnnxEmbedder(model_dir, path, batch_size, threads)
