@@ -55,6 +55,7 @@ class _TermStore:
                 self._terms = {int(k): v for k, v in raw["terms"].items()}
         self._ids: list[int] = []
         self._position: dict[int, int] = {}
+        self._last: tuple[list[str], Scope | None, np.ndarray] | None = None  # see _score_all
         self._dirty = True
         # scope -> which of this build's positions it may see; a rebuild starts a new map
         self._masks: weakref.WeakKeyDictionary[Scope, np.ndarray] = weakref.WeakKeyDictionary()
@@ -92,7 +93,12 @@ class _TermStore:
         return {int(i): float(scores[self._position[int(i)]]) for i in ids if int(i) in self._position}
 
     def _score_all(self, query: str, scope: Scope | None) -> np.ndarray | None:
-        """Every chunk's score in build order (None: nothing can match)."""
+        """Every chunk's score in build order (None: nothing can match).
+
+        The last result is kept: hybrid retrieval asks for the same query's scores twice
+        (``search``, then ``scores`` for the dense-only candidates), and rank-bm25 scores every
+        chunk in Python. The scope is held, not its id, so a new scope cannot match it.
+        """
         terms = self._analyze(query)
         if not terms or not self._terms or (scope is not None and not len(scope)):
             return None
@@ -100,9 +106,13 @@ class _TermStore:
             self._ids = list(self._terms)
             self._position = {i: j for j, i in enumerate(self._ids)}
             self._build(self._corpus())
-            self._dirty, self._postings = False, None
+            self._dirty, self._postings, self._last = False, None, None
             self._masks = weakref.WeakKeyDictionary()
-        return self._scores(terms) if scope is None else self._scoped_scores(terms, scope)
+        if self._last is not None and self._last[0] == terms and self._last[1] is scope:
+            return self._last[2]
+        scores = self._scores(terms) if scope is None else self._scoped_scores(terms, scope)
+        self._last = (terms, scope, scores)
+        return scores
 
     def save(self) -> None:
         data = json.dumps({"analyzer": self._analyzer_name, "terms": self._terms},

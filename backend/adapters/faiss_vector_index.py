@@ -31,16 +31,16 @@ class FaissVectorIndex:
         self.threads = threads
         self.model = model
         self._model_file = path.with_name(path.name + ".model")
-        made_by = self._model_file.read_text().strip() if self._model_file.exists() else "unknown"
-        if path.exists() and made_by != model:
-            log.warning("%s was made by embedder %s, not %s: its vectors will be recomputed",
-                        path, made_by, model)
-        if path.exists() and made_by == model:
+        self._recorded = self._model_file.read_text().strip() if self._model_file.exists() else None
+        if path.exists() and self._recorded == model:
             self._index = faiss.read_index(str(path))
             if self._index.d != dimension:
                 raise ValueError(f"{path} holds {self._index.d}-d vectors but {model} makes "
                                  f"{dimension}-d; delete the index folder to rebuild it")
         else:
+            if path.exists():
+                log.warning("%s was made by embedder %s, not %s: its vectors will be recomputed",
+                            path, self._recorded or "unknown", model)
             storage = faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_fp16,
                                                  faiss.METRIC_INNER_PRODUCT)
             self._index = faiss.IndexIDMap2(storage)
@@ -97,5 +97,6 @@ class FaissVectorIndex:
     def save(self) -> None:
         write_atomically(self.path, lambda tmp: faiss.write_index(self._index, str(tmp)))
         # written second: a crash in between makes the next start re-embed, never trust stale vectors
-        if not self._model_file.exists() or self._model_file.read_text().strip() != self.model:
+        if self._recorded != self.model:
             write_atomically(self._model_file, lambda tmp: tmp.write_text(self.model + "\n"))
+            self._recorded = self.model

@@ -73,6 +73,9 @@ class KeywordIndexContract:
         assert index.scores("hotel night", [1, 3], scope) == pytest.approx(
             dict(index.search("hotel night", 4, scope)))
         assert index.scores("", [1]) == {1: 0.0}
+        index.add([5], ["hotel hotel night"])  # the same query after a change: scored anew
+        assert index.scores("hotel night", [5])[5] == pytest.approx(dict(index.search("hotel night", 5))[5])
+        assert index.scores("hotel night", [1])[1] != pytest.approx(found[1])  # new statistics
 
     def test_remove_save_reload(self, tmp_path):
         index = self.make(tmp_path / "k")
