@@ -238,9 +238,13 @@ def users_set(
 
 @users_app.command("remove")
 def users_remove(name: str) -> None:
-    """Delete a user and their API keys."""
-    if not _container().store.delete_user(name):
-        _fail(f"no user {name!r}")
+    """Delete a user and their API keys (never the last admin)."""
+    from backend.auth import AuthError
+
+    try:
+        _container().accounts.delete_user(name)
+    except (LookupError, AuthError) as exc:
+        _fail(exc)
     console.print(f"user {name} removed")
 
 

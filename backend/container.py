@@ -126,12 +126,14 @@ class Container:
         from backend.rag.answer import AnswerService
 
         s = self.settings
-        return AnswerService(self.retriever, self.chat_model, s.llm_max_answer_tokens, s.llm_queue)
+        return AnswerService(self.retriever, self.chat_model, s.llm_max_answer_tokens, s.llm_queue,
+                             s.llm_queue_per_user)
 
     @cached_property
     def accounts(self):
-        from backend.auth import Accounts, load_secret
+        from backend.auth import Accounts, LoginThrottle, load_secret
 
         s = self.settings
         return Accounts(self.store, load_secret(s.auth_secret, s.data_dir / "secret.key"),
-                        s.token_minutes)
+                        s.token_minutes, LoginThrottle(s.login_failure_limit),
+                        s.max_keys_per_member)

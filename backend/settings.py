@@ -86,8 +86,23 @@ class Settings(BaseSettings):
     admin_password: str | None = Field(
         None, description="`citeqa up` creates user admin with this password (else a random one)."
     )
-    rate_limit: str = Field("120/minute", description="Requests per user or API key (`limits` syntax).")
+    rate_limit: str = Field("120/minute", description="Requests per signed-in user (all their keys "
+                            "and sessions together), or per address when anonymous (`limits` syntax).")
+    login_failure_limit: str = Field(
+        "5/minute;20/hour;100/day", description="Failed sign-ins per account name; when one window "
+        "is full, /auth/token answers 429 for that name until it empties.")
+    max_keys_per_member: int = Field(10, description="Active API keys a member may have.")
     llm_queue: int = Field(8, description="Questions that may wait for the LLM; beyond: 503.")
+    llm_queue_per_user: int = Field(
+        2, description="Questions one user may have running or waiting at once; beyond: 503.")
+    max_body_bytes: int = Field(
+        256 * 1024, description="Request body limit of every endpoint but the upload, enforced "
+                                "while reading (chunked bodies included).")
+    max_document_chars: int = Field(
+        2_000_000, description="Extracted characters one document may have; larger: failed.")
+    max_document_chunks: int = Field(4000, description="Chunks one document may have; more: failed.")
+    max_job_chunks: int = Field(
+        10_000, description="Chunks one upload or ingest run may add; files beyond it fail.")
 
     max_upload_bytes: int = 50 * 1024 * 1024
     max_upload_files: int = 20

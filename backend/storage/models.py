@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timezone
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
@@ -30,6 +31,7 @@ class DocumentRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="ready")
     error: Mapped[str | None] = mapped_column(Text)
     access: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["public"])
+    uploaded_by: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -71,8 +73,14 @@ class JobRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+def new_token_version() -> str:
+    return secrets.token_hex(8)
+
+
 class UserRow(Base):
     __tablename__ = "users"
+    # ids are never reused: a deleted user's id must not come back as someone else's
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
@@ -80,12 +88,16 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16), default="member")
     groups: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # every session and link token carries it; a new value (password change, "sign out
+    # everywhere") invalidates all of them at once
+    token_version: Mapped[str] = mapped_column(String(32), default=new_token_version)
 
 
 class ApiKeyRow(Base):
     """An integrator's key. Only a SHA-256 of the secret part is kept (the key is random)."""
 
     __tablename__ = "api_keys"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy import create_engine, delete, event, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.domain import ChunkDraft, ChunkRecord
-from backend.storage.models import ApiKeyRow, Base, ChunkRow, DocumentRow, JobRow, UserRow, utcnow
+from backend.storage.models import ApiKeyRow, ChunkRow, DocumentRow, JobRow, UserRow, utcnow
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -27,8 +27,31 @@ def create_store(url: str) -> Store:
     engine = create_engine(url, connect_args={"check_same_thread": False} if url.startswith("sqlite") else {})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    migrate(engine)
     return Store(engine)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (Alembic). A database made by ``create_all``
+    before migrations existed is recognised as the baseline and upgraded from there."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # a rebuilt table is dropped and renamed: with foreign keys on, dropping ``users``
+            # would cascade-delete every API key (the pragma is a no-op inside a transaction)
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        tables = set(inspect(conn).get_table_names())
+        config.attributes["connection"] = conn
+        if "documents" in tables and "alembic_version" not in tables:
+            command.stamp(config, "0001")
+        command.upgrade(config, "head")
+        conn.commit()
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 class Store:
@@ -165,6 +188,24 @@ class Store:
                 for key, value in changes.items():
                     setattr(user, key, value)
             return user
+
+    def update_user_by_id(self, user_id: int, **changes) -> UserRow | None:
+        with self.session() as s, s.begin():
+            user = s.get(UserRow, user_id)
+            if user is not None:
+                for key, value in changes.items():
+                    setattr(user, key, value)
+            return user
+
+    def count_admins(self) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count(UserRow.id)).where(UserRow.role == "admin")) or 0
+
+    def count_keys(self, user_id: int) -> int:
+        """Active (not revoked) keys of one user."""
+        with self.session() as s:
+            return s.scalar(select(func.count(ApiKeyRow.id)).where(
+                ApiKeyRow.user_id == user_id, ApiKeyRow.revoked_at.is_(None))) or 0
 
     def delete_user(self, name: str) -> bool:
         with self.session() as s, s.begin():

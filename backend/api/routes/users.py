@@ -39,8 +39,12 @@ def update_user(name: str, body: UserPatch, _: AdminDep, c: ContainerDep) -> Use
 def delete_user(name: str, admin: AdminDep, c: ContainerDep) -> None:
     if name == admin.name:
         raise HTTPException(422, "you cannot delete yourself")
-    if not c.store.delete_user(name):
-        raise HTTPException(404, f"no user {name!r}")
+    try:
+        c.accounts.delete_user(name)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except AuthError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 @router.post("/{name}/keys", status_code=201)
@@ -50,6 +54,8 @@ def add_key(name: str, _: AdminDep, c: ContainerDep, label: str = "") -> KeyCrea
         key, row = c.accounts.add_key(name, label)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
+    except AuthError as exc:
+        raise HTTPException(422, str(exc)) from None
     return key_created(key, row, name)
 
 
