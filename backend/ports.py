@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
@@ -58,5 +59,6 @@ class ChatModel(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
-    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
-        """Yield the answer's text piece by piece."""
+    def stream(self, messages: list[dict[str, str]], max_tokens: int,
+               cancel: threading.Event | None = None) -> Iterator[str]:
+        """Yield the answer's text piece by piece; stop soon after ``cancel`` is set."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -14,7 +16,7 @@ from backend.rag.citations import (attribute, best_sentence, figures_disagree, k
                                    renumber, shared_terms)
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
-from backend.rag.safety import strip_foreign_links, without_instructions
+from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
 from backend.rag.text import has_cjk
 
 NOT_COVERED = {
@@ -33,44 +35,135 @@ class Final:
     answer: Answer
 
 
+class Cancelled(Exception):
+    """The asker went away before the answer was complete."""
+
+
 class Busy(Exception):
     """More questions are waiting for the model than the queue allows; ask again later."""
 
 
+class AnswerSlots:
+    """Places on the model: ``capacity`` questions running or waiting in all, at most
+    ``per_user`` of them one user's, so one user cannot fill the queue for everyone."""
+
+    def __init__(self, capacity: int, per_user: int) -> None:
+        self.capacity = capacity
+        self.per_user = max(1, per_user)
+        self._lock = threading.Lock()
+        self._taken: Counter[object] = Counter()
+
+    def acquire(self, user: object) -> None:
+        with self._lock:
+            if self._taken[user] >= self.per_user:
+                raise Busy(f"you already have {self.per_user} question(s) waiting for the model")
+            if sum(self._taken.values()) >= self.capacity:
+                raise Busy("the answer queue is full")
+            self._taken[user] += 1
+
+    def release(self, user: object) -> None:
+        with self._lock:
+            self._taken[user] -= 1
+            if self._taken[user] <= 0:
+                del self._taken[user]
+
+    def in_use(self) -> int:
+        with self._lock:
+            return sum(self._taken.values())
+
+
+_END = object()
+
+
+class AnswerStream:
+    """The events of one answer: Token..., then one Final. The work runs in a thread of its
+    own, so a consumer that goes away (a closed connection, an abandoned generator) holds
+    nothing: ``close()`` (or garbage collection) cancels it, and the model is free again
+    within one token or one prompt-evaluation step."""
+
+    def __init__(self, work, release, cancel: threading.Event | None = None) -> None:
+        self.cancel = cancel or threading.Event()
+        self._events: queue.SimpleQueue = queue.SimpleQueue()
+        self._release = release
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True,
+                                        name="answer")
+        self._thread.start()
+
+    def _run(self, work) -> None:
+        try:
+            for event in work(self.cancel):
+                self._events.put(event)
+                if self.cancel.is_set():
+                    break
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            self._events.put(exc)
+        finally:
+            self._release()
+            self._events.put(_END)
+
+    def __iter__(self) -> Iterator[Token | Final]:
+        try:
+            while True:
+                event = self._events.get()
+                if event is _END:
+                    return
+                if isinstance(event, BaseException):
+                    raise event
+                yield event
+        finally:
+            self.close()  # the consumer stopped early or finished: either way, stop the work
+
+    def close(self) -> None:
+        self.cancel.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the work to end; True if it did."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def __del__(self) -> None:
+        self.cancel.set()
+
+
 class AnswerService:
     def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int,
-                 queue: int = 8) -> None:
+                 queue: int = 8, queue_per_user: int = 2) -> None:
         self.retriever = retriever
         self.chat_model = chat_model
         self.max_answer_tokens = max_answer_tokens
         # one question at a time runs on the model; ``queue`` more may wait, the rest are refused
-        self._slots = threading.BoundedSemaphore(queue + 1)
+        self.slots = AnswerSlots(queue + 1, queue_per_user)
 
-    def answer(self, question: str, top_k: int, scope: Scope | None = None) -> Answer:
-        """The checked answer; Busy when the model's queue is full."""
+    def answer(self, question: str, top_k: int, scope: Scope | None = None, user: object = None,
+               cancel: threading.Event | None = None) -> Answer:
+        """The checked answer; Busy when the model's queue is full. Setting ``cancel`` (the
+        client went away) stops the work and raises Cancelled."""
         final = None
-        for event in self.stream(question, top_k, scope):  # to the end: that frees the slot
+        for event in self.stream(question, top_k, scope, user, cancel):
             if isinstance(event, Final):
                 final = event.answer
         if final is None:
-            raise RuntimeError("answer stream ended without a final event")
+            raise Cancelled("the question was cancelled")
         return final
 
-    def stream(self, question: str, top_k: int,
-               scope: Scope | None = None) -> Iterator[Token | Final]:
+    def stream(self, question: str, top_k: int, scope: Scope | None = None,
+               user: object = None, cancel: threading.Event | None = None) -> AnswerStream:
         """Tokens as the model writes them, then one Final with the checked, numbered answer.
 
-        Raises Busy on the first ``next()`` when the model's queue is full. Only passages in
-        ``scope`` (None: all) are retrieved.
+        Raises Busy at once when the model's queue (or ``user``'s share of it) is full. Only
+        passages in ``scope`` (None: all) are retrieved. Setting ``cancel`` (or closing the
+        stream) stops the work.
         """
-        if not self._slots.acquire(blocking=False):
-            raise Busy("the answer queue is full")
+        self.slots.acquire(user)
         try:
-            yield from self._stream(question, top_k, scope)
-        finally:
-            self._slots.release()
+            return AnswerStream(lambda flag: self._stream(question, top_k, scope, flag),
+                                lambda: self.slots.release(user), cancel)
+        except BaseException:
+            self.slots.release(user)
+            raise
 
-    def _stream(self, question: str, top_k: int, scope: Scope | None) -> Iterator[Token | Final]:
+    def _stream(self, question: str, top_k: int, scope: Scope | None,
+                cancel: threading.Event) -> Iterator[Token | Final]:
         started = time.perf_counter()
         retrieval = self.retriever.retrieve(question, top_k, scope=scope)
         # sentences that talk to the model ("ignore previous instructions...") are not evidence
@@ -90,9 +183,11 @@ class AnswerService:
         )
         gen_start = time.perf_counter()
         parts: list[str] = []
-        for piece in self.chat_model.stream(messages, self.max_answer_tokens):
+        for piece in self.chat_model.stream(messages, self.max_answer_tokens, cancel):
             parts.append(piece)
             yield Token(piece)
+        if cancel.is_set():
+            return
         timings["generate"] = (time.perf_counter() - gen_start) * 1000
 
         by_id = {s.chunk.id: s for s in retrieval.chunks}
@@ -111,23 +206,24 @@ class AnswerService:
         """
         texts = [p.chunk.text for p in passages]
         checked = keep_supported(attribute(raw, texts), texts, question)
-        best = best_sentence(question, texts, [p.chunk.section for p in passages])
+        best = best_sentence(question, texts, [p.chunk.section for p in passages],
+                             quotable=lambda sentence: not addresses_reader(sentence))
         # Grounded is not enough: an answer sharing no term with the question while a source
-        # sentence shares several, or stating none of the figures of the source sentence that
+        # sentence matches it well, or stating none of the figures of the source sentence that
         # best matches the question, answers something else. Quote the source instead.
         answer_terms = shared_terms(question, checked) if checked else 0
-        best_terms = shared_terms(question, best[1]) if best is not None else 0
-        if checked and answer_terms == 0 and best_terms < 2:
+        best_strength = best[2] if best is not None else 0.0
+        if checked and answer_terms == 0 and best_strength < 2:
             # the answer is about something else and no source sentence is about the question:
             # the passages only brushed the question (one shared word), they do not answer it
             return NOT_COVERED["zh" if has_cjk(question) else "en"], [], "none"
         off_question = checked and best is not None and (
-            (answer_terms == 0 and best_terms >= 2) or figures_disagree(checked, best[1]))
+            (answer_terms == 0 and best_strength >= 2) or figures_disagree(checked, best[1]))
         mode = "generated"
         if not checked or off_question:
             if best is None:
                 return NOT_COVERED["zh" if has_cjk(question) else "en"], [], "none"
-            index, sentence = best
+            index, sentence, _ = best
             checked, mode = f"\"{sentence}\" [{index + 1}]", "extractive"
         checked = strip_foreign_links(checked, texts)
         text, order = renumber(checked, len(passages))

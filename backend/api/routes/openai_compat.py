@@ -6,25 +6,43 @@ citation check would drop are never sent.
 """
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException
-from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, PrincipalDep, ScopeDep
 from backend.api.schemas import citation_out
+from backend.api.streaming import run_until_disconnect
+from backend.rag.answer import Cancelled
 from backend.rag.prompt import source_label
 
 router = APIRouter(tags=["openai"], prefix="/v1")
 
 
+class TextPart(BaseModel):
+    type: Literal["text"]
+    text: str
+
+
+class OtherPart(BaseModel):
+    """Parts citeqa does not read (images, audio, files): accepted, ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["image_url", "input_audio", "file", "refusal"]
+
+
+ContentPart = Annotated[TextPart | OtherPart, Field(discriminator="type")]
+
+
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str | list[dict] | None = None
+    content: str | list[ContentPart] | None = None
 
 
 class ChatRequest(BaseModel):
@@ -41,12 +59,18 @@ def models(_: PrincipalDep) -> dict:
 
 
 @router.post("/chat/completions")
-def chat_completions(body: ChatRequest, c: ContainerDep, scope: ScopeDep):
+async def chat_completions(body: ChatRequest, request: Request, c: ContainerDep, scope: ScopeDep,
+                           principal: PrincipalDep):
     question = _question(body.messages)
     limit = c.settings.max_question_chars
     if len(question) > limit:
         raise HTTPException(422, f"question is {len(question)} characters; the limit is {limit}")
-    answer = c.answers.answer(question, c.settings.top_k, scope)  # Busy -> 503 (app handler)
+    cancel = threading.Event()
+    try:  # Busy -> 503 (app handler)
+        answer = await run_until_disconnect(request, cancel, lambda: c.answers.answer(
+            question, c.settings.top_k, scope, principal.user_id, cancel))
+    except Cancelled:
+        return JSONResponse({"detail": "cancelled: the client went away"}, 499)
     content = answer.answer
     if answer.citations:
         content += "\n\nSources:\n" + "\n".join(f"[{x.n}] {source_label(x.chunk)}"
@@ -67,7 +91,7 @@ def _question(messages: list[ChatMessage]) -> str:
     for m in reversed(messages):
         if m.role == "user":
             text = m.content if isinstance(m.content, str) else " ".join(
-                part.get("text", "") for part in (m.content or []) if part.get("type") == "text")
+                part.text for part in (m.content or []) if isinstance(part, TextPart))
             if text.strip():
                 return text.strip()
     raise HTTPException(422, "no user message with text")

@@ -1,13 +1,15 @@
-import itertools
 import json
+import threading
 from collections.abc import Iterator
 
-from fastapi import APIRouter, HTTPException
-from fastapi.sse import EventSourceResponse, format_sse_event
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.sse import format_sse_event
 
-from backend.api.deps import ContainerDep, ScopeDep
+from backend.api.deps import ContainerDep, PrincipalDep, ScopeDep
 from backend.api.schemas import QueryRequest, QueryResponse, query_response
-from backend.rag.answer import Final
+from backend.api.streaming import CancellingStreamingResponse, run_until_disconnect
+from backend.rag.answer import AnswerStream, Cancelled, Final
 
 router = APIRouter(tags=["query"])
 
@@ -20,34 +22,35 @@ def _check(body: QueryRequest, c) -> None:
 
 @router.post("/query", response_model=QueryResponse,
              responses={200: {"content": {"text/event-stream": {}}}})
-def query(body: QueryRequest, c: ContainerDep, scope: ScopeDep):
+async def query(body: QueryRequest, request: Request, c: ContainerDep, scope: ScopeDep,
+                principal: PrincipalDep):
     """Answer a question from the documents you may see, with numbered citations.
-    ``stream`` sends SSE. 503 with Retry-After when too many questions wait for the model."""
+    ``stream`` sends SSE. 503 with Retry-After when too many questions wait for the model
+    (or you have too many waiting yourself). Stops when the client disconnects."""
     _check(body, c)
     if body.stream:
-        return _sse(c.answers.stream(body.question, body.top_k, scope))
-    return query_response(c.answers.answer(body.question, body.top_k, scope))
+        return _sse(c.answers.stream(body.question, body.top_k, scope, principal.user_id))
+    cancel = threading.Event()
+    try:
+        answer = await run_until_disconnect(request, cancel, lambda: c.answers.answer(
+            body.question, body.top_k, scope, principal.user_id, cancel))
+    except Cancelled:
+        return JSONResponse({"detail": "cancelled: the client went away"}, 499)
+    return query_response(answer)
 
 
 @router.post("/query/stream")
-def query_stream(body: QueryRequest, c: ContainerDep, scope: ScopeDep) -> EventSourceResponse:
-    """Server-Sent Events: ``token`` events as the model writes, then ``citations``, then ``done``."""
+def query_stream(body: QueryRequest, c: ContainerDep, scope: ScopeDep,
+                 principal: PrincipalDep) -> CancellingStreamingResponse:
+    """Server-Sent Events: ``token`` events as the model writes, then ``citations``, then ``done``.
+    Closing the connection stops the answer at once."""
     _check(body, c)
-    return _sse(c.answers.stream(body.question, body.top_k, scope))
+    return _sse(c.answers.stream(body.question, body.top_k, scope, principal.user_id))
 
 
-def _started(events: Iterator) -> Iterator:
-    """Run a stream up to its first event now, so a full queue (Busy) becomes a 503, not a
-    broken stream."""
-    first = next(events)
-    return itertools.chain([first], events)
-
-
-def _sse(events) -> EventSourceResponse:
-    events = _started(events)
-
+def _sse(stream: AnswerStream) -> CancellingStreamingResponse:
     def frames() -> Iterator[bytes]:
-        for event in events:
+        for event in stream:
             if isinstance(event, Final):
                 final = query_response(event.answer).model_dump()
                 yield _frame("citations", final)
@@ -55,8 +58,9 @@ def _sse(events) -> EventSourceResponse:
             else:
                 yield _frame("token", {"text": event.text})
 
-    return EventSourceResponse(frames(), headers={"Cache-Control": "no-cache",
-                                                  "X-Accel-Buffering": "no"})
+    return CancellingStreamingResponse(
+        frames(), on_close=stream.close, media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 def _frame(event: str, data: dict) -> bytes:
