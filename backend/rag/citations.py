@@ -5,7 +5,39 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from backend.rag.text import numbers, sentence_spans, tokenize
+from functools import lru_cache
+
+from backend.rag.text import analyzer, numbers, sentence_spans, tokenize
+
+_stemmed = analyzer(stem=True)
+
+
+@lru_cache(maxsize=4096)
+def terms(text: str) -> frozenset[str]:
+    """Content terms, stemmed, so "costs" matches "cost" and "days" matches "day"."""
+    return frozenset(_stemmed(text))
+
+
+# questions asking for a figure: an amount, a count, a duration, a size
+_WANTS_FIGURE = re.compile(
+    r"\bhow\s+(much|many|long|often|old|far|big|large|high|soon)\b|多少|几|幾|多久|多长|多長|多大|多高|多遠|多远",
+    re.IGNORECASE)
+
+
+def wants_figure(question: str) -> bool:
+    return bool(_WANTS_FIGURE.search(question))
+
+
+def match_strength(question: str, sentence: str, heading: str | None = None) -> float:
+    """How well a source sentence matches a question: the question terms it shares, those its
+    section heading adds (a sentence under "Mileage" is about mileage), and one more when the
+    question asks for a figure (how much, 多少) and the sentence states one."""
+    q = terms(question)
+    own = terms(_MARKER_RE.sub("", sentence))
+    strength = len(q & own) + len((q & terms(heading or "")) - own)
+    if wants_figure(question) and _numbers(sentence):
+        strength += 1
+    return float(strength)
 
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
@@ -23,10 +55,10 @@ def cited_numbers(answer: str) -> list[int]:
 
 def support(sentence: str, passage: str) -> float:
     """Share of the sentence's content terms that occur in the passage (0..1)."""
-    terms = set(tokenize(_MARKER_RE.sub("", sentence)))
-    if not terms:
+    own = set(tokenize(_MARKER_RE.sub("", sentence)))
+    if not own:
         return 0.0
-    return len(terms & set(tokenize(passage))) / len(terms)
+    return len(own & set(tokenize(passage))) / len(own)
 
 
 def attribute(answer: str, passages: Sequence[str], threshold: float = 0.5) -> str:
@@ -114,25 +146,22 @@ def figures_disagree(answer: str, source_sentence: str) -> bool:
 
 
 def shared_terms(question: str, text: str) -> int:
-    """How many of the question's content terms the text contains."""
-    return len(set(tokenize(question)) & set(tokenize(_MARKER_RE.sub("", text))))
+    """How many of the question's content terms the text contains (stemmed)."""
+    return len(terms(question) & terms(_MARKER_RE.sub("", text)))
 
 
 def best_sentence(question: str, passages: Sequence[str],
-                  headings: Sequence[str | None] = ()) -> tuple[int, str] | None:
-    """The passage sentence that best matches the question: (passage index, sentence).
-
-    A sentence scores by the question terms it shares, plus half for those its section heading
-    shares (a heading such as "Mileage" is context for every sentence under it).
-    """
-    q = set(tokenize(question))
+                  headings: Sequence[str | None] = (),
+                  quotable=lambda sentence: True) -> tuple[int, str, float] | None:
+    """The passage sentence that best matches the question: (passage index, sentence,
+    ``match_strength``); only sentences ``quotable`` accepts are considered."""
     best, best_score = None, 0.0
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
-        context = 0.5 * len(q & set(tokenize(heading or "")))
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
-            score = len(q & set(tokenize(sentence))) + context - 0.1 * i  # earlier ranks better
-            if score > best_score:
-                best, best_score = (i, sentence), score
+            strength = match_strength(question, sentence, heading)
+            score = strength - 0.1 * i  # earlier ranks better
+            if score > best_score and quotable(sentence):
+                best, best_score = (i, sentence, strength), score
     return best
