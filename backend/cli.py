@@ -42,6 +42,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
            ) -> None:
     """Ingest files and folders (PDF, DOCX, TXT, Markdown) into the configured data dir."""
     from backend.access import parse_groups
+    from backend.settings import get_settings
     from ingest.pipeline import expand_paths
 
     try:
@@ -62,7 +63,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
         def advance(result) -> None:
             progress.update(task, advance=1, description=result.filename[:40])
 
-        summary = ingestor.ingest_paths(files, on_file=advance, access=access)
+        summary = ingestor.ingest_paths(files, on_file=advance, access=access,
+                                        max_chunks=get_settings().max_job_chunks)
     _print_summary(summary)
     if summary.results and summary.count("failed") == len(summary.results):
         raise typer.Exit(1)
@@ -75,7 +77,7 @@ def _print_summary(summary) -> None:
     for r in summary.results:
         style = {"failed": "red", "unchanged": "dim"}.get(r.status, "green")
         table.add_row(r.filename, f"[{style}]{r.status}[/{style}]", str(r.pages or "-"),
-                      str(r.chunks or "-"), r.error or "")
+                      str(r.chunks or "-"), r.error or r.note or "")
     console.print(table)
     console.print(
         f"files: {len(summary.results)}  new/changed: {summary.count('ingested', 'replaced')}  "
@@ -171,9 +173,14 @@ def documents() -> None:
 
 @app.command()
 def delete(document_id: int) -> None:
-    """Delete a document from the store and both indexes."""
-    if not _container().knowledge_base.delete_document(document_id):
+    """Delete a document from the store and both indexes (and its uploaded copy)."""
+    from backend.uploads import discard_upload
+
+    c = _container()
+    doc = c.store.get_document(document_id)
+    if doc is None or not c.knowledge_base.delete_document(document_id):
         _fail(f"no document {document_id}")
+    discard_upload(doc.source_path, c.settings.uploads_dir)
     console.print(f"deleted document {document_id}")
 
 

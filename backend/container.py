@@ -78,14 +78,15 @@ class Container:
     @cached_property
     def ingestor(self):
         from ingest.parsers import ParseLimits
-        from ingest.pipeline import Ingestor
+        from ingest.pipeline import Ingestor, WorkLimits
         from ingest.sandbox import SandboxLimits
 
         s = self.settings
         limits = SandboxLimits(s.parse_memory_mb, s.parse_cpu_seconds, s.parse_timeout_seconds,
                                ParseLimits(s.max_pdf_pages, s.max_zip_entries,
                                            s.max_unzipped_bytes, s.max_zip_ratio))
-        return Ingestor(self.knowledge_base, s.chunk_tokens, s.chunk_overlap_tokens, limits)
+        return Ingestor(self.knowledge_base, s.chunk_tokens, s.chunk_overlap_tokens, limits,
+                        WorkLimits(s.max_document_chars, s.max_document_chunks), s.uploads_dir)
 
     @cached_property
     def reranker(self):

@@ -7,18 +7,23 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from backend.storage import Store
+from backend.uploads import discard_upload
 from ingest.pipeline import Ingestor
 
 
 class JobRunner:
-    def __init__(self, store: Store, ingestor_factory) -> None:
+    def __init__(self, store: Store, ingestor_factory, uploads_dir: Path,
+                 max_job_chunks: int | None = None) -> None:
         self._store = store
         self._ingestor_factory = ingestor_factory  # deferred: loading the embedder takes seconds
+        self._uploads_dir = uploads_dir
+        self._max_job_chunks = max_job_chunks
         # one worker: ingestion is CPU-bound and index writes are serialised anyway
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
 
     def submit(self, files: list[dict]) -> str:
-        """files: [{"filename", "stored_as", "access"} or {"filename", "status": "failed", "error"}]."""
+        """files: [{"filename", "stored_as", "access", "uploaded_by", "replace"} or
+        {"filename", "status": "failed", "error"}]."""
         job_id = uuid.uuid4().hex
         self._store.create_job(job_id, [{**f, "status": f.get("status", "queued")} for f in files])
         self._pool.submit(self._run, job_id)
@@ -41,14 +46,20 @@ class JobRunner:
                 if f["status"] != "queued":
                     continue
                 path = Path(f["stored_as"])
+                added = sum(x.get("chunks") or 0 for x in files if x["status"] in ("ingested", "replaced"))
+                left = None if self._max_job_chunks is None else self._max_job_chunks - added
                 try:
-                    result = ingestor.ingest_bytes(path.read_bytes(), f["filename"],
-                                                   source_path=str(path), access=f.get("access"))
+                    result = ingestor.ingest_bytes(
+                        path.read_bytes(), f["filename"], source_path=str(path),
+                        access=f.get("access"), uploaded_by=f.get("uploaded_by"),
+                        replace=f.get("replace"), chunks_left=left)
                 except OSError as exc:
                     f.update(status="failed", error=f"upload lost: {exc.strerror}")
                 else:
                     f.update(status=result.status, document_id=result.document_id,
-                             chunks=result.chunks, error=result.error)
+                             chunks=result.chunks, error=result.error, note=result.note)
+                    if result.status in ("unchanged", "failed"):  # no document keeps this copy
+                        discard_upload(str(path), self._uploads_dir)
                 self._store.update_job(job_id, "running", files)
         finally:
             ingestor.kb.save()

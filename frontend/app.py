@@ -8,6 +8,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # streamlit runs this as a script
 
 from frontend.api_client import ApiError, login  # noqa: E402
+from frontend.render import md_escape  # noqa: E402
 
 st.set_page_config(page_title="citeqa", page_icon=":material/menu_book:", layout="wide")
 
@@ -23,7 +24,7 @@ def sign_in() -> None:
             api = login(username, password)
             st.session_state["me"] = api.me()
         except (ApiError, OSError) as exc:
-            st.error(str(exc))
+            st.error(md_escape(str(exc)))
         else:
             st.session_state["api"] = api
             st.rerun()
@@ -44,7 +45,7 @@ else:
         pages.append(st.Page(views / "admin.py", title="Documents", icon=":material/folder:",
                              url_path="documents"))
     with st.sidebar:
-        st.caption(f"Signed in as **{me['name']}** ({me['role']}"
-                   + (f"; groups: {', '.join(me['groups'])}" if me["groups"] else "") + ")")
+        st.caption(f"Signed in as **{md_escape(me['name'])}** ({me['role']}"
+                   + (f"; groups: {md_escape(', '.join(me['groups']))}" if me["groups"] else "") + ")")
         st.button("Sign out", on_click=sign_out, icon=":material/logout:")
     st.navigation(pages).run()

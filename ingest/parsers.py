@@ -172,12 +172,27 @@ def parse_docx(data: bytes) -> ParsedDocument:
 
 
 def _has_doctype(data: bytes) -> bool:
+    """True if any XML part declares a DTD (or entities) anywhere in it: every part is read
+    through defusedxml, which refuses them (a byte scan of the head missed one after a long
+    comment, or in UTF-16). Parts that are merely malformed are left to python-docx."""
+    from xml.etree.ElementTree import ParseError as XmlError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
-            if info.filename.endswith((".xml", ".rels")):
-                with archive.open(info) as part:
-                    if b"<!DOCTYPE" in part.read(4096).upper():
-                        return True
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            with archive.open(info) as part:
+                try:
+                    for _, element in iterparse(part, forbid_dtd=True, forbid_entities=True,
+                                                forbid_external=True):
+                        element.clear()  # keep memory flat on a large document.xml
+                except DefusedXmlException:
+                    return True
+                except XmlError:
+                    continue
     return False
 
 

@@ -18,6 +18,8 @@ import numpy as np
 
 from backend.adapters._atomic import write_atomically
 
+from backend.rag.text import clip_for_model
+
 log = logging.getLogger(__name__)
 
 
@@ -74,7 +76,7 @@ class OnnxEmbedder:
 
     def _batches(self, texts: Sequence[str]):
         """(positions, hidden states, attention mask) per batch of similar length."""
-        encodings = self._tokenizer.encode_batch(list(texts))
+        encodings = self._tokenizer.encode_batch([clip_for_model(t, self.max_tokens) for t in texts])
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")  # little padding
         for start in range(0, len(order), self._batch_size):
             idx = order[start : start + self._batch_size]

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from backend.rag.text import clip_for_model
+
 
 class SentenceTransformerEmbedder:
     def __init__(self, model: str, batch_size: int = 32, threads: int | None = None) -> None:
@@ -32,14 +34,15 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._model.encode(
-            list(texts), batch_size=self._batch_size, normalize_embeddings=True,
+            [clip_for_model(t, self.max_tokens) for t in texts], batch_size=self._batch_size, normalize_embeddings=True,
             convert_to_numpy=True, show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
 
     def token_vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Unit-normalised contextual vectors of each text's word pieces (for late interaction)."""
-        outputs = self._model.encode(list(texts), output_value="token_embeddings",
+        outputs = self._model.encode([clip_for_model(t, self.max_tokens) for t in texts],
+                                     output_value="token_embeddings",
                                      batch_size=self._batch_size, show_progress_bar=False)
         vectors = [np.asarray(o.float().cpu() if hasattr(o, "cpu") else o, dtype=np.float32)
                    for o in outputs]

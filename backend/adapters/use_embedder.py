@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from backend.rag.text import clip_for_model
+
 
 class UseMultilingualEmbedder:
     name = "use-multilingual-v3"
@@ -26,7 +28,7 @@ class UseMultilingualEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(-1, self.dimension)
+        vectors = np.asarray(self._model.encode([clip_for_model(t, 4 * self.max_tokens) for t in texts]), dtype=np.float32).reshape(-1, self.dimension)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
     def count_tokens(self, text: str) -> int:

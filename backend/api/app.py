@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from backend.api.routes import auth, documents, health, jobs, openai_compat, query, search, users
 from backend.api.guard import RequestGuard
+from backend.api.logs import install_redaction
 from backend.container import Container
 from backend.jobs import JobRunner
 from backend.rag.answer import Busy
@@ -20,13 +21,15 @@ log = logging.getLogger("citeqa")
 
 def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
     container = container or Container(settings)
+    install_redaction()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # warm up at startup so the first question does not pay for model loading
         kb = container.knowledge_base
         container.chat_model
-        runner = JobRunner(container.store, lambda: container.ingestor)
+        runner = JobRunner(container.store, lambda: container.ingestor, settings.uploads_dir,
+                           settings.max_job_chunks)
         app.state.jobs = runner
         resumed = runner.resume_unfinished()
         log.info("citeqa ready: %d chunks indexed, %d upload jobs resumed", len(kb.vectors), resumed)

@@ -61,14 +61,15 @@ class RequestGuard:
         limit = self.max_body_bytes
         if scope["method"] == "POST" and scope["path"] == UPLOAD_PATH:
             # decided before a byte of the body is read: only admins may send a large body
+            # the body stays unread: the connection cannot carry another request
             if principal is None:
                 return await JSONResponse({"detail": error or "sign in: send 'Authorization: "
-                                                              "Bearer <token or API key>'"},
-                                          401, headers={"WWW-Authenticate": "Bearer"}
+                                                              "Bearer <token or API key>'"}, 401,
+                                          headers={"WWW-Authenticate": "Bearer", "Connection": "close"}
                                           )(scope, receive, send)
             if not principal.is_admin:
-                return await JSONResponse({"detail": "this needs the admin role"}, 403
-                                          )(scope, receive, send)
+                return await JSONResponse({"detail": "this needs the admin role"}, 403,
+                                          headers={"Connection": "close"})(scope, receive, send)
             limit = self.max_upload_bytes + MULTIPART_OVERHEAD
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > limit:

@@ -61,6 +61,7 @@ class DocumentOut(BaseModel):
     status: str
     chunks: int
     access: list[str]
+    uploaded_by: str | None = None
     content_hash: str
     created_at: datetime
     updated_at: datetime
@@ -76,6 +77,8 @@ class JobFile(BaseModel):
     document_id: int | None = None
     chunks: int | None = None
     error: str | None = None
+    note: str | None = Field(None, description="What else happened, e.g. which document was "
+                                               "replaced, or that one of the same name was kept apart.")
 
 
 class JobOut(BaseModel):

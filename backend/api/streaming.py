@@ -28,16 +28,21 @@ async def _wait_for_disconnect(receive: Receive) -> None:
 async def run_until_disconnect(request: Request, cancel: threading.Event, work: Callable[[], T]) -> T:
     """``work()`` in a worker thread; ``cancel`` is set if the client disconnects meanwhile.
     (The body has been read by now, so the next message can only be the disconnect.)"""
-    async with anyio.create_task_group() as tg:
-        async def watch() -> None:
-            await _wait_for_disconnect(request.receive)
-            cancel.set()
+    try:
+        async with anyio.create_task_group() as tg:
+            async def watch() -> None:
+                await _wait_for_disconnect(request.receive)
+                cancel.set()
 
-        tg.start_soon(watch)
-        try:
-            return await run_in_threadpool(work)
-        finally:
-            tg.cancel_scope.cancel()
+            tg.start_soon(watch)
+            try:
+                return await run_in_threadpool(work)
+            finally:
+                tg.cancel_scope.cancel()
+    except BaseExceptionGroup as group:  # the task group wraps what work() raised (Busy: 503)
+        if len(group.exceptions) == 1:
+            raise group.exceptions[0] from None
+        raise
 
 
 class CancellingStreamingResponse(StreamingResponse):

@@ -15,6 +15,16 @@ STOPWORDS = frozenset(
 )
 
 
+# no word piece of the models in use is anywhere near this long; the margin is generous
+CHARS_PER_TOKEN_BOUND = 16
+
+
+def clip_for_model(text: str, max_tokens: int) -> str:
+    """The head of ``text`` that can still hold ``max_tokens`` word pieces: a model truncates
+    its input anyway, but its tokenizer would first split the whole text (seconds for MBs)."""
+    return text[: max_tokens * CHARS_PER_TOKEN_BOUND]
+
+
 def has_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text))
 

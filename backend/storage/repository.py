@@ -63,11 +63,10 @@ class Store:
         return self._session()
 
     # documents ---------------------------------------------------------------
-    def find_by_name(self, filename: str) -> DocumentRow | None:
+    def documents_named(self, filename: str) -> list[DocumentRow]:
         with self.session() as s:
-            return s.scalars(
-                select(DocumentRow).where(DocumentRow.filename == filename).order_by(DocumentRow.id)
-            ).first()
+            return list(s.scalars(
+                select(DocumentRow).where(DocumentRow.filename == filename).order_by(DocumentRow.id)))
 
     def get_document(self, document_id: int) -> DocumentRow | None:
         with self.session() as s:

@@ -6,11 +6,12 @@ import time
 import streamlit as st
 
 from frontend.api_client import ApiClient, ApiError
+from frontend.render import md_escape
 
 api: ApiClient = st.session_state["api"]
 st.title("Documents")
 if notice := st.session_state.pop("notice", None):  # set before a rerun, shown after it
-    st.success(notice)
+    st.success(notice)  # built with md_escape'd names
 
 with st.form("upload", clear_on_submit=True):
     files = st.file_uploader("Upload PDF, Word or text files", type=["pdf", "docx", "txt", "md"],
@@ -24,7 +25,7 @@ elif submitted:
     try:
         job = api.upload([(f.name, f.getvalue()) for f in files], groups)
     except ApiError as exc:
-        st.error(f"Upload refused: {exc}")
+        st.error(f"Upload refused: {md_escape(str(exc))}")
     else:
         bar = st.progress(0.0, text="indexing…")
         state = api.job(job["job_id"])
@@ -37,39 +38,40 @@ elif submitted:
         bar.progress(1.0, text=f"upload {state['status']}")
         for f in state["files"]:
             if f["status"] == "failed":
-                st.error(f"{f['filename']}: {f['error']}")
+                st.error(md_escape(f"{f['filename']}: {f['error']}"))
             else:
-                st.success(f"{f['filename']}: {f['status']}"
-                           + (f" ({f['chunks']} chunks)" if f.get("chunks") else ""))
+                st.success(md_escape(f"{f['filename']}: {f['status']}"
+                                     + (f" ({f['chunks']} chunks)" if f.get("chunks") else "")
+                                     + (f"; {f['note']}" if f.get("note") else "")))
 
 try:
     docs = api.documents()
 except (ApiError, OSError) as exc:
-    st.error(f"Cannot reach the API: {exc}")
+    st.error(f"Cannot reach the API: {md_escape(str(exc))}")
     st.stop()
 
 st.subheader(f"{len(docs)} documents")
 for d in docs:
     cols = st.columns([3.5, 0.8, 1, 1, 0.8, 1.6, 1.3])
-    cols[0].markdown(f"**{d['filename']}**")
+    cols[0].markdown(f"**{md_escape(d['filename'])}**")
     cols[1].write(d["doc_type"])
     cols[2].write(f"{d['pages']} pages" if d["pages"] else "—")
     cols[3].write(f"{d['chunks']} chunks")
     cols[4].write(d["status"])
-    with cols[5].popover(", ".join(d["access"]), icon=":material/group:"):
+    with cols[5].popover(md_escape(", ".join(d["access"])), icon=":material/group:"):
         new = st.text_input("Groups (empty: everyone)", key=f"acc-{d['id']}",
                             value="" if d["access"] == ["public"] else ", ".join(d["access"]))
         if st.button("Save", key=f"save-{d['id']}"):
             try:
                 api.set_groups(d["id"], [g for g in new.split(",") if g.strip()])
-                st.session_state["notice"] = f"Access of {d['filename']} changed"
+                st.session_state["notice"] = md_escape(f"Access of {d['filename']} changed")
             except ApiError as exc:
-                st.session_state["notice"] = f"Could not change {d['filename']}: {exc}"
+                st.session_state["notice"] = md_escape(f"Could not change {d['filename']}: {exc}")
             st.rerun()
     if cols[6].button("Delete", key=f"del-{d['id']}"):
         try:
             api.delete(d["id"])
-            st.session_state["notice"] = f"Deleted {d['filename']}"
+            st.session_state["notice"] = md_escape(f"Deleted {d['filename']}")
         except ApiError as exc:
-            st.session_state["notice"] = f"Could not delete {d['filename']}: {exc}"
+            st.session_state["notice"] = md_escape(f"Could not delete {d['filename']}: {exc}")
         st.rerun()

@@ -1,10 +1,12 @@
 """Chat: ask a question, watch the answer stream in, open the cited passages."""
 
-import re
+import contextlib
+import time
 
 import streamlit as st
 
 from frontend.api_client import ApiClient, ApiError, SignedOut
+from frontend.render import answer_html, md_escape, passage_html
 
 api: ApiClient = st.session_state["api"]
 st.title("Ask your documents")
@@ -18,17 +20,11 @@ def where(c: dict) -> str:
     return c.get("section") or ""
 
 
-def quote(text: str) -> str:
-    """The passage verbatim as a Markdown quote: its own *, |, # etc. must not format it."""
-    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<])", r"\\\1", text)
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in escaped.split("\n"))
-
-
 def show_citations(citations: list[dict]) -> None:
     for c in citations:
         label = f"[{c['n']}] {c['filename']}" + (f" — {where(c)}" if where(c) else "")
-        with st.expander(label):
-            st.markdown(quote(c["text"]))
+        with st.expander(md_escape(label)):
+            st.html(passage_html(c["text"]))
             try:
                 url = api.file_url(c["document_id"])
             except (ApiError, OSError):
@@ -38,29 +34,35 @@ def show_citations(citations: list[dict]) -> None:
 
 for turn in history:
     with st.chat_message(turn["role"]):
-        st.markdown(turn["content"])
+        if turn["role"] == "user":
+            st.html(passage_html(turn["content"]))
+        else:
+            st.html(answer_html(turn["content"]))
         if turn.get("citations"):
             show_citations(turn["citations"])
 
 if question := st.chat_input("Ask a question, e.g. What is our travel reimbursement limit?"):
     history.append({"role": "user", "content": question})
     with st.chat_message("user"):
-        st.markdown(question)
+        st.html(passage_html(question))
     with st.chat_message("assistant"):
         final: dict = {}
         placeholder = st.empty()
-
-        def tokens():
-            for event in api.ask_stream(question):
-                if event.kind == "token":
-                    yield event.data["text"]
-                else:
-                    final.update(event.data)
-
         try:
-            placeholder.write_stream(tokens())
+            # closing() ends the HTTP stream whatever stops this script (a rerun, a closed tab:
+            # Streamlit raises inside the next st call), and the API then stops the model
+            with contextlib.closing(api.ask_stream(question)) as events:
+                text, shown = "", 0.0
+                for event in events:
+                    if event.kind == "token":
+                        text += event.data["text"]
+                        if time.monotonic() - shown > 0.05:  # redraw at most 20 times a second
+                            placeholder.html(answer_html(text))
+                            shown = time.monotonic()
+                    else:
+                        final.update(event.data)
             # the checked answer replaces the raw stream: unsupported sentences are removed
-            placeholder.markdown(final.get("answer", ""))
+            placeholder.html(answer_html(final.get("answer", "")))
             show_citations(final.get("citations", []))
             if final.get("mode") == "extractive":
                 st.caption("Quoted from the best-matching source: the model's own answer could "
@@ -68,7 +70,7 @@ if question := st.chat_input("Ask a question, e.g. What is our travel reimbursem
             history.append({"role": "assistant", "content": final.get("answer", ""),
                             "citations": final.get("citations", [])})
         except SignedOut as exc:
-            placeholder.error(str(exc))
+            placeholder.error(md_escape(str(exc)))
             st.session_state.pop("me", None)
         except (ApiError, OSError) as exc:
-            placeholder.error(f"The API could not answer: {exc}")
+            placeholder.error(f"The API could not answer: {md_escape(str(exc))}")

@@ -49,7 +49,7 @@ def test_changed_file_replaces_its_chunks(kb_container, tmp_path):
 
 def test_delete_removes_from_store_and_both_indexes(kb_container):
     kb_container.ingestor.ingest_paths(sample_files())
-    doc = kb_container.store.find_by_name("travel_reimbursement_policy.docx")
+    doc = kb_container.store.documents_named("travel_reimbursement_policy.docx")[0]
     assert kb_container.knowledge_base.delete_document(doc.id)
     assert kb_container.store.get_document(doc.id) is None
     assert index_ids(kb_container) == (kb_container.store.chunk_ids(),) * 2
@@ -102,7 +102,58 @@ def test_groups_are_kept_unless_given(kb_container):
     assert store.get_document(first.document_id).access == ["hr"]
     changed = ing.ingest_bytes(b"Badge photos are taken on Tuesdays.", "badges.txt")
     assert changed.status == "replaced" and store.get_document(changed.document_id).access == ["hr"]
-    same = ing.ingest_bytes(b"Badge photos are taken on Tuesdays.", "badges.txt", access=["public"])
-    assert same.status == "unchanged" and store.get_document(same.document_id).access == ["public"]
     assert ing.ingest_bytes(b"New file.", "new.txt").status == "ingested"
-    assert store.find_by_name("new.txt").access == ["public"]
+    assert store.documents_named("new.txt")[0].access == ["public"]
+
+
+def test_a_file_name_is_no_identity_across_groups(kb_container):
+    """Security review, item 7: an identical re-upload without groups made HR's document
+    public, and another file of the same name for finance replaced HR's."""
+    ing, store = kb_container.ingestor, kb_container.store
+    hr = ing.ingest_bytes(b"Salary bands: B7 earns 91,000 euros.", "hr_salaries.md", access=["hr"])
+    same_public = ing.ingest_bytes(b"Salary bands: B7 earns 91,000 euros.", "hr_salaries.md",
+                                   access=["public"])
+    assert store.get_document(hr.document_id).access == ["hr"]  # access unchanged
+    assert same_public.status == "ingested" and same_public.document_id != hr.document_id
+    assert f"document {hr.document_id}" in same_public.note
+    finance = ing.ingest_bytes(b"Finance salary notes.", "hr_salaries.md", access=["finance"])
+    assert finance.status == "ingested" and finance.document_id not in (hr.document_id,
+                                                                        same_public.document_id)
+    assert store.get_document(hr.document_id).content_hash != store.get_document(
+        finance.document_id).content_hash and store.get_document(hr.document_id).access == ["hr"]
+    # a new version for the same groups replaces, and says so
+    v2 = ing.ingest_bytes(b"Salary bands: B7 earns 93,000 euros.", "hr_salaries.md", access=["hr"])
+    assert v2.status == "replaced" and str(hr.document_id) in v2.note
+    assert store.get_document(hr.document_id) is None and store.get_document(v2.document_id).access == ["hr"]
+    # an explicit choice replaces across groups
+    moved = ing.ingest_bytes(b"Finance salary notes v2.", "notes.md", access=["finance"],
+                             replace=finance.document_id)
+    assert moved.status == "replaced" and "as asked" in moved.note
+    # without groups, several documents of one name are ambiguous: refused, nothing changes
+    ambiguous = ing.ingest_bytes(b"Salary bands v3.", "hr_salaries.md")
+    assert ambiguous.status == "failed" and "--groups" in ambiguous.error
+
+
+def test_work_after_parsing_is_capped_per_document_and_per_run(tmp_path, embedder):
+    from ingest.pipeline import WorkLimits
+
+    c = Container(Settings(data_dir=tmp_path, max_document_chars=5000, max_document_chunks=3),
+                  embedder=embedder)
+    huge = tmp_path / "huge.txt"
+    huge.write_text("Lorem ipsum dolor sit amet. " * 1000, encoding="utf-8")
+    many = tmp_path / "many.md"
+    many.write_text("".join(f"# Part {i}\n\nSection {i} has its own text.\n\n" for i in range(6)),
+                    encoding="utf-8")
+    small = tmp_path / "small.txt"
+    small.write_text("The lobby opens at seven.", encoding="utf-8")
+    summary = c.ingestor.ingest_paths([huge, many, small])
+    results = {r.filename: r for r in summary.results}
+    assert results["huge.txt"].status == "failed" and "CITEQA_MAX_DOCUMENT_CHARS" in results["huge.txt"].error
+    assert results["many.md"].status == "failed" and "CITEQA_MAX_DOCUMENT_CHUNKS" in results["many.md"].error
+    assert results["small.txt"].status == "ingested"  # the rest of the batch goes in
+    assert isinstance(c.ingestor.work, WorkLimits)
+    run = Container(Settings(data_dir=tmp_path / "run"), embedder=embedder).ingestor
+    capped = run.ingest_paths([many, small], max_chunks=6)
+    by_name = {r.filename: r for r in capped.results}
+    assert by_name["many.md"].status == "ingested" and by_name["many.md"].chunks == 6
+    assert by_name["small.txt"].status == "failed" and "CITEQA_MAX_JOB_CHUNKS" in by_name["small.txt"].error

@@ -11,6 +11,7 @@ from backend.access import parse_groups
 from backend.api.deps import AdminDep, ContainerDep, JobsDep, PrincipalDep, bearer_scheme
 from backend.api.schemas import AccessPatch, DocumentList, DocumentOut
 from backend.auth import AuthError
+from backend.uploads import discard_upload
 from ingest.parsers import ParseError, check_content
 
 router = APIRouter(tags=["documents"])
@@ -19,6 +20,7 @@ router = APIRouter(tags=["documents"])
 def _out(d, n: int) -> DocumentOut:
     return DocumentOut(id=d.id, filename=d.filename, doc_type=d.doc_type, size_bytes=d.size_bytes,
                        pages=d.pages, status=d.status, chunks=n, access=d.access,
+                       uploaded_by=d.uploaded_by,
                        content_hash=d.content_hash, created_at=d.created_at, updated_at=d.updated_at)
 
 
@@ -31,14 +33,23 @@ def list_documents(principal: PrincipalDep, c: ContainerDep) -> DocumentList:
 
 @router.post("/documents", status_code=202)
 async def upload_documents(files: Annotated[list[UploadFile], File()], c: ContainerDep,
-                           jobs: JobsDep, _: AdminDep,
-                           groups: Annotated[str, Form(description="Comma-separated; empty = public")] = ""
+                           jobs: JobsDep, admin: AdminDep,
+                           groups: Annotated[str, Form(description="Comma-separated; empty = public")] = "",
+                           replace: Annotated[int | None, Form(
+                               description="Replace this document (its id) with the one file "
+                                           "uploaded, whatever its name and groups")] = None,
                            ) -> dict:
     """Queue files for ingestion; poll ``GET /jobs/{job_id}``. Files that are not what their
-    extension says fail at once, the others are parsed in a sandbox by the job."""
+    extension says fail at once, the others are parsed in a sandbox by the job.
+
+    A document is its name *and* its groups: a file replaces the document of the same name
+    for the same groups; for other groups it becomes a document of its own (the job says so).
+    An unchanged file changes nothing, not even who may see it."""
     s = c.settings
     if len(files) > s.max_upload_files:
         raise HTTPException(413, f"{len(files)} files in one upload; the limit is {s.max_upload_files}")
+    if replace is not None and len(files) != 1:
+        raise HTTPException(422, "replace takes exactly one file")
     try:
         access = parse_groups(groups)
     except ValueError as exc:
@@ -59,7 +70,8 @@ async def upload_documents(files: Annotated[list[UploadFile], File()], c: Contai
             continue
         target = folder / name
         target.write_bytes(data)
-        entries.append({"filename": name, "stored_as": str(target.resolve()), "access": access})
+        entries.append({"filename": name, "stored_as": str(target.resolve()), "access": access,
+                        "uploaded_by": admin.name, "replace": replace})
     job_id = jobs.submit(entries)
     return {"job_id": job_id, "files": [e["filename"] for e in entries], "access": access}
 
@@ -80,8 +92,11 @@ def set_document_access(document_id: int, body: AccessPatch, _: AdminDep,
 
 @router.delete("/documents/{document_id}", status_code=204)
 def delete_document(document_id: int, _: AdminDep, c: ContainerDep) -> None:
-    if not c.knowledge_base.delete_document(document_id):
+    """Remove a document from the store and both indexes, and its uploaded file."""
+    doc = c.store.get_document(document_id)
+    if doc is None or not c.knowledge_base.delete_document(document_id):
         raise HTTPException(404, f"no document {document_id}")
+    discard_upload(doc.source_path, c.settings.uploads_dir)
 
 
 @router.post("/documents/{document_id}/link")

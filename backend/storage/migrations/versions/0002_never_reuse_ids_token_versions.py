@@ -31,7 +31,9 @@ def upgrade() -> None:
     for (user_id,) in conn.execute(sa.select(users.c.id)).all():
         conn.execute(users.update().where(users.c.id == user_id)
                      .values(token_version=secrets.token_hex(8)))
-    with op.batch_alter_table("users") as batch:
+    # a rebuild again (SQLite cannot change NOT NULL in place): it must keep AUTOINCREMENT
+    with op.batch_alter_table("users", recreate="always",
+                              table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.alter_column("token_version", existing_type=sa.String(32), nullable=False)
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("uploaded_by", sa.String(128)))

@@ -1,0 +1,68 @@
+"""Showing document-derived text safely. Anything that came from a document (a passage, a
+file name, a section heading, an answer that quotes or paraphrases one) is data: it must not
+become markup in the employee's browser. A heading like ``# Gym ![g](http://host/p.png)
+[Login to claim](http://host/phish)`` must show those characters, load no image and link
+nowhere.
+
+- Passages and answers are HTML-escaped and shown with ``st.html`` (no Markdown at all, so no
+  auto-linking either). Answers get links back only where the target is the app itself or an
+  allow-listed host (``CITEQA_UI_LINK_HOSTS``), never images.
+- Labels that Streamlit renders as Markdown (expander titles, captions, messages) get every
+  ASCII punctuation character backslash-escaped, which CommonMark allows for all of them and
+  which also stops "www." and "http://" from being auto-linked.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from urllib.parse import urlsplit
+
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_escape(text: str) -> str:
+    """``text`` as literal characters inside a Streamlit Markdown label, on one line."""
+    return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def allowed_hosts() -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in os.environ.get("CITEQA_UI_LINK_HOSTS", "").split(",")
+                     if h.strip())
+
+
+def _link_allowed(target: str, hosts: frozenset[str]) -> bool:
+    target = target.strip()
+    if target.startswith("/") and not target.startswith("//"):
+        return True  # a path of the app itself
+    parts = urlsplit(target)
+    return parts.scheme in ("http", "https") and (parts.hostname or "").lower() in hosts
+
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+
+
+def passage_html(text: str) -> str:
+    """A passage verbatim: escaped, line breaks kept."""
+    return f'<div class="citeqa-passage" style="white-space: pre-wrap">{html.escape(text)}</div>'
+
+
+def answer_html(text: str, hosts: frozenset[str] | None = None) -> str:
+    """An answer: escaped text; no images; a Markdown link becomes a link only to the app or an
+    allow-listed host, otherwise just its text. Bare URLs stay text."""
+    hosts = allowed_hosts() if hosts is None else hosts
+    text = _MD_IMAGE.sub("", text)
+    out, last = [], 0
+    for m in _MD_LINK.finditer(text):
+        out.append(html.escape(text[last:m.start()]))
+        label, target = m.group(1), m.group(2)
+        if _link_allowed(target, hosts):
+            out.append(f'<a href="{html.escape(target, quote=True)}">{html.escape(label)}</a>')
+        else:
+            out.append(html.escape(label))
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    body = "".join(out).strip()
+    return f'<div class="citeqa-answer" style="white-space: pre-wrap">{body}</div>'
