@@ -8,8 +8,9 @@ nowhere.
   auto-linking either). Answers get links back only where the target is the app itself or an
   allow-listed host (``CITEQA_UI_LINK_HOSTS``), never images.
 - Labels that Streamlit renders as Markdown (expander titles, captions, messages) get every
-  ASCII punctuation character backslash-escaped, which CommonMark allows for all of them and
-  which also stops "www." and "http://" from being auto-linked.
+  ASCII punctuation character backslash-escaped, which CommonMark allows for all of them. The
+  GFM autolinker runs on the text after that, so "://", "www." and "@" also get an invisible
+  word joiner that its patterns do not cross.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ import re
 from urllib.parse import urlsplit
 
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_AUTOLINK_TRIGGER = re.compile(r"(:)(?=//)|(www)(?=\.)|(@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text: str) -> str:
     """``text`` as literal characters inside a Streamlit Markdown label, on one line."""
-    return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    text = _AUTOLINK_TRIGGER.sub(lambda m: m.group(0) + WORD_JOINER, " ".join(str(text).split()))
+    return _ASCII_PUNCTUATION.sub(r"\\\1", text)
 
 
 def allowed_hosts() -> frozenset[str]:

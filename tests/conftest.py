@@ -123,7 +123,7 @@ def admin_key(server_data_dir) -> str:
 
 
 SERVER_ENV = {"CITEQA_MAX_UPLOAD_BYTES": str(1024 * 1024), "CITEQA_RATE_LIMIT": "100000/minute",
-              "CITEQA_LLM_QUEUE": "64"}
+              "CITEQA_LLM_QUEUE": "64", "CITEQA_LLM_QUEUE_PER_USER": "64"}
 
 
 @pytest.fixture(scope="session")
@@ -131,7 +131,8 @@ def api_url(server_data_dir):
     """A real uvicorn server on loopback over a copy of the ingested samples.
 
     The upload limit is lowered so the 413 path can be tested with a small body; rate limits
-    and the answer queue are raised so that load tests measure the server, not the limits
+    and the answer queue (and one user's share of it) are raised so that load tests measure
+    the server, not the limits
     (tests/api/test_limits.py checks those on a server of its own).
     """
     proc, url = start_server(server_data_dir, **SERVER_ENV)

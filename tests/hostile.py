@@ -113,7 +113,9 @@ def many_entries_docx(n: int) -> bytes:
     return buf.getvalue()
 
 
-def entity_docx(kind: str) -> bytes:
+def entity_docx(kind: str, comment: int = 0, encoding: str = "UTF-8") -> bytes:
+    """A DTD with entities; ``comment`` bytes of XML comment before it (the old check read only
+    the first 4,096 bytes); ``encoding`` UTF-16 hides it from a byte scan."""
     body = ('<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body>' if kind == "laughs"
             else '<w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body>')
     if kind == "laughs":
@@ -122,10 +124,12 @@ def entity_docx(kind: str) -> bytes:
             for i in range(1, 10)) + "]>"
     else:
         dtd = '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-    xml = ('<?xml version="1.0" encoding="UTF-8"?>' + dtd +
+    padding = f"<!--{'x' * comment}-->" if comment else ""
+    xml = (f'<?xml version="1.0" encoding="{encoding}"?>' + padding + dtd +
            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
            + body + "</w:document>")
-    return replace_part(docx_bytes(), "word/document.xml", xml.encode())
+    return replace_part(docx_bytes(), "word/document.xml",
+                        xml.encode("utf-16" if encoding == "UTF-16" else "utf-8"))
 
 
 def nested_xml_docx(depth: int) -> bytes:
@@ -199,6 +203,8 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("overlap_bomb.docx", overlapping_zip_bomb(), "decompression bomb"),
         ("billion_laughs.docx", entity_docx("laughs"), "DTD"),
         ("xxe.docx", entity_docx("xxe"), "DTD"),
+        ("late_dtd.docx", entity_docx("xxe", comment=5000), "DTD"),
+        ("utf16_dtd.docx", entity_docx("xxe", encoding="UTF-16"), "DTD"),
         ("no_document_part.docx", replace_part(docx_bytes(), "word/document.xml", None), ""),
         ("empty_document_part.docx", replace_part(docx_bytes(), "word/document.xml", b""), ""),
         ("nested_tables.docx", nested_xml_docx(5000), ""),

@@ -170,6 +170,8 @@ class AnswerService:
         for s in retrieval.chunks:
             s.chunk = replace(s.chunk, text=without_instructions(s.chunk.text))
         timings = dict(retrieval.timings_ms)
+        if cancel.is_set():  # gone during retrieval: do not start the model
+            return
         if not retrieval.chunks:
             text = NOT_COVERED["zh" if has_cjk(question) else "en"]
             yield Token(text)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.api.test_api import wait_job
-from tests.conftest import new_key, start_server, stop
+from tests.conftest import citeqa, new_key, start_server, stop
 
 pytestmark = pytest.mark.slow
 
@@ -20,9 +20,13 @@ def strict(server_data_dir, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("strict")
     shutil.copytree(server_data_dir, data_dir, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("server-*.log", "uploads"))
-    keys = {name: new_key(data_dir, "admin") for name in ("rate", "other", "queue", "upload")}
+    keys = {}
+    for name in ("rate", "other", "queue", "upload"):  # limits count per user: one user each
+        citeqa(data_dir, "users", "add", f"{name}-user", "--role", "admin", "--password", "long-pass-123")
+        keys[name] = new_key(data_dir, f"{name}-user")
     proc, url = start_server(data_dir, CITEQA_RATE_LIMIT="10/minute", CITEQA_LLM_QUEUE="0",
-                             CITEQA_MAX_UPLOAD_FILES="3", CITEQA_MAX_QUESTION_CHARS="200")
+                             CITEQA_MAX_UPLOAD_FILES="3", CITEQA_MAX_QUESTION_CHARS="200",
+                             CITEQA_MAX_JOB_CHUNKS="4")
     yield url, keys
     stop(proc)
 
@@ -31,7 +35,7 @@ def client(url: str, key: str) -> httpx.Client:
     return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=120)
 
 
-def test_rate_limit_per_key_gives_429_and_spares_other_keys(strict):
+def test_rate_limit_per_user_gives_429_and_spares_other_users(strict):
     url, keys = strict
     with client(url, keys["rate"]) as c:
         codes = [c.get("/auth/me").status_code for _ in range(12)]
@@ -75,9 +79,26 @@ def test_upload_limits_and_content_checks(strict):
         assert r.status_code == 413 and "limit is 3" in r.json()["detail"]
         r = c.post("/query", json={"question": "x" * 201})
         assert r.status_code == 422 and "limit is 200" in r.json()["detail"]
+        r = c.post("/search", json={"query": "x" * 201})  # review item 8: /search had no limit
+        assert r.status_code == 422 and "limit is 200" in r.json()["detail"]
         r = c.post("/documents", files=[("files", ("report.pdf", b"MZ\x90\x00 not a pdf")),
                                         ("files", ("notes.docx", b"%PDF-1.4 not a docx"))])
         assert r.status_code == 202
         job = wait_job(c, r.json()["job_id"])
         errors = {f["filename"]: f["error"] for f in job["files"]}
         assert "not a PDF" in errors["report.pdf"] and "not a zip" in errors["notes.docx"]
+
+
+def test_one_upload_adds_a_bounded_amount_of_work(strict):
+    """Review item 10: work after parsing was unbounded; an upload may add CITEQA_MAX_JOB_CHUNKS
+    (4 here), and a file beyond it fails with the reason while the others go in."""
+    url, keys = strict
+    sections = "".join(f"# Topic {i}\n\nTopic {i} is covered here.\n\n" for i in range(3))
+    with client(url, keys["upload"]) as c:
+        r = c.post("/documents", files=[("files", ("three.md", sections.encode())),
+                                        ("files", ("two.md", sections[:60].encode() + b"\n\n# B\n\nMore."))])
+        assert r.status_code == 202
+        job = wait_job(c, r.json()["job_id"])
+    files = {f["filename"]: f for f in job["files"]}
+    assert files["three.md"]["status"] == "ingested" and files["three.md"]["chunks"] == 3
+    assert files["two.md"]["status"] == "failed" and "CITEQA_MAX_JOB_CHUNKS" in files["two.md"]["error"]

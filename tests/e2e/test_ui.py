@@ -10,18 +10,18 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ADMIN_PASSWORD, ROOT, citeqa, free_port, stop
+from tests.api.test_api import wait_job
+from tests.conftest import ADMIN_PASSWORD, ROOT, citeqa, free_port, new_key, start_server, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 CHROMIUM = os.environ.get("CITEQA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="module")
-def ui_url(api_url, tmp_path_factory):
+def start_ui(api_url: str, log_dir: Path):
     port = free_port()
     env = {**os.environ, "CITEQA_API_URL": api_url}
-    log = open(tmp_path_factory.mktemp("ui") / "streamlit.log", "wb")
+    log = open(log_dir / "streamlit.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "frontend" / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -37,6 +37,12 @@ def ui_url(api_url, tmp_path_factory):
     else:
         stop(proc)
         pytest.fail("streamlit did not start")
+    return proc, url
+
+
+@pytest.fixture(scope="module")
+def ui_url(api_url, tmp_path_factory):
+    proc, url = start_ui(api_url, tmp_path_factory.mktemp("ui"))
     yield url
     stop(proc)
 
@@ -135,3 +141,87 @@ def test_upload_list_and_delete_a_document(page, ui_url, tmp_path):
     page.get_by_text("Deleted bike_policy.md").wait_for()
     expect(page.get_by_test_id("stHorizontalBlock").filter(has_text="bike_policy.md")).to_have_count(0)
     expect(page.get_by_test_id("stHorizontalBlock").filter(has_text="employee_handbook.pdf")).to_have_count(1)
+
+
+HOSTILE_NAME = "gym ![i](http:x.png) [claim](https:evil.example).md"
+
+
+def test_document_markup_is_shown_as_text_never_as_images_or_links(page, ui_url, http, api_url):
+    """Review item 6: a heading with an image and a link made every asker's browser fetch the
+    pixel and showed a phishing link in the citation card; file names and headings went into
+    labels unescaped. Now every document-derived string is shown as the characters it is."""
+    pixel, phish = f"{api_url}/pixel.png", f"{api_url}/phish"
+    text = (f"# Gym ![g]({pixel}) benefit [Login to claim]({phish})\n\n"
+            f"The gym benefit pays 30 euros a month towards a gym membership. "
+            f"![p]({pixel}?2) Claims go to www.evil.example/claim or <{phish}?3>.")
+    job = wait_job(http, http.post("/documents", files=[("files", (HOSTILE_NAME, text.encode()))]
+                                   ).json()["job_id"])
+    assert job["files"][0]["status"] == "ingested", job
+    requests: list[str] = []
+
+    def record(request) -> None:
+        requests.append(request.url)
+
+    page.on("request", record)
+    try:
+        page.get_by_role("link", name="Ask").click()  # a reload would sign out (issue 12)
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.fill("How much does the gym benefit pay?")
+        box.press("Enter")
+        answer = page.get_by_test_id("stChatMessage").last
+        card = answer.get_by_test_id("stExpander").filter(has_text="gym").first
+        card.wait_for()
+        label = card.inner_text().replace("\u2060", "")  # word joiners: invisible
+        assert HOSTILE_NAME in label and f"Gym ![g]({pixel}) benefit" in label
+        card.get_by_text(HOSTILE_NAME).click()
+        card.get_by_text("pays 30 euros a month").wait_for()
+        assert f"![p]({pixel}?2)" in card.inner_text()  # shown, not rendered
+        page.wait_for_timeout(1000)
+        hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")
+        srcs = page.eval_on_selector_all("img", "els => els.map(e => e.src)")
+        assert not [h for h in hrefs if "phish" in h or "evil" in h or "claim" in h], hrefs
+        assert not [s for s in srcs if "pixel" in s or s.startswith("http:x")], srcs
+        assert not [u for u in requests if "pixel" in u or "phish" in u or "evil" in u], requests
+        page.screenshot(path=str(ARTIFACTS / "hostile-markup.png"), full_page=True)
+    finally:
+        page.remove_listener("request", record)
+        for d in http.get("/documents").json()["documents"]:
+            if d["filename"] == HOSTILE_NAME:
+                http.delete(f"/documents/{d['id']}")
+
+
+def test_closing_the_tab_mid_answer_frees_the_model(page, server_data_dir, tmp_path_factory):
+    """Review item 2, the UI side: a tab closed while an answer streams must not keep the
+    model. One place on the model (queue 0): it must be free again within seconds."""
+    import shutil
+
+    data_dir = tmp_path_factory.mktemp("ui-queue")
+    shutil.copytree(server_data_dir, data_dir, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("server-*.log", "uploads"))
+    key = new_key(data_dir, "admin")
+    api, api_url = start_server(data_dir, CITEQA_LLM_QUEUE="0", CITEQA_RATE_LIMIT="100000/minute")
+    ui, url = start_ui(api_url, data_dir)
+    try:
+        context = page.context.browser.new_context()  # a tab of its own, in the running browser
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        sign_in(pg, url, "admin", ADMIN_PASSWORD)
+        box = pg.get_by_test_id("stChatInputTextArea")
+        box.fill("What does the handbook say about annual leave, parental leave, remote work, "
+                 "travel limits, hotels, mileage and every other benefit employees have?")
+        box.press("Enter")
+        pg.get_by_test_id("stChatMessage").nth(1).wait_for()  # the answer has started
+        context.close()
+        started = time.monotonic()
+        with httpx.Client(base_url=api_url, timeout=60,
+                          headers={"Authorization": f"Bearer {key}"}) as c:
+            while True:
+                with c.stream("POST", "/query/stream", json={"question": "Hotel limit?"}) as r:
+                    if r.status_code == 200:
+                        break
+                    assert r.status_code == 503
+                assert time.monotonic() - started < 20, "the closed tab kept the model"
+                time.sleep(0.2)
+    finally:
+        stop(ui)
+        stop(api)

@@ -66,6 +66,9 @@ def test_users_and_keys_commands(tmp_path):
     accounts = Accounts(create_store(f"sqlite:///{data / 'app.db'}"), "x" * 32, 5)
     assert accounts.authenticate(last).role == "admin"
     assert accounts.login("ops", "s3cret-pass")
+    refused = cli("users", "set", "ops", "--role", "member", "--groups", "")
+    assert refused.returncode == 1 and "last admin" in refused.stderr  # never zero admins
+    assert cli("users", "add", "root", "--role", "admin", "--password", "long-enough").returncode == 0
     assert cli("users", "set", "ops", "--role", "member", "--groups", "").returncode == 0
     assert accounts.authenticate(last).role == "member"
     assert cli("keys", "revoke", "1").returncode == 0
