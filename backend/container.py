@@ -128,7 +128,15 @@ class Container:
 
         s = self.settings
         return AnswerService(self.retriever, self.chat_model, s.llm_max_answer_tokens, s.llm_queue,
-                             s.llm_queue_per_user)
+                             s.llm_queue_per_user, s.evidence_chars, self.answerability)
+
+    @cached_property
+    def answerability(self):
+        if self.settings.answerability == "off":
+            return None
+        from backend.rag.answerability import AnswerabilityModel
+
+        return AnswerabilityModel.load()
 
     @cached_property
     def accounts(self):

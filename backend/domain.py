@@ -60,6 +60,7 @@ class Citation:
     n: int
     chunk: ChunkRecord
     score: float
+    span: tuple[int, int] | None = None  # the supporting sentence's offsets in chunk.text
 
 
 @dataclass
@@ -70,3 +71,4 @@ class Answer:
     model: str = ""
     grounded: bool = True
     mode: str = "generated"  # "generated", "extractive" (quoted source) or "none" (not covered)
+    search_query: str = ""  # what was searched: the question, made standalone if a follow-up

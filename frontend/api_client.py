@@ -66,9 +66,11 @@ class ApiClient:
     def me(self) -> dict:
         return self._check(self._http.get("/auth/me")).json()
 
-    def ask_stream(self, question: str, top_k: int = 5) -> Iterator[StreamEvent]:
-        with connect_sse(self._http, "POST", "/query/stream",
-                         json={"question": question, "top_k": top_k}) as source:
+    def ask_stream(self, question: str, top_k: int = 5,
+                   history: list[dict] | None = None) -> Iterator[StreamEvent]:
+        """The answer's events; ``history`` (earlier {role, content} turns) makes follow-ups work."""
+        body = {"question": question, "top_k": top_k, "history": history or []}
+        with connect_sse(self._http, "POST", "/query/stream", json=body) as source:
             self._check_stream(source.response)
             for sse in source.iter_sse():
                 if sse.event == "token":

@@ -48,9 +48,16 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
 
 
-def passage_html(text: str) -> str:
-    """A passage verbatim: escaped, line breaks kept."""
-    return f'<div class="citeqa-passage" style="white-space: pre-wrap">{html.escape(text)}</div>'
+def passage_html(text: str, span: list[int] | tuple[int, int] | None = None) -> str:
+    """A passage verbatim: escaped, line breaks kept; the supporting ``span`` (character
+    offsets, as the API returns them) highlighted."""
+    if span and 0 <= span[0] < span[1] <= len(text):
+        start, end = span
+        body = (f"{html.escape(text[:start])}<mark class=\"citeqa-span\">"
+                f"{html.escape(text[start:end])}</mark>{html.escape(text[end:])}")
+    else:
+        body = html.escape(text)
+    return f'<div class="citeqa-passage" style="white-space: pre-wrap">{body}</div>'
 
 
 def answer_html(text: str, hosts: frozenset[str] | None = None) -> str:

@@ -54,6 +54,17 @@ PYEOF
   rm -rf "$tmp"
 fi
 
+# Prompt evaluation (the time to the first token) is ~70% faster as Q4_0 than as the shipped
+# Q4_1: requantize once with llama.cpp's own quantizer (a second, under a second).
+FAST_GGUF="$MODEL_DIR/SmolLM2-135M-Instruct.Q4_0.gguf"
+if [ ! -s "$FAST_GGUF" ]; then
+  echo "==> requantizing the default LLM to Q4_0 for faster prompt evaluation"
+  log=$(mktemp)
+  "$VENV/bin/python" -m backend.adapters.gguf_requantize "$GGUF" "$FAST_GGUF" Q4_0 >"$log" 2>&1 \
+    || { cat "$log"; exit 1; }
+  rm -f "$log"
+fi
+
 # The embedding model runs on ONNX Runtime; the export is made once (about 15 s) with torch.
 "$VENV/bin/python" - <<'PYEOF'
 from backend.container import Container

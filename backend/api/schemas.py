@@ -13,8 +13,17 @@ from backend.domain import Answer, Citation, ScoredChunk
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+class TurnIn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=8000)
+
+
 class QueryRequest(BaseModel):
     question: NonBlank = Field(description="The question, in any language.")
+    history: list[TurnIn] = Field(
+        default_factory=list, max_length=40,
+        description="Earlier turns of the conversation, oldest first: a follow-up such as "
+                    "\"And for hotels?\" is searched as the standalone question they make.")
     top_k: int = Field(5, ge=1, le=20, description="Passages to give the model at most.")
     stream: bool = Field(False, description="Reply with Server-Sent Events instead of JSON.")
 
@@ -37,6 +46,9 @@ class Passage(BaseModel):
 
 class CitationOut(Passage):
     n: int
+    span: list[int] | None = Field(
+        None, description="[start, end): character offsets in ``text`` of the sentence that "
+                          "supports the answer (the quoted sentence in extractive answers).")
 
 
 class QueryResponse(BaseModel):
@@ -46,6 +58,8 @@ class QueryResponse(BaseModel):
     model: str
     grounded: bool = Field(description="True when every kept sentence is backed by a citation.")
     mode: str = Field(description="generated, extractive (a quoted source sentence) or none.")
+    search_query: str = Field("", description="What was searched: the question, made standalone "
+                                              "with the conversation when it is a follow-up.")
 
 
 class SearchResponse(BaseModel):
@@ -98,13 +112,15 @@ def passage(s: ScoredChunk) -> Passage:
 def citation_out(c: Citation) -> CitationOut:
     ch = c.chunk
     return CitationOut(n=c.n, document_id=ch.document_id, filename=ch.filename, page=ch.page,
-                       section=ch.section, chunk_id=ch.id, text=ch.text, score=round(c.score, 6))
+                       section=ch.section, chunk_id=ch.id, text=ch.text, score=round(c.score, 6),
+                       span=list(c.span) if c.span else None)
 
 
 def query_response(a: Answer) -> QueryResponse:
     return QueryResponse(answer=a.answer, citations=[citation_out(c) for c in a.citations],
                          timings_ms={k: round(v, 1) for k, v in a.timings_ms.items()},
-                         model=a.model, grounded=a.grounded, mode=a.mode)
+                         model=a.model, grounded=a.grounded, mode=a.mode,
+                         search_query=a.search_query)
 
 
 class Me(BaseModel):

@@ -6,14 +6,17 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from backend.access import Scope
 from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
+from backend.rag.answerability import AnswerabilityModel
 from backend.rag.citations import (attribute, best_sentence, figures_disagree, keep_supported,
-                                   renumber, shared_terms)
+                                   renumber, shared_terms, supporting_span)
+from backend.rag.text import sentence_spans
+from backend.rag.followup import Turn, rewrite
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
@@ -127,19 +130,22 @@ class AnswerStream:
 
 class AnswerService:
     def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int,
-                 queue: int = 8, queue_per_user: int = 2) -> None:
+                 queue: int = 8, queue_per_user: int = 2, evidence_chars: int = 0,
+                 answerability: AnswerabilityModel | None = None) -> None:
         self.retriever = retriever
+        self.answerability = answerability
+        self.evidence_chars = evidence_chars
         self.chat_model = chat_model
         self.max_answer_tokens = max_answer_tokens
         # one question at a time runs on the model; ``queue`` more may wait, the rest are refused
         self.slots = AnswerSlots(queue + 1, queue_per_user)
 
     def answer(self, question: str, top_k: int, scope: Scope | None = None, user: object = None,
-               cancel: threading.Event | None = None) -> Answer:
+               cancel: threading.Event | None = None, history: Sequence[Turn] = ()) -> Answer:
         """The checked answer; Busy when the model's queue is full. Setting ``cancel`` (the
         client went away) stops the work and raises Cancelled."""
         final = None
-        for event in self.stream(question, top_k, scope, user, cancel):
+        for event in self.stream(question, top_k, scope, user, cancel, history):
             if isinstance(event, Final):
                 final = event.answer
         if final is None:
@@ -147,8 +153,12 @@ class AnswerService:
         return final
 
     def stream(self, question: str, top_k: int, scope: Scope | None = None,
-               user: object = None, cancel: threading.Event | None = None) -> AnswerStream:
+               user: object = None, cancel: threading.Event | None = None,
+               history: Sequence[Turn] = ()) -> AnswerStream:
         """Tokens as the model writes them, then one Final with the checked, numbered answer.
+
+        ``history`` holds the conversation's earlier turns: a follow-up ("And for hotels?") is
+        searched and answered as the standalone question they make (``Answer.search_query``).
 
         Raises Busy at once when the model's queue (or ``user``'s share of it) is full. Only
         passages in ``scope`` (None: all) are retrieved. Setting ``cancel`` (or closing the
@@ -156,14 +166,16 @@ class AnswerService:
         """
         self.slots.acquire(user)
         try:
-            return AnswerStream(lambda flag: self._stream(question, top_k, scope, flag),
+            asked = rewrite(question, history)
+            return AnswerStream(lambda flag: self._stream(asked.search, top_k, scope, flag,
+                                                          asked.focus),
                                 lambda: self.slots.release(user), cancel)
         except BaseException:
             self.slots.release(user)
             raise
 
     def _stream(self, question: str, top_k: int, scope: Scope | None,
-                cancel: threading.Event) -> Iterator[Token | Final]:
+                cancel: threading.Event, focus: str = "") -> Iterator[Token | Final]:
         started = time.perf_counter()
         retrieval = self.retriever.retrieve(question, top_k, scope=scope)
         # sentences that talk to the model ("ignore previous instructions...") are not evidence
@@ -172,17 +184,21 @@ class AnswerService:
         timings = dict(retrieval.timings_ms)
         if cancel.is_set():  # gone during retrieval: do not start the model
             return
-        if not retrieval.chunks:
+        answerable = bool(retrieval.chunks) and (
+            self.answerability is None
+            or self.answerability.answerable(question, retrieval.chunks, focus))
+        if not answerable:  # decided on the evidence: the model is not asked to guess
             text = NOT_COVERED["zh" if has_cjk(question) else "en"]
             yield Token(text)
             timings.update(generate=0.0, total=(time.perf_counter() - started) * 1000)
-            yield Final(Answer(text, [], timings, self.chat_model.name, grounded=False, mode="none"))
+            yield Final(Answer(text, [], timings, self.chat_model.name, grounded=False, mode="none",
+                               search_query=question))
             return
 
         budget = self.chat_model.context_window - self.max_answer_tokens
         messages, used = build_messages(
-            question, [s.chunk for s in retrieval.chunks], self.chat_model.count_tokens, budget
-        )
+            question, [s.chunk for s in retrieval.chunks], self.chat_model.count_tokens, budget,
+            self.evidence_chars)
         gen_start = time.perf_counter()
         parts: list[str] = []
         for piece in self.chat_model.stream(messages, self.max_answer_tokens, cancel):
@@ -194,13 +210,13 @@ class AnswerService:
 
         by_id = {s.chunk.id: s for s in retrieval.chunks}
         passages = [by_id[c.id] for c in used]
-        text, citations, mode = self._cite(question, "".join(parts).strip(), passages)
+        text, citations, mode = self._cite(question, "".join(parts).strip(), passages, focus)
         timings["total"] = (time.perf_counter() - started) * 1000
         yield Final(Answer(text, citations, timings, self.chat_model.name,
-                           grounded=bool(citations), mode=mode))
+                           grounded=bool(citations), mode=mode, search_query=question))
 
     @staticmethod
-    def _cite(question: str, raw: str, passages: list[ScoredChunk]):
+    def _cite(question: str, raw: str, passages: list[ScoredChunk], focus: str = ""):
         """Checked answer text, its citations, and whether it is "generated" or "extractive".
 
         Sentences the cited passage does not support are dropped; if none is left, the answer
@@ -209,7 +225,7 @@ class AnswerService:
         texts = [p.chunk.text for p in passages]
         checked = keep_supported(attribute(raw, texts), texts, question)
         best = best_sentence(question, texts, [p.chunk.section for p in passages],
-                             quotable=lambda sentence: not addresses_reader(sentence))
+                             quotable=lambda sentence: not addresses_reader(sentence), focus=focus)
         # Grounded is not enough: an answer sharing no term with the question while a source
         # sentence matches it well, or stating none of the figures of the source sentence that
         # best matches the question, answers something else. Quote the source instead.
@@ -229,6 +245,10 @@ class AnswerService:
             checked, mode = f"\"{sentence}\" [{index + 1}]", "extractive"
         checked = strip_foreign_links(checked, texts)
         text, order = renumber(checked, len(passages))
-        citations = [Citation(n, passages[old - 1].chunk, passages[old - 1].score)
-                     for n, old in enumerate(order, start=1)]
+        citations = []
+        for n, old in enumerate(order, start=1):
+            chunk = passages[old - 1].chunk
+            claim = " ".join(text[s:e] for s, e in sentence_spans(text) if f"[{n}]" in text[s:e])
+            span = supporting_span(chunk.text, claim or text, question, chunk.section)
+            citations.append(Citation(n, chunk, passages[old - 1].score, span))
         return text, citations, mode

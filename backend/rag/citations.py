@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from functools import lru_cache
 
+from backend.rag.answer_types import answer_type, states
 from backend.rag.text import analyzer, numbers, sentence_spans, tokenize
 
 _stemmed = analyzer(stem=True)
@@ -18,24 +19,21 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(_stemmed(text))
 
 
-# questions asking for a figure: an amount, a count, a duration, a size
-_WANTS_FIGURE = re.compile(
-    r"\bhow\s+(much|many|long|often|old|far|big|large|high|soon)\b|多少|几|幾|多久|多长|多長|多大|多高|多遠|多远",
-    re.IGNORECASE)
-
-
-def wants_figure(question: str) -> bool:
-    return bool(_WANTS_FIGURE.search(question))
-
-
-def match_strength(question: str, sentence: str, heading: str | None = None) -> float:
+def match_strength(question: str, sentence: str, heading: str | None = None,
+                   focus: str = "") -> float:
     """How well a source sentence matches a question: the question terms it shares, those its
-    section heading adds (a sentence under "Mileage" is about mileage), and one more when the
-    question asks for a figure (how much, 多少) and the sentence states one."""
+    section heading adds (a sentence under "Mileage" is about mileage), and one more when it
+    states the kind of fact the question asks for (a figure for "how much", a date for "when",
+    a name for "who", a place for "where"). The ``focus`` of a follow-up ("for mileage") counts
+    twice: it is what the asker wants now."""
     q = terms(question)
-    own = terms(_MARKER_RE.sub("", sentence))
+    bare = _MARKER_RE.sub("", sentence)
+    own = terms(bare)
     strength = len(q & own) + len((q & terms(heading or "")) - own)
-    if wants_figure(question) and _numbers(sentence):
+    if focus:
+        strength += len(terms(focus) & (own | terms(heading or "")))
+    kind = answer_type(question)
+    if strength and kind != "other" and states(kind, bare, question):  # next to the terms
         strength += 1
     return float(strength)
 
@@ -152,7 +150,7 @@ def shared_terms(question: str, text: str) -> int:
 
 def best_sentence(question: str, passages: Sequence[str],
                   headings: Sequence[str | None] = (),
-                  quotable=lambda sentence: True) -> tuple[int, str, float] | None:
+                  quotable=lambda sentence: True, focus: str = "") -> tuple[int, str, float] | None:
     """The passage sentence that best matches the question: (passage index, sentence,
     ``match_strength``); only sentences ``quotable`` accepts are considered."""
     best, best_score = None, 0.0
@@ -160,8 +158,25 @@ def best_sentence(question: str, passages: Sequence[str],
         heading = headings[i] if i < len(headings) else None
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
-            strength = match_strength(question, sentence, heading)
+            strength = match_strength(question, sentence, heading, focus)
             score = strength - 0.1 * i  # earlier ranks better
             if score > best_score and quotable(sentence):
                 best, best_score = (i, sentence, strength), score
+    return best
+
+
+def supporting_span(passage: str, claim: str, question: str,
+                    heading: str | None = None) -> tuple[int, int] | None:
+    """(start, end) of the passage sentence that supports ``claim`` (the answer's sentences
+    citing this passage): the one sharing most of the claim's terms and figures, ties going to
+    the one that matches the question best. None when no sentence shares anything."""
+    claim_terms = terms(_MARKER_RE.sub("", claim))
+    claim_numbers = _numbers(claim)
+    best, best_key = None, (0.0, 0.0)
+    for start, end in sentence_spans(passage):
+        sentence = passage[start:end]
+        shared = len(claim_terms & terms(sentence)) + 2 * len(claim_numbers & _numbers(sentence))
+        key = (float(shared), match_strength(question, sentence, heading))
+        if key > best_key:
+            best, best_key = (start, end), key
     return best

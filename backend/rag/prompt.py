@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from backend.domain import ChunkRecord
+from backend.rag.evidence import evidence_window
 
 SYSTEM_PROMPT = (
     "You answer questions using only the numbered passages from the company's documents. "
@@ -26,18 +27,22 @@ def build_messages(
     chunks: Sequence[ChunkRecord],
     count_tokens: Callable[[str], int],
     budget_tokens: int,
+    evidence_chars: int = 0,
 ) -> tuple[list[dict[str, str]], list[ChunkRecord]]:
     """Messages for the chat model and the passages that fit ``budget_tokens``, in order.
 
-    Passages are added whole, best first, while the prompt (counted with the model's own
-    tokenizer) stays within budget; a passage that does not fit is skipped, not cut.
+    Passages are added best first while the prompt (counted with the model's own tokenizer)
+    stays within budget; a passage that does not fit is skipped, not cut. With
+    ``evidence_chars``, each passage is shown as its evidence window for the question.
     """
     used: list[ChunkRecord] = []
     blocks: list[str] = []
     fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(_user(question, [])) + 16
     total = fixed
     for chunk in chunks:
-        block = _block(len(used) + 1, chunk)
+        text = (evidence_window(question, chunk.text, chunk.section, evidence_chars)
+                if evidence_chars else chunk.text)
+        block = _block(len(used) + 1, chunk, text)
         cost = count_tokens(block) + 2
         if total + cost > budget_tokens:
             continue
@@ -50,9 +55,9 @@ def build_messages(
     ], used
 
 
-def _block(n: int, chunk: ChunkRecord) -> str:
+def _block(n: int, chunk: ChunkRecord, text: str) -> str:
     # a passage must not be able to close the data fence and speak as the user
-    text = chunk.text.strip().replace("<<<", "‹‹‹").replace(">>>", "›››")
+    text = text.strip().replace("<<<", "‹‹‹").replace(">>>", "›››")
     return f"[{n}] ({source_label(chunk)})\n{text}"
 
 

@@ -12,6 +12,7 @@ api: ApiClient = st.session_state["api"]
 st.title("Ask your documents")
 st.caption("Answers come only from the company's documents; every claim cites its source.")
 history: list[dict] = st.session_state.setdefault("history", [])
+MAX_TURNS = 6
 
 
 def where(c: dict) -> str:
@@ -24,7 +25,7 @@ def show_citations(citations: list[dict]) -> None:
     for c in citations:
         label = f"[{c['n']}] {c['filename']}" + (f" — {where(c)}" if where(c) else "")
         with st.expander(md_escape(label)):
-            st.html(passage_html(c["text"]))
+            st.html(passage_html(c["text"], c.get("span")))
             try:
                 url = api.file_url(c["document_id"])
             except (ApiError, OSError):
@@ -42,6 +43,8 @@ for turn in history:
             show_citations(turn["citations"])
 
 if question := st.chat_input("Ask a question, e.g. What is our travel reimbursement limit?"):
+    # the conversation so far (the last few turns) lets the API read a follow-up
+    earlier = [{"role": t["role"], "content": t["content"]} for t in history[-MAX_TURNS:]]
     history.append({"role": "user", "content": question})
     with st.chat_message("user"):
         st.html(passage_html(question))
@@ -51,7 +54,7 @@ if question := st.chat_input("Ask a question, e.g. What is our travel reimbursem
         try:
             # closing() ends the HTTP stream whatever stops this script (a rerun, a closed tab:
             # Streamlit raises inside the next st call), and the API then stops the model
-            with contextlib.closing(api.ask_stream(question)) as events:
+            with contextlib.closing(api.ask_stream(question, history=earlier)) as events:
                 text, shown = "", 0.0
                 for event in events:
                     if event.kind == "token":
@@ -63,6 +66,8 @@ if question := st.chat_input("Ask a question, e.g. What is our travel reimbursem
                         final.update(event.data)
             # the checked answer replaces the raw stream: unsupported sentences are removed
             placeholder.html(answer_html(final.get("answer", "")))
+            if final.get("search_query") and final["search_query"] != question:
+                st.caption(md_escape(f"Searched for: {final['search_query']}"))
             show_citations(final.get("citations", []))
             if final.get("mode") == "extractive":
                 st.caption("Quoted from the best-matching source: the model's own answer could "

@@ -25,7 +25,7 @@ def wait_job(http, job_id, timeout=120):
 def test_health(http):
     body = http.get("/health").json()
     assert body["status"] == "ok" and "chunks" not in body  # open to anyone: no corpus figures
-    assert body["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert body["model"] == "SmolLM2-135M-Instruct.Q4_0.gguf"
 
 
 @pytest.mark.parametrize("question,filename,page,expected", [
@@ -178,3 +178,57 @@ def test_running_server_sees_what_the_cli_ingests(http, server_data_dir, tmp_pat
     assert hits and hits[0]["filename"] == "fire_drill.md"
     listed = {d["filename"] for d in http.get("/documents").json()["documents"]}
     assert "fire_drill.md" in listed
+
+
+def _in_span(citation: dict) -> str:
+    start, end = citation["span"]
+    assert 0 <= start < end <= len(citation["text"])
+    return citation["text"][start:end]
+
+
+@pytest.mark.parametrize("question,filename,expected", [
+    ("How many days of paid annual leave do employees get?", "employee_handbook.pdf", "25"),
+    ("How much is the mileage allowance?", "travel_reimbursement_policy.docx", "0.30"),
+    ("出差期间每天的餐费补贴是多少？", "domestic_travel_zh_hans.txt", "一百五十"),
+    ("What is the phone extension of the IT help desk?", "it_helpdesk_faq.md", "4357"),
+])
+def test_each_citation_carries_the_span_that_supports_the_answer(http, question, filename, expected):
+    """PDF, DOCX, TXT and Markdown alike: the span is inside the passage and holds the fact."""
+    body = http.post("/query", json={"question": question}).json()
+    cited = [c for c in body["citations"] if c["filename"] == filename]
+    assert cited, body
+    assert expected in _in_span(cited[0])
+    for c in body["citations"]:
+        _in_span(c)
+
+
+def test_a_follow_up_is_searched_with_the_conversation(http):
+    history = [{"role": "user", "content": "What is our travel reimbursement limit?"},
+               {"role": "assistant", "content": "The limit is 2,500 euros per trip [1]."}]
+    body = http.post("/query", json={"question": "And for mileage?", "history": history}).json()
+    assert "reimbursement" in body["search_query"] and "mileage" in body["search_query"]
+    cited = [c for c in body["citations"] if c["filename"] == "travel_reimbursement_policy.docx"]
+    assert cited and "0.30" in body["answer"], body
+    alone = http.post("/query", json={"question": "And for mileage?"}).json()
+    assert alone["search_query"] == "And for mileage?"
+
+
+def test_a_chinese_follow_up_on_the_stream_and_the_openai_endpoint(http):
+    history = [{"role": "user", "content": "员工每年有几天带薪年假？"},
+               {"role": "assistant", "content": "员工每年有十五天带薪年假。[1]"}]
+    with http.stream("POST", "/query/stream", json={"question": "那婚假呢？", "history": history}) as r:
+        lines = [line for line in r.iter_lines() if line.startswith("data:")]
+    final = next(json.loads(line[5:]) for line in lines if '"search_query"' in line)
+    assert "年假" in final["search_query"] and "婚假" in final["search_query"]
+    assert any(c["filename"] == "leave_policy_zh_hans.docx" for c in final["citations"])
+    body = http.post("/v1/chat/completions", json={"messages": [
+        {"role": "system", "content": "Be brief."}, *history,
+        {"role": "user", "content": "那婚假呢？"}]}).json()
+    assert body["search_query"] == final["search_query"]
+    assert any(c["filename"] == "leave_policy_zh_hans.docx" for c in body["citations"])
+
+
+def test_history_is_bounded(http):
+    turns = [{"role": "user", "content": "x"}] * 41
+    r = http.post("/query", json={"question": "And for mileage?", "history": turns})
+    assert r.status_code == 422

@@ -23,6 +23,9 @@ pytestmark = pytest.mark.slow
 
 LONG_QUESTION = ("What does the handbook say about annual leave, parental leave, remote work, "
                  "travel limits, hotels, mileage and every other benefit employees have? ")
+# servers whose tests need the model busy for seconds: a broad question, whole passages, and
+# no refusal before the model (the answerability decision would rightly refuse LONG_QUESTION)
+MODEL_BOUND = {"CITEQA_ANSWERABILITY": "off", "CITEQA_EVIDENCE_CHARS": "0"}
 
 
 def _copy(server_data_dir, tmp_path_factory, name):
@@ -245,7 +248,8 @@ def test_file_link_tokens_stay_out_of_the_access_log(review):
 def small_queue(server_data_dir, tmp_path_factory):
     data_dir = _copy(server_data_dir, tmp_path_factory, "queue")
     keys = {name: new_key(data_dir, "admin") for name in ("a",)}
-    proc, url = start_server(data_dir, CITEQA_LLM_QUEUE="0", CITEQA_RATE_LIMIT="100000/minute")
+    proc, url = start_server(data_dir, CITEQA_LLM_QUEUE="0", CITEQA_RATE_LIMIT="100000/minute",
+                             **MODEL_BOUND)
     yield url, keys["a"], data_dir, proc
     stop(proc)
 
@@ -269,6 +273,7 @@ def _abandon_stream(url: str, key: str, read_tokens: int) -> None:
                         seen += 1
                         if seen >= read_tokens:
                             return
+                pytest.fail(f"the answer ended before {read_tokens} tokens")
 
 
 def _free_within(url: str, key: str, seconds: float) -> float:
@@ -300,7 +305,7 @@ def test_one_user_cannot_fill_the_queue(server_data_dir, tmp_path_factory):
     citeqa(data_dir, "users", "add", "quiet", "--password", "quiet-pass-1")
     other = new_key(data_dir, "quiet")
     proc, url = start_server(data_dir, CITEQA_LLM_QUEUE="4", CITEQA_LLM_QUEUE_PER_USER="1",
-                             CITEQA_RATE_LIMIT="100000/minute")
+                             CITEQA_RATE_LIMIT="100000/minute", **MODEL_BOUND)
     try:
         codes: list[int] = []
 

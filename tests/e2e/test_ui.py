@@ -124,6 +124,23 @@ def test_ask_a_question_and_open_its_citation(page, ui_url):
     page.screenshot(path=str(ARTIFACTS / "ask.png"), full_page=True)
 
 
+def test_a_follow_up_uses_the_conversation_and_the_span_is_highlighted(page):
+    """Runs after the question above, in the same conversation."""
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("And for hotels?")
+    box.press("Enter")
+    answer = page.get_by_test_id("stChatMessage").nth(3)
+    answer.get_by_text("Searched for:").wait_for()
+    searched = answer.get_by_text("Searched for:").inner_text()
+    assert "reimbursement" in searched and "hotels" in searched
+    expander = answer.get_by_test_id("stExpander").first
+    expander.get_by_text("travel_reimbursement_policy.docx").click()
+    mark = expander.locator("mark.citeqa-span").first
+    mark.wait_for()
+    assert mark.inner_text().strip()  # the supporting sentence, highlighted inside the passage
+
+
+
 def test_upload_list_and_delete_a_document(page, ui_url, tmp_path):
     doc = tmp_path / "bike_policy.md"
     doc.write_text("# Bikes\n\nEmployees can lease an e-bike for 25 euros a month.", encoding="utf-8")

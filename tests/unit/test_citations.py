@@ -123,3 +123,29 @@ def test_an_answer_about_something_else_from_a_passage_that_only_brushes_the_que
     answered, citations, _ = AnswerService._cite("What is the travel reimbursement limit per trip?",
                                                  raw, [passage])
     assert "2,500" in answered and len(citations) == 1
+
+
+def test_the_supporting_span_is_the_sentence_that_states_the_claim():
+    from backend.rag.citations import supporting_span
+
+    text = ("Economy class is the standard for flights. The travel reimbursement limit is 2,500 "
+            "euros per trip. Trips expected to cost more need approval.")
+    start, end = supporting_span(text, "The limit is 2,500 euros [1].", "What is the limit?")
+    assert text[start:end] == "The travel reimbursement limit is 2,500 euros per trip."
+    assert supporting_span(text, "Nothing shared here", "zzz?") is None
+
+
+def test_answer_types_prefer_the_sentence_with_the_asked_for_fact():
+    from backend.rag.answer_types import answer_type, states
+
+    assert answer_type("When was the university founded?") == "date"
+    assert answer_type("How many students attend?") == "figure"
+    assert answer_type("Who founded the university?") == "name"
+    assert answer_type("Where is the campus?") == "place"
+    assert answer_type("员工每年有几天带薪年假？") == "figure"
+    assert answer_type("公司是什麼時候成立的？") == "date"
+    assert states("date", "It was founded in 1890 by Rockefeller.", "When was it founded?")
+    assert not states("date", "It was founded by a donor.", "When was it founded?")
+    assert states("name", "It was founded by John D. Rockefeller.", "Who founded the university?")
+    passages = ["The university was founded as a college. The university was founded in 1890."]
+    assert "1890" in best_sentence("When was the university founded?", passages)[1]

@@ -1,7 +1,8 @@
 """OpenAI-compatible chat completions, so existing clients and SDKs can ask citeqa.
 
-The last user message is the question; earlier turns are ignored (answers come from the
-documents, not the conversation). Streaming sends the checked answer as one delta: tokens the
+The last user message is the question; the user and assistant turns before it are the
+conversation, so a follow-up is searched as a standalone question (``search_query`` in the
+reply). System messages are ignored: answers come from the documents. Streaming sends the checked answer as one delta: tokens the
 citation check would drop are never sent.
 """
 
@@ -20,6 +21,7 @@ from backend.api.deps import ContainerDep, PrincipalDep, ScopeDep
 from backend.api.schemas import citation_out
 from backend.api.streaming import run_until_disconnect
 from backend.rag.answer import Cancelled
+from backend.rag.followup import Turn
 from backend.rag.prompt import source_label
 
 router = APIRouter(tags=["openai"], prefix="/v1")
@@ -61,14 +63,14 @@ def models(_: PrincipalDep) -> dict:
 @router.post("/chat/completions")
 async def chat_completions(body: ChatRequest, request: Request, c: ContainerDep, scope: ScopeDep,
                            principal: PrincipalDep):
-    question = _question(body.messages)
+    question, history = _question(body.messages)
     limit = c.settings.max_question_chars
     if len(question) > limit:
         raise HTTPException(422, f"question is {len(question)} characters; the limit is {limit}")
     cancel = threading.Event()
     try:  # Busy -> 503 (app handler)
         answer = await run_until_disconnect(request, cancel, lambda: c.answers.answer(
-            question, c.settings.top_k, scope, principal.user_id, cancel))
+            question, c.settings.top_k, scope, principal.user_id, cancel, history))
     except Cancelled:
         return JSONResponse({"detail": "cancelled: the client went away"}, 499)
     content = answer.answer
@@ -78,31 +80,38 @@ async def chat_completions(body: ChatRequest, request: Request, c: ContainerDep,
     cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
     citations = [citation_out(x).model_dump() for x in answer.citations]
     if body.stream:
-        return StreamingResponse(_chunks(cid, created, content, citations),
+        return StreamingResponse(_chunks(cid, created, content, citations, answer.search_query),
                                  media_type="text/event-stream")
     return {"id": cid, "object": "chat.completion", "created": created, "model": "citeqa",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                          "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-            "citations": citations}
+            "citations": citations, "search_query": answer.search_query}
 
 
-def _question(messages: list[ChatMessage]) -> str:
-    for m in reversed(messages):
-        if m.role == "user":
-            text = m.content if isinstance(m.content, str) else " ".join(
-                part.text for part in (m.content or []) if isinstance(part, TextPart))
-            if text.strip():
-                return text.strip()
+def _question(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
+    """The last user message with text, and the user/assistant turns before it."""
+    for i in range(len(messages) - 1, -1, -1):
+        if messages[i].role == "user" and _text(messages[i]).strip():
+            history = [Turn(m.role, _text(m)) for m in messages[:i]
+                       if m.role in ("user", "assistant") and _text(m).strip()]
+            return _text(messages[i]).strip(), history
     raise HTTPException(422, "no user message with text")
 
 
-def _chunks(cid: str, created: int, content: str, citations: list) -> Iterator[str]:
+def _text(m: ChatMessage) -> str:
+    if isinstance(m.content, str):
+        return m.content
+    return " ".join(part.text for part in (m.content or []) if isinstance(part, TextPart))
+
+
+def _chunks(cid: str, created: int, content: str, citations: list,
+            search_query: str) -> Iterator[str]:
     def frame(delta: dict, finish: str | None = None, **extra) -> str:
         chunk = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": "citeqa",
                  "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
         return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
 
     yield frame({"role": "assistant", "content": content})
-    yield frame({}, "stop", citations=citations)
+    yield frame({}, "stop", citations=citations, search_query=search_query)
     yield "data: [DONE]\n\n"

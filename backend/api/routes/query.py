@@ -10,6 +10,7 @@ from backend.api.deps import ContainerDep, PrincipalDep, ScopeDep
 from backend.api.schemas import QueryRequest, QueryResponse, query_response
 from backend.api.streaming import CancellingStreamingResponse, run_until_disconnect
 from backend.rag.answer import AnswerStream, Cancelled, Final
+from backend.rag.followup import Turn
 
 router = APIRouter(tags=["query"])
 
@@ -18,6 +19,10 @@ def _check(body: QueryRequest, c) -> None:
     limit = c.settings.max_question_chars
     if len(body.question) > limit:
         raise HTTPException(422, f"question is {len(body.question)} characters; the limit is {limit}")
+
+
+def _history(body: QueryRequest) -> list[Turn]:
+    return [Turn(t.role, t.content) for t in body.history]
 
 
 @router.post("/query", response_model=QueryResponse,
@@ -29,11 +34,12 @@ async def query(body: QueryRequest, request: Request, c: ContainerDep, scope: Sc
     (or you have too many waiting yourself). Stops when the client disconnects."""
     _check(body, c)
     if body.stream:
-        return _sse(c.answers.stream(body.question, body.top_k, scope, principal.user_id))
+        return _sse(c.answers.stream(body.question, body.top_k, scope, principal.user_id,
+                                     history=_history(body)))
     cancel = threading.Event()
     try:
         answer = await run_until_disconnect(request, cancel, lambda: c.answers.answer(
-            body.question, body.top_k, scope, principal.user_id, cancel))
+            body.question, body.top_k, scope, principal.user_id, cancel, _history(body)))
     except Cancelled:
         return JSONResponse({"detail": "cancelled: the client went away"}, 499)
     return query_response(answer)
@@ -45,7 +51,8 @@ def query_stream(body: QueryRequest, c: ContainerDep, scope: ScopeDep,
     """Server-Sent Events: ``token`` events as the model writes, then ``citations``, then ``done``.
     Closing the connection stops the answer at once."""
     _check(body, c)
-    return _sse(c.answers.stream(body.question, body.top_k, scope, principal.user_id))
+    return _sse(c.answers.stream(body.question, body.top_k, scope, principal.user_id,
+                                 history=_history(body)))
 
 
 def _sse(stream: AnswerStream) -> CancellingStreamingResponse:

@@ -1,0 +1,65 @@
+"""What kind of fact a question asks for, and whether a sentence states one.
+
+"How many/much", 多少, 幾 ask for a figure; "when", "what year", 何時, 哪一年 for a date or
+duration; "who", 誰 for a name; "where", 哪裡 for a place. A sentence that shares the question's
+terms *and* states that kind of fact is the one that answers it; one that shares the terms only
+talks about the same topic.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from backend.rag.text import has_cjk, numbers
+
+AnswerType = Literal["figure", "date", "name", "place", "other"]
+
+_FIGURE = re.compile(
+    r"\bhow\s+(much|many|long|often|old|far|big|large|high|tall|soon|fast|deep|wide)\b|"
+    r"\bwhat\s+(percentage|proportion|share|amount|number|size)\b|多少|几|幾|多久|多长|多長|多大|多高|多遠|多远",
+    re.IGNORECASE)
+_DATE = re.compile(r"\bwhen\b|\bwhat\s+(year|date|day|month|century|decade|time)\b|"
+                   r"\bin\s+which\s+(year|century)\b|何時|何时|什麼時候|什么时候|哪一?年|哪天|幾月|几月|哪個月|哪个月",
+                   re.IGNORECASE)
+_NAME = re.compile(r"\bwho(m|se)?\b|\bwhat\s+(is\s+the\s+)?name\b|誰|谁|哪位", re.IGNORECASE)
+_PLACE = re.compile(r"\bwhere\b|\bwhat\s+(city|country|state|place|town|region)\b|"
+                    r"\bin\s+which\s+(city|country|state)\b|哪裡|哪里|哪兒|哪儿|何處|何处|在哪",
+                    re.IGNORECASE)
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_DATE_WORDS = re.compile(
+    r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(" + "|".join(_MONTHS) + r")\b|\bcentury\b|\b\d+\s*(years?|"
+    r"months?|weeks?|days?|hours?)\b|年|月|日|世紀|世纪", re.IGNORECASE)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
+
+
+def answer_type(question: str) -> AnswerType:
+    """The kind of fact ``question`` asks for; dates before figures ("how many years ago")."""
+    if _DATE.search(question):
+        return "date"
+    if _FIGURE.search(question):
+        return "figure"
+    if _NAME.search(question):
+        return "name"
+    if _PLACE.search(question):
+        return "place"
+    return "other"
+
+
+def states(kind: AnswerType, sentence: str, question: str) -> bool:
+    """Whether ``sentence`` states a fact of ``kind`` that ``question`` does not already hold."""
+    if kind == "other":
+        return False
+    if kind == "figure":
+        return bool(numbers(sentence) - numbers(question))
+    if kind == "date":
+        return bool(_DATE_WORDS.search(sentence)) and bool(numbers(sentence) - numbers(question)
+                                                           or not has_cjk(sentence))
+    # a name or a place: a capitalised word the question does not have (Latin script only;
+    # Chinese names cannot be told apart without a dictionary, so they count as present)
+    if has_cjk(sentence):
+        return True
+    asked = {w.lower() for w in re.findall(r"[A-Za-z'’-]+", question)}
+    return any(m.group(0).lower() not in asked for m in _CAPITALISED.finditer(sentence))

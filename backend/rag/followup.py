@@ -1,0 +1,135 @@
+"""Follow-up questions: a standalone question to search with, made from the conversation.
+
+The default model (135M parameters) cannot rewrite a follow-up reliably, so this is done by
+rule, in English and Chinese:
+
+- "And for hotels?" / "What about Berlin?" / "那酒店呢？": the follow-up replaces part of the
+  previous question, so the search runs on the previous question with the follow-up added
+  ("What is our travel reimbursement limit for hotels?").
+- "Who founded it?" / "When did he die?" / "它是什麼時候建的？": a pronoun stands for the previous
+  question's subject, so the previous question's key terms are added to the follow-up.
+- Anything else is a new question and is searched as it is.
+
+The result is returned to the asker as ``search_query``, so what was searched is visible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from backend.rag.text import STOPWORDS, has_cjk, tokenize
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Literal["user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """``search``: the standalone question; ``focus``: what the follow-up itself adds ("for
+    mileage"), which weighs more than the previous question's words when choosing the answer."""
+
+    search: str
+    focus: str = ""
+
+
+# a follow-up that continues the previous question with another subject
+_CONTINUATION_EN = re.compile(
+    r"^\s*(?:(?:and|but|also|so|ok(?:ay)?|then)\b[\s,]*)?"
+    r"(?:(?:what|how)\s+about|and|also|same\s+(?:for|with)|what\s+if|how\s+is\s+it\s+for)\b[\s,]*",
+    re.IGNORECASE)
+_CONTINUATION_ZH = re.compile(r"^\s*(?:那麼|那么|那|還有|还有|另外|至於|至于|而)[，,\s]*")
+_TRAILING_ZH = re.compile(r"(?:呢|嗎|吗)?\s*[？?。.!！]*\s*$")
+# pronouns and demonstratives that point back at the previous question's subject
+_PRONOUN_EN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|him|his|she|her)\b",
+                         re.IGNORECASE)
+_PRONOUN_ZH = re.compile(r"它|他們|他们|她們|她们|他|她|這個|这个|這些|这些|該|该|其|此")
+# a follow-up that is a question of its own after "and": "And how many did they win?"
+_ASKS = re.compile(r"(what|when|where|which|who|whom|whose|why|how|is|are|was|were|do|does|did|"
+                   r"can|could|will|would|should|has|have|had)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?:[A-Z][\w.'-]*)(?:\s+(?:of|the|de|von|van|and|[A-Z][\w.'-]*))*"
+                   r"(?<=\w)(?:\s+[A-Z0-9][\w.'-]*)*")
+_QUESTION_WORDS = frozenset("what when where which who whom whose why how much many long".split())
+
+
+def last_question(history: Sequence[Turn]) -> str | None:
+    for turn in reversed(history):
+        if turn.role == "user" and turn.content.strip():
+            return turn.content.strip()
+    return None
+
+
+def standalone_question(question: str, history: Sequence[Turn]) -> str:
+    """What to search for: ``question`` made standalone with the previous user turn."""
+    return rewrite(question, history).search
+
+
+def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
+    previous = last_question(history)
+    question = question.strip()
+    if previous is None:
+        return Rewrite(question)
+    if has_cjk(question):
+        return _rewrite_zh(question, previous)
+    rest = _CONTINUATION_EN.sub("", question, count=1)
+    if (rest != question and not _ASKS.match(rest) and _content_terms(rest)
+            and len(_content_terms(rest)) <= 3):
+        return Rewrite(_continued(previous, _without_end(rest)), _without_end(rest))
+    if _has_pronoun(rest) or len(_content_terms(rest)) <= 1:
+        return Rewrite(f"{rest[:1].upper()}{rest[1:]} ({_key_phrase(previous, rest)})", rest)
+    return Rewrite(question)
+
+
+def _rewrite_zh(question: str, previous: str) -> Rewrite:
+    rest = _CONTINUATION_ZH.sub("", question, count=1)
+    ends_with_ne = bool(re.search(r"呢\s*[？?]*\s*$", question))
+    focus = _TRAILING_ZH.sub("", rest)
+    if (rest != question or ends_with_ne) and len(focus) <= 12:
+        return Rewrite(f"{_without_end(previous)}（{focus}）", focus)
+    if _PRONOUN_ZH.search(question):
+        return Rewrite(f"{question}（{_without_end(previous)}）", question)
+    return Rewrite(question)
+
+
+def _continued(previous: str, rest: str) -> str:
+    """The previous question about ``rest`` instead: a name replaces the previous question's
+    last name ("... live in Warsaw?" + "Berlin" -> "... live in Berlin?"), else it is added."""
+    name = re.sub(r"^the\s+", "", rest, flags=re.IGNORECASE)
+    if _NAME.fullmatch(name):
+        names = list(_NAME.finditer(previous))
+        names = [m for m in names if m.start() > 0]  # the first word is capitalised anyway
+        if names:
+            last = names[-1]
+            tail = _END.sub("", previous[last.end():])
+            return f"{previous[:last.start()]}{name}{tail}?"
+    return f"{_without_end(previous)} {rest}?"
+
+
+def _has_pronoun(text: str) -> bool:
+    # "IT" (the department) is not "it"
+    return any(not m.group(0).isupper() or m.group(0) == "I" for m in _PRONOUN_EN.finditer(text))
+
+
+def _content_terms(text: str) -> list[str]:
+    return [t for t in tokenize(text) if t not in _QUESTION_WORDS]
+
+
+def _key_phrase(previous: str, question: str) -> str:
+    """The previous question's content words not already in the follow-up, in their order."""
+    own = set(tokenize(question))
+    words = re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", previous)
+    kept = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in _QUESTION_WORDS
+            and w.lower() not in own]
+    return " ".join(kept) or _without_end(previous)
+
+
+_END = re.compile(r"[\s?？.。!！]+$")
+
+
+def _without_end(text: str) -> str:
+    return _END.sub("", text.strip())

@@ -1,0 +1,47 @@
+"""Follow-up questions are made standalone from the previous user turn, by rule."""
+
+import pytest
+
+from backend.rag.followup import Turn, standalone_question
+
+
+def after(question: str) -> list[Turn]:
+    return [Turn("user", question), Turn("assistant", "Some answer [1].")]
+
+
+@pytest.mark.parametrize("previous,follow_up,expected", [
+    ("What is our travel reimbursement limit?", "And for hotels?",
+     "What is our travel reimbursement limit for hotels?"),
+    ("How many people live in Warsaw?", "What about Berlin?", "How many people live in Berlin?"),
+    ("When was Harvard University founded?", "What about the University of Chicago?",
+     "When was University of Chicago founded?"),
+    ("Which team won Super Bowl 50?", "And in 2015?", "Which team won Super Bowl 50 in 2015?"),
+])
+def test_a_continuation_reuses_the_previous_question(previous, follow_up, expected):
+    assert standalone_question(follow_up, after(previous)) == expected
+
+
+def test_a_pronoun_gets_the_previous_subject():
+    q = standalone_question("Who founded it?", after("When was Harvard University founded?"))
+    assert q.startswith("Who founded it?") and "Harvard University" in q
+    q = standalone_question("And how many did they win?", after("Which team won Super Bowl 50?"))
+    assert q.startswith("How many did they win?") and "Super Bowl 50" in q
+
+
+def test_chinese_follow_ups():
+    assert standalone_question("那婚假呢？", after("员工每年有几天带薪年假？")) == "员工每年有几天带薪年假（婚假）"
+    q = standalone_question("它是什麼時候建的？", after("台北101有多高？"))
+    assert q.startswith("它是什麼時候建的") and "台北101" in q
+
+
+@pytest.mark.parametrize("question", [
+    "How many people live in Paris?", "出差期间每天的餐费补贴是多少？",
+    "What is the phone extension of the IT help desk?"])
+def test_a_new_question_is_searched_as_it_is(question):
+    assert standalone_question(question, after("When was Harvard University founded?")) == question
+
+
+def test_no_history_no_change_and_only_user_turns_count():
+    assert standalone_question("And for hotels?", []) == "And for hotels?"
+    assistant_only = [Turn("assistant", "The travel reimbursement limit is 2,500 euros.")]
+    assert standalone_question("And for hotels?", assistant_only) == "And for hotels?"
