@@ -97,7 +97,8 @@ def eval_(
     cache: Annotated[Path | None, typer.Option(help="embedding cache folder (BEIR)")] = Path("data/cache"),
     k: Annotated[int, typer.Option(help="hit@k for --qa")] = 5,
     limit: Annotated[int | None, typer.Option(help="BEIR: only the first N queries (quick runs)")] = None,
-    generate: Annotated[bool, typer.Option(help="--qa: also answer through the LLM")] = False,
+    generate: Annotated[bool, typer.Option(
+        help="--qa: also answer through the LLM: accuracy, citation precision, refusals, TTFT")] = False,
 ) -> None:
     """Measure retrieval quality: a BEIR benchmark in a temporary store, or a QA file."""
     import json
@@ -149,13 +150,13 @@ def _print_eval(report: dict) -> None:
         out.print(table)
         out.print(f"seconds: {report['seconds']}  settings: {report['settings']}", soft_wrap=True)
     else:
-        table = Table(title=f"QA retrieval (k={report['k']})")
-        keys = sorted({key for g in report["groups"].values() for key in g})
-        table.add_column("group")
+        table = Table(title=f"QA (k={report['k']})")
+        keys = list(dict.fromkeys(key for g in report["groups"].values() for key in g))
+        table.add_column("metric")
+        for name in report["groups"]:
+            table.add_column(name, justify="right")
         for key in keys:
-            table.add_column(key, justify="right")
-        for name, g in report["groups"].items():
-            table.add_row(name, *(str(g.get(key, "")) for key in keys))
+            table.add_row(key, *(str(g.get(key, "")) for g in report["groups"].values()))
         out.print(table)
 
 

@@ -75,3 +75,32 @@ def test_eval_qa_measures_hit_at_k_on_the_live_store(tmp_path):
 
 def test_eval_needs_exactly_one_source(tmp_path):
     assert citeqa(["eval"], tmp_path).returncode == 2
+
+
+def test_eval_qa_generate_reports_trust_metrics(tmp_path):
+    """Answerable, unanswerable and follow-up rows through the real models: the trust metrics."""
+    ingest = subprocess.run([sys.executable, "-m", "ingest", str(SAMPLES)], cwd=ROOT,
+                            env={**os.environ, "CITEQA_DATA_DIR": str(tmp_path / "data")},
+                            capture_output=True, timeout=600)
+    assert ingest.returncode == 0
+    rows = [
+        {"question": "What is our travel reimbursement limit?", "answers": ["2,500"], "group": "t"},
+        {"question": "出差期间每天的餐费补贴是多少？", "answers": ["一百五十"], "group": "t"},
+        {"question": "What is the capital of Mongolia?", "unanswerable": True, "group": "t"},
+        {"question": "And for mileage?", "answers": ["0.30"], "group": "t",
+         "history": ["What is our travel reimbursement limit?"]},
+    ]
+    qa = tmp_path / "trust.jsonl"
+    qa.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "trust.json"
+    r = citeqa(["eval", "--qa", str(qa), "--generate", "--json", str(out)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    g = json.loads(out.read_text())["groups"]["t"]
+    assert (g["n"], g["answerable"], g["unanswerable"]) == (4, 3, 1)
+    for key in ("answer_accuracy", "citation_precision", "wrongful_refusals",
+                "unanswerable_answered", "followup_accuracy"):
+        assert 0.0 <= g[key] <= 1.0, key
+    assert g["unanswerable_answered"] == 0.0  # nothing about Mongolia: refused
+    assert g["answer_accuracy"] >= 2 / 3 and g["citation_precision"] > 0
+    assert 0 < g["ttft_ms_p50"] <= g["total_ms_p50"]
+    assert "answer_accuracy" in r.stdout and "ttft_ms_p50" in r.stdout
