@@ -20,6 +20,7 @@ class Section:
 class ParsedDocument:
     sections: list[Section]
     pages: int | None = None
+    warnings: tuple[str, ...] = ()  # what was left out or read another way, for the report
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""File parsers: PDF (pypdf), Word (python-docx), text/Markdown (charset-normalizer).
+"""File parsers: PDF (pypdf, checked by PDFium, columns by pdfminer: ingest/pdf.py), Word (python-docx), text/Markdown (charset-normalizer).
 
 Each returns the document as sections (PDF pages, Word/Markdown heading sections) or raises
 ParseError with a message a user can act on.
@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backend.domain import ParsedDocument, Section
+from ingest.errors import ParseError
+from ingest.pdf import parse_pdf
+
+__all__ = ["ParseError", "ParseLimits", "parse_bytes", "parse_pdf", "doc_type_of"]
 
 SUPPORTED_TYPES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".markdown": "txt"}
-
-
-class ParseError(Exception):
-    """A file that cannot be ingested; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -88,50 +88,6 @@ def parse_bytes(data: bytes, filename: str, limits: ParseLimits = ParseLimits())
     return parsed
 
 
-# PDF -------------------------------------------------------------------------------------------
-def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    if b"%PDF-" not in data[:1024]:
-        raise ParseError("not a PDF file (no %PDF header)")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ParseError("encrypted PDF: a password is required")
-        count = len(reader.pages)
-        if count > max_pages:
-            raise ParseError(f"PDF has {count} pages (limit {max_pages}, CITEQA_MAX_PDF_PAGES)")
-        pages = list(reader.pages)
-    except (ParseError, MemoryError):
-        raise
-    except RecursionError as exc:
-        raise ParseError("corrupt PDF: objects nested too deeply") from exc
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ParseError(f"corrupt PDF: {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken files
-        if "cryptography" in str(exc) or "AES" in str(exc):
-            raise ParseError("encrypted PDF: a password is required") from exc
-        raise ParseError(f"corrupt PDF: {exc}") from exc
-
-    sections, failures = [], 0
-    for number, page in enumerate(pages, start=1):
-        try:
-            text = page.extract_text() or ""
-        except MemoryError:
-            raise
-        except Exception:  # noqa: BLE001 - one bad page must not lose the others
-            failures += 1
-            continue
-        text = _tidy(text)
-        if text:
-            sections.append(Section(text=text, page=number))
-    if not sections:
-        reason = "unreadable pages" if failures else "no text layer (scanned PDF?)"
-        raise ParseError(f"no text extracted from {len(pages)} page(s): {reason}")
-    return ParsedDocument(sections=sections, pages=len(pages))
-
-
 # DOCX ------------------------------------------------------------------------------------------
 def parse_docx(data: bytes) -> ParsedDocument:
     import docx
@@ -151,6 +107,9 @@ def parse_docx(data: bytes) -> ParsedDocument:
             raise MemoryError(str(exc)) from exc
         raise ParseError(f"corrupt Word document: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, lxml errors, ...
+        if isinstance(exc, KeyError) and "There is no item named" in str(exc):
+            raise ParseError("corrupt Word document: a part it refers to is missing from the file "
+                             f"({str(exc).split('named', 1)[1].split()[0]})") from exc
         if "relationships/officeDocument" in str(exc):
             raise ParseError("unsupported Word format (Strict Open XML): save it again as a "
                              "standard .docx") from exc
@@ -229,16 +188,35 @@ def _heading_level(paragraph) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _table_rows(table) -> list[str]:
+def _table_rows(table, depth: int = 0) -> list[str]:
+    """One line per row, cells joined by " | "; a table inside a cell (layout tables: forms,
+    procedures) follows its row as lines of its own, however deep (python-docx's cell.text
+    reads only the cell's own paragraphs)."""
+    from docx.table import Table
+
+    if depth > 50:  # Word itself nests far less; a deeper file is built to exhaust the stack
+        raise ParseError("Word tables nested more than 50 deep")
     rows = []
     for row in table.rows:
         cells: list[str] = []
-        for cell in row.cells:  # merged cells repeat: keep each once
-            text = " ".join(cell.text.split())
+        nested: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell is returned once per grid column it spans
+                continue
+            seen.add(id(cell._tc))
+            words = []
+            for block in cell.iter_inner_content():
+                if isinstance(block, Table):
+                    nested.extend(_table_rows(block, depth + 1))
+                else:
+                    words.extend(block.text.split())
+            text = " ".join(words)
             if text and (not cells or cells[-1] != text):
                 cells.append(text)
         if cells:
             rows.append(" | ".join(cells))
+        rows.extend(nested)
     return rows
 
 

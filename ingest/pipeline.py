@@ -108,6 +108,7 @@ class Ingestor:
                 if self.uploads_dir is not None and existing.source_path != source_path:
                     discard_upload(existing.source_path, self.uploads_dir)
             status = "replaced" if existing else "ingested"
+            note = "; ".join(n for n in (note, *parsed.warnings) if n) or None
             return FileResult(filename, status, doc.id, parsed.pages, len(drafts), note=note)
         except ParseError as exc:
             return FileResult(filename, "failed", error=str(exc))

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, SHARED_FILES
 
 pytestmark = pytest.mark.slow
 
@@ -132,6 +132,27 @@ def test_upload_ingests_in_the_background_and_reports_bad_files(http, tmp_path):
     assert job["status"] == "done"
     hits = http.post("/search", json={"query": "When does the canteen serve ramen?"}).json()["results"]
     assert hits[0]["filename"] == "canteen.md"
+
+
+@pytest.mark.skipif(not SHARED_FILES.exists(), reason="../shared/eval/files not present")
+def test_real_files_that_lost_their_text_are_uploaded_whole_and_found(http):
+    """Issue 13 through the upload API (so through the parser sandbox and its memory limit):
+    a procedure in nested Word tables and slides whose fonts lack a Unicode map."""
+    names = ["240-DOP-1013A Lay Down Tubulars.docx", "nlp2004slides.pdf"]
+    files = [("files", (n, (SHARED_FILES / n).read_bytes())) for n in names]
+    job = wait_job(http, http.post("/documents", files=files).json()["job_id"])
+    result = {f["filename"]: f for f in job["files"]}
+    assert all(result[n]["status"] == "ingested" for n in names), job
+    assert "29" in result["nlp2004slides.pdf"]["note"] and "image" in result["nlp2004slides.pdf"]["note"]
+    try:
+        hits = http.post("/search", json={"query": "hazards when pulling the slips"}).json()["results"]
+        assert hits[0]["filename"] == names[0] and "slips" in hits[0]["text"]
+        hits = http.post("/search", json={"query": "コンパラブルな新聞記事"}).json()["results"]
+        top = hits[0]
+        assert top["filename"] == names[1] and top["page"] == 1 and "コンパラブル" in top["text"]
+    finally:
+        for f in job["files"]:
+            http.delete(f"/documents/{f['document_id']}")
 
 
 def test_reupload_unchanged_is_a_no_op_and_delete_removes_it(http):
