@@ -117,9 +117,15 @@ class Container:
 
     @cached_property
     def chat_model(self):
+        s = self.settings
+        if s.llm_url:
+            from backend.adapters.openai_chat_model import OpenAICompatChatModel
+
+            key = s.llm_api_key.get_secret_value() if s.llm_api_key else None
+            return OpenAICompatChatModel(s.llm_url, s.llm_model_name, key, s.llm_context_window,
+                                         s.llm_temperature, s.llm_timeout_seconds, s.llm_retries)
         from backend.adapters.llamacpp_chat_model import LlamaCppChatModel
 
-        s = self.settings
         return LlamaCppChatModel(s.llm_model_path, s.llm_context_window, s.threads, s.llm_temperature)
 
     @cached_property

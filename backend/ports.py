@@ -53,6 +53,10 @@ class Reranker(Protocol):
     def rerank(self, query: str, candidates: list[ScoredChunk]) -> list[ScoredChunk]: ...
 
 
+class ModelUnavailable(RuntimeError):
+    """The chat model cannot answer now (its server is down or failing); the message says why."""
+
+
 class ChatModel(Protocol):
     name: str
     context_window: int

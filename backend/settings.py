@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +32,16 @@ class Settings(BaseSettings):
         Path("data/models/SmolLM2-135M-Instruct.Q4_0.gguf"),
         description="GGUF chat model. The default is the shipped Q4_1 file requantized to Q4_0 at "
                     "install (prompt evaluation 326 vs 190 tokens/s on 2 cores).")
+    llm_url: str | None = Field(
+        None, description="An OpenAI-compatible server (llama.cpp's, vLLM) to use instead of the "
+                          "local GGUF file, e.g. http://gpu-box:8080/v1; shared by every replica.")
+    llm_model_name: str = Field("", description="Model name sent to CITEQA_LLM_URL (default: the "
+                                                "first one it lists).")
+    llm_api_key: SecretStr | None = Field(None, description="Bearer key for CITEQA_LLM_URL.")
+    llm_timeout_seconds: float = Field(60.0, description="Longest wait for the LLM server's next "
+                                                         "token (or its connection).")
+    llm_retries: int = Field(2, description="Retries of an LLM server call that failed before its "
+                                            "answer started.")
     llm_context_window: int = 2048
     llm_max_answer_tokens: int = 256
     llm_temperature: float = 0.0

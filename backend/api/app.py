@@ -13,6 +13,7 @@ from backend.api.guard import RequestGuard
 from backend.api.logs import install_redaction
 from backend.container import Container
 from backend.jobs import JobRunner
+from backend.ports import ModelUnavailable
 from backend.rag.answer import Busy
 from backend.settings import Settings
 
@@ -49,6 +50,12 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     async def busy(_: Request, exc: Busy) -> JSONResponse:
         return JSONResponse({"detail": f"{exc}; try again shortly"}, 503,
                             headers={"Retry-After": "5"})
+
+    @app.exception_handler(ModelUnavailable)
+    async def model_unavailable(_: Request, exc: ModelUnavailable) -> JSONResponse:
+        log.error("chat model unavailable: %s", exc)
+        return JSONResponse({"detail": "the language model is unavailable; try again shortly"}, 503,
+                            headers={"Retry-After": "10"})
 
     for module in (health, auth, users, query, search, documents, jobs, openai_compat):
         app.include_router(module.router)

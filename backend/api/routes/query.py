@@ -1,4 +1,5 @@
 import json
+import logging
 import threading
 from collections.abc import Iterator
 
@@ -9,8 +10,11 @@ from fastapi.sse import format_sse_event
 from backend.api.deps import ContainerDep, PrincipalDep, ScopeDep
 from backend.api.schemas import QueryRequest, QueryResponse, query_response
 from backend.api.streaming import CancellingStreamingResponse, run_until_disconnect
+from backend.ports import ModelUnavailable
 from backend.rag.answer import AnswerStream, Cancelled, Final
 from backend.rag.followup import Turn
+
+log = logging.getLogger("citeqa")
 
 router = APIRouter(tags=["query"])
 
@@ -57,13 +61,17 @@ def query_stream(body: QueryRequest, c: ContainerDep, scope: ScopeDep,
 
 def _sse(stream: AnswerStream) -> CancellingStreamingResponse:
     def frames() -> Iterator[bytes]:
-        for event in stream:
-            if isinstance(event, Final):
-                final = query_response(event.answer).model_dump()
-                yield _frame("citations", final)
-                yield _frame("done", {})
-            else:
-                yield _frame("token", {"text": event.text})
+        try:
+            for event in stream:
+                if isinstance(event, Final):
+                    final = query_response(event.answer).model_dump()
+                    yield _frame("citations", final)
+                    yield _frame("done", {})
+                else:
+                    yield _frame("token", {"text": event.text})
+        except ModelUnavailable as exc:  # the status line has gone out: say it in the stream
+            log.error("chat model unavailable: %s", exc)
+            yield _frame("error", {"detail": "the language model is unavailable; try again shortly"})
 
     return CancellingStreamingResponse(
         frames(), on_close=stream.close, media_type="text/event-stream",
