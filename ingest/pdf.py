@@ -17,7 +17,7 @@ import re
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from backend.domain import ParsedDocument, Section
 from ingest.errors import ParseError
@@ -35,7 +35,7 @@ class _Page:
     text: str
     source: str = "pypdf"
     columns: bool = False
-    notes: list[str] = field(default_factory=list)
+    image_only: bool = False  # a picture with (almost) no text: a scan, reported
 
 
 def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
@@ -48,9 +48,7 @@ def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ParseError("encrypted PDF: a password is required")
-        count = len(reader.pages)
-        if count > max_pages:
-            raise ParseError(f"PDF has {count} pages (limit {max_pages}, CITEQA_MAX_PDF_PAGES)")
+        _check_page_count(len(reader.pages), max_pages)
         pages = list(reader.pages)
     except (ParseError, MemoryError):
         raise
@@ -74,8 +72,13 @@ def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
             failures += 1
             extracted.append(_Page(number, ""))
     checked = _cross_check(data, extracted)
-    _restore_reading_order(data, checked)
-    return _document(checked, len(pages), failures)
+    layout_note = _restore_reading_order(data, checked)
+    return _document(checked, len(pages), failures, [layout_note] if layout_note else None)
+
+
+def _check_page_count(count: int, max_pages: int) -> None:
+    if count > max_pages:
+        raise ParseError(f"PDF has {count} pages (limit {max_pages}, CITEQA_MAX_PDF_PAGES)")
 
 
 def _pdfium_only(data: bytes, max_pages: int, pypdf_reason: str) -> ParsedDocument:
@@ -88,8 +91,7 @@ def _pdfium_only(data: bytes, max_pages: int, pypdf_reason: str) -> ParsedDocume
         except pdfium.PdfiumError as exc:
             raise ParseError(pypdf_reason) from exc
         try:
-            if len(doc) > max_pages:
-                raise ParseError(f"PDF has {len(doc)} pages (limit {max_pages}, CITEQA_MAX_PDF_PAGES)")
+            _check_page_count(len(doc), max_pages)
             pages = [_Page(i + 1, _pdfium_text(doc[i]), "pdfium") for i in range(len(doc))]
         finally:
             doc.close()
@@ -139,8 +141,8 @@ def _check_page(page: _Page, pdf_page, image_type: int) -> None:
         if theirs < mine - 0.05 or (similarity(page.text, other) < DISAGREE and theirs <= mine
                                     and len(other) >= 0.5 * len(page.text)):
             page.text, page.source = other, "pdfium"
-    if len(page.text.strip()) < 20 and any(True for _ in pdf_page.get_objects(filter=[image_type])):
-        page.notes.append("an image without a text layer (scanned? OCR is not available)")
+    page.image_only = len(page.text.strip()) < 20 and any(
+        True for _ in pdf_page.get_objects(filter=[image_type]))
     page.columns = _has_columns(pdf_page)
 
 
@@ -173,16 +175,17 @@ def _has_columns(pdf_page) -> bool:
     return False
 
 
-def _restore_reading_order(data: bytes, pages: list[_Page]) -> None:
-    """Re-read pages with columns through pdfminer's layout analysis, within a CPU budget."""
+def _restore_reading_order(data: bytes, pages: list[_Page]) -> str | None:
+    """Re-read pages with columns through pdfminer's layout analysis, within a CPU budget;
+    a note naming the pages left in line order, if any."""
     wanted = [p for p in pages if p.columns and p.source == "pypdf"]
     if not wanted:
-        return
+        return None
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextContainer
 
     by_index = {p.number - 1: p for p in wanted}
-    started, done = time.process_time(), set()
+    started, done, stopped_by = time.process_time(), set(), "layout time budget"
     try:
         layouts = extract_pages(io.BytesIO(data), page_numbers=set(by_index), laparams=LAParams())
         for index, layout in zip(sorted(by_index), layouts):
@@ -199,11 +202,9 @@ def _restore_reading_order(data: bytes, pages: list[_Page]) -> None:
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - a layout failure keeps pypdf's text, not lose the page
-        pass
+        stopped_by = "layout analysis failed"
     left = sorted(i + 1 for i in by_index if i not in done)
-    if left:
-        pages[left[0] - 1].notes.append(
-            f"columns kept in line order on pages {_ranges(left)} (layout time budget)")
+    return f"columns kept in line order on pages {_ranges(left)} ({stopped_by})" if left else None
 
 
 def _document(pages: list[_Page], count: int, failures: int,
@@ -214,9 +215,8 @@ def _document(pages: list[_Page], count: int, failures: int,
         if text and garbled_share(text) >= GARBLED:
             garbled.append(page.number)
             continue
-        if "image without a text layer" in " ".join(page.notes):
+        if page.image_only:
             images.append(page.number)
-        warnings.extend(n for n in page.notes if "image without" not in n)
         if text:
             sections.append(Section(text=text, page=page.number))
     if garbled:

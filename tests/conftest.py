@@ -72,17 +72,23 @@ def start_server(data_dir: Path, **env_overrides) -> tuple[subprocess.Popen, str
          "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
+    wait_until_up(proc, f"{url}/health", data_dir / f"server-{port}.log", timeout=180)
+    return proc, url
+
+
+def wait_until_up(proc: subprocess.Popen, probe_url: str, log_path: Path, timeout: float) -> None:
+    """Wait until ``probe_url`` answers 200; the process's log if it dies, kill it on timeout."""
+    deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError((data_dir / f"server-{port}.log").read_text())
+            raise RuntimeError(log_path.read_text())
         try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return proc, url
+            if httpx.get(probe_url, timeout=2).status_code == 200:
+                return
         except httpx.HTTPError:
             time.sleep(0.3)
     proc.kill()
-    raise RuntimeError("server did not start")
+    raise RuntimeError(f"{probe_url} did not come up in {timeout:g} s")
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -57,7 +57,7 @@ class OpenAICompatChatModel:
             return 0
         for route, body, read in self._tokenizers(text):
             if self._tokenize_route not in (None, route):
-                continue
+                continue  # the route that answered first, or none once none did
             try:
                 r = self._client.post(f"{self._base}{route}", json=body)
                 if r.status_code == 200:
@@ -76,7 +76,6 @@ class OpenAICompatChatModel:
         yield ("/tokenize", {"model": self._model, "prompt": text, "content": text,
                              "add_special_tokens": False},
                lambda body: body.get("count", len(body["tokens"])))
-        yield ("estimate", None, None)
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int,
                cancel: threading.Event | None = None) -> Iterator[str]:

@@ -4,13 +4,12 @@
 import json
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
 from backend.settings import Settings
-from tests.conftest import ROOT, free_port, new_key, start_server, stop
+from tests.conftest import ROOT, free_port, new_key, start_server, stop, wait_until_up
 
 pytestmark = pytest.mark.slow
 
@@ -23,17 +22,8 @@ def start_llm_server(log_path) -> tuple[subprocess.Popen, str]:
          "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"],
         cwd=ROOT, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(log_path.read_text())
-        try:
-            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("llama_cpp.server did not start")
+    wait_until_up(proc, f"{url}/models", log_path, timeout=120)
+    return proc, url
 
 
 @pytest.fixture(scope="module")
