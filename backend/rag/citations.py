@@ -124,14 +124,16 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
     """The answer's sentences that cite a passage which supports them; the rest is dropped.
 
     Of those, sentences sharing no term with the question are dropped too when others do share
-    some: small models pad answers with copied but unrelated passage sentences.
+    some: small models pad answers with copied but unrelated passage sentences. A sentence the
+    model repeats (small models loop) is kept once.
     """
     kept = []
     for line in answer.split("\n"):
         for start, end in sentence_spans(line):
             sentence = line[start:end]
             cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
-            if any(is_supported(sentence, passages[n - 1], question) for n in cited):
+            if sentence not in kept and any(is_supported(sentence, passages[n - 1], question)
+                                            for n in cited):
                 kept.append(sentence)
     on_topic = [s for s in kept if shared_terms(question, s)]
     return " ".join(on_topic or kept)

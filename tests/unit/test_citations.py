@@ -35,6 +35,13 @@ def test_keep_supported_drops_invented_numbers_and_restated_questions():
         "The travel reimbursement limit is 2,500 euros per trip [1].")
 
 
+def test_keep_supported_keeps_a_repeated_sentence_once():
+    """SmolLM2 loops: 'PPE: 240-DOP-1013A Lay Down Tubulars. [1]' came back three times."""
+    question = "What is the hotel limit per night?"
+    line = "Hotels are reimbursed up to 180 euros per night [2]."
+    assert keep_supported(f"{line} {line}\n{line}", PASSAGES, question) == line
+
+
 def test_keep_supported_drops_sentences_without_a_citation():
     assert keep_supported("Hotels are reimbursed up to 180 euros per night.", PASSAGES, "hotel?") == ""
 
