@@ -252,15 +252,24 @@ def _plausibility(text: str) -> float:
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
 def parse_text(data: bytes) -> ParsedDocument:
+    """Text and Markdown: ``#`` headings start sections, except inside fenced code, where a
+    ``# comment`` line is code (a README's Python examples would otherwise be cut line by line)."""
     text = decode_text(data)
     if "\x00" in text:
         raise ParseError("binary file, not text")
     builder = _SectionBuilder(joiner="\n")
+    fence: str | None = None
     for line in text.splitlines():
-        m = _MD_HEADING.match(line)
+        opened = _MD_FENCE.match(line)
+        if opened and fence is None:
+            fence = opened.group(1)
+        elif opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+            fence = None
+        m = _MD_HEADING.match(line) if fence is None else None
         if m:
             builder.heading(len(m.group(1)), m.group(2))
         else:

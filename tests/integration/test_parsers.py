@@ -252,3 +252,15 @@ def test_a_pdf_pypdf_cannot_open_is_read_by_pdfium_and_says_so():
     doc = parse_bytes((SHARED_FILES / "simple1.pdf").read_bytes(), "simple1.pdf")
     assert doc.sections[0].text.startswith("Hello World")
     assert any("PDFium" in w and "startxref" in w for w in doc.warnings)
+
+
+def test_markdown_comments_inside_fenced_code_are_code_not_headings():
+    from ingest.parsers import parse_text
+
+    md = ("# Usage\n\nConvert numbers:\n\n```python\n# strict mode (the default)\n"
+          "cn2an.cn2an('一百二十三')\n# smart mode\ncn2an.cn2an('1百23', 'smart')\n```\n\n"
+          "~~~\n# not a heading either\n~~~\n\n## Install\n\npip install cn2an\n")
+    sections = parse_text(md.encode()).sections
+    assert [s.heading for s in sections] == ["Usage", "Usage > Install"]
+    assert "# strict mode" in sections[0].text and "'smart')" in sections[0].text
+    assert "# not a heading either" in sections[0].text
