@@ -8,6 +8,7 @@ import re
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
 _CJK_RE = re.compile(rf"[{_CJK}]")
+_HAS_UPPER_INSIDE = re.compile(r"[a-z][A-Z]")
 
 STOPWORDS = frozenset(
     """a an and are as at be by can do does for from has have how i in is it its me my of on
@@ -29,13 +30,51 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text))
 
 
+# identifiers in code and settings: snake_case, dotted.names, key=value (spaces around = too)
+_IDENTIFIER_RE = re.compile(
+    r"(?<![\w.])[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*(?:\s*=\s*[\w.\-\"']+)?", re.IGNORECASE)
+_CAMEL_PART_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def identifier_terms(text: str) -> list[str]:
+    """Whole identifiers as single terms (``chunk_size``, ``cn2an.transform``, ``r=16``,
+    ``chunk_size=512``) and the words of CamelCase ones (``TextBlob`` -> text, blob), so code is
+    found by the name it is written with as well as by its words."""
+    terms: list[str] = []
+    for m in _IDENTIFIER_RE.finditer(text):
+        token = re.sub(r"\s*=\s*", "=", m.group()).strip("\"'").lower()
+        name = token.split("=", 1)[0]
+        if "=" in token:
+            terms.append(token.replace('"', "").replace("'", ""))
+        if "_" in name.strip("_") or ("." in name and max(map(len, name.split("."))) > 1):
+            terms.append(name)  # not "e.g" or "u.s"
+        word = m.group().split("=", 1)[0].strip()
+        if word[1:] != word[1:].lower() and word != word.upper() and "_" not in word \
+                and "." not in word:
+            parts = _CAMEL_PART_RE.findall(word)
+            if len(parts) > 1 and min(map(len, parts)) > 1:  # TextBlob, not mRNA
+                terms.extend(p.lower() for p in parts)
+    return terms
+
+
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+
+
+def mostly_cjk(text: str) -> bool:
+    """Written mainly in Chinese/Japanese/Korean: more CJK characters than 1.5 per Latin word
+    (a Chinese word is about 1.5 characters), so code or names in a Chinese text do not count."""
+    return len(_CJK_RE.findall(text)) > 1.5 * len(_LATIN_WORD_RE.findall(text))
+
+
 def tokenize(text: str) -> list[str]:
-    """BM25 terms: lower-cased words without stopwords; CJK runs as overlapping character bigrams.
+    """BM25 terms: lower-cased words without stopwords; CJK runs as overlapping character bigrams;
+    identifiers also whole (see ``identifier_terms``).
 
     rank-bm25 does no splitting of its own, so an unspaced Chinese sentence would otherwise be a
     single term. Bigrams are the standard dictionary-free choice for Chinese retrieval.
     """
-    terms: list[str] = []
+    terms: list[str] = identifier_terms(text) if ("_" in text or "=" in text or "." in text
+                                                  or _HAS_UPPER_INSIDE.search(text)) else []
     for run in _TOKEN_RE.findall(text.lower()):
         if _CJK_RE.match(run):
             terms.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])

@@ -1,4 +1,4 @@
-from backend.rag.text import has_cjk, sentence_spans, tokenize
+from backend.rag.text import has_cjk, identifier_terms, sentence_spans, tokenize
 
 
 def test_english_terms_are_lowercased_without_punctuation_or_stopwords():
@@ -55,3 +55,28 @@ def test_numbers_reads_digits_chinese_numerals_and_english_number_words():
     assert numbers("up to three days per week, 2,500 euros") == {"3", "2500"}
     assert numbers("每天一百五十元") == {"150"}
     assert numbers("someone, none, often") == set()  # no number words inside other words
+
+
+def test_identifiers_are_terms_whole_as_well_as_by_their_words():
+    terms = tokenize("Set chunk_size = 512 and r=16, then call cn2an.transform(text).")
+    assert {"chunk_size=512", "chunk_size", "r=16", "cn2an.transform"} <= set(terms)
+    assert {"chunk", "size", "512", "transform"} <= set(terms)  # the words still match
+    assert {"text", "blob"} <= set(tokenize("inspired by TextBlob"))
+    assert "textblob" in tokenize("inspired by TextBlob")
+
+
+def test_prose_gets_no_identifier_terms():
+    assert identifier_terms("We measured mRNA levels in the U.S. (e.g. IL-6).") == []
+
+
+def test_a_query_written_with_spaces_around_equals_matches_the_setting():
+    doc, query = set(tokenize("lora_config(r=16, alpha=32)")), set(tokenize("what does r = 16 mean"))
+    assert "r=16" in doc & query
+
+
+def test_mostly_cjk_ignores_code_and_names_inside_chinese_text():
+    from backend.rag.text import mostly_cjk
+
+    assert mostly_cjk("在 smart 模式下，可以将混合拼写的 1百23 进行转化：cn2an.cn2an('1百23', 'smart')")
+    assert not mostly_cjk("The benefits policy (福利政策) was revised in January.")
+    assert not mostly_cjk("")
