@@ -29,6 +29,12 @@ class Container:
             from backend.adapters.use_embedder import UseMultilingualEmbedder
 
             return UseMultilingualEmbedder(s.threads)
+        if s.multilingual_weight > 0:
+            from backend.adapters.fused_embedder import FusedEmbedder
+            from backend.adapters.multilingual_e5 import MODEL_NAME, E5Embedder
+
+            e5 = E5Embedder(s.models_dir / MODEL_NAME, s.embedding_batch_size, s.threads)
+            return FusedEmbedder(self.token_embedder, e5, s.multilingual_weight)
         return self.token_embedder
 
     @cached_property
@@ -113,7 +119,7 @@ class Container:
         s = self.settings
         fusion = FusionConfig(s.fusion, s.rrf_k, s.fusion_dense_weight, s.fusion_normalization)
         return Retriever(self.knowledge_base, self.reranker, s.candidates, fusion,
-                         s.min_relevance, s.dense_only_relevance)
+                         *s.relevance_thresholds())
 
     @cached_property
     def chat_model(self):

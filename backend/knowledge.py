@@ -162,3 +162,6 @@ class KnowledgeBase:
 
     def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRecord]:
         return self.store.chunks_by_ids(ids)
+
+    def texts(self, ids: Sequence[int]) -> dict[int, str]:
+        return self.store.chunk_texts(ids)

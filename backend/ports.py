@@ -24,6 +24,13 @@ class Embedder(Protocol):
         """Word pieces the model sees, excluding special tokens."""
 
 
+def embed_queries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """Vectors of questions: asymmetric models (E5: "query: ...") encode questions apart from
+    passages through an ``embed_queries`` method; symmetric ones use ``embed`` for both."""
+    method = getattr(embedder, "embed_queries", None)
+    return method(texts) if method is not None else embedder.embed(texts)
+
+
 class VectorIndex(Protocol):
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None: ...
     def remove(self, ids: Sequence[int]) -> None: ...

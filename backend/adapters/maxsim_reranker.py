@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from backend.domain import ScoredChunk
+from backend.rag.text import mostly_cjk
 
 
 class MaxSimReranker:
@@ -28,9 +29,14 @@ class MaxSimReranker:
         if len(head) < 2:
             return candidates
         q, *docs = self._embedder.token_vectors([query] + [s.chunk.text for s in head])
-        maxsim = np.array([float((q @ d.T).max(axis=1).mean()) for d in docs])
-        fused = np.array([s.score for s in head])
-        blended = self.weight * _scale(maxsim) + (1 - self.weight) * _scale(fused)
+        maxsim = _scale(np.array([float((q @ d.T).max(axis=1).mean()) for d in docs]))
+        fused = _scale(np.array([s.score for s in head]))
+        # an English model's token vectors cannot compare a question with a passage in another
+        # script: such a passage keeps its fused score as its MaxSim share
+        query_cjk = mostly_cjk(query)
+        foreign = np.array([mostly_cjk(s.chunk.text) != query_cjk for s in head])
+        maxsim = np.where(foreign, fused, maxsim)
+        blended = self.weight * maxsim + (1 - self.weight) * fused
         order = np.argsort(-blended, kind="stable")
         return [replace(head[i], score=float(blended[i])) for i in order] + tail
 

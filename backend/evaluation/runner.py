@@ -8,11 +8,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from backend.adapters.fused_embedder import FusedEmbedder
 from backend.container import Container
 from backend.domain import Section
 from backend.evaluation.beir import BeirDataset
 from backend.evaluation.embedding_cache import CachingEmbedder, cached
 from backend.evaluation.metrics import evaluate, ranking_to_run
+from backend.ports import embed_queries
 from backend.rag.retrieve import MODES
 from backend.settings import Settings
 from backend.storage import ChunkRow, DocumentRow
@@ -31,20 +33,22 @@ def run_beir(dataset: BeirDataset, settings: Settings, modes: Sequence[str] = MO
     with tempfile.TemporaryDirectory(prefix="citeqa-eval-") as tmp:
         c = Container(settings.model_copy(update={"data_dir": Path(tmp), "database_url": None}))
         embedder = c.embedder
-        if cache_dir is not None:
-            embedder = cached(embedder, settings.embedding_model, cache_dir)
+        if cache_dir is not None:  # per model, so a fused pair reuses each model's vectors
+            parts = [cached(p, p.name, cache_dir) for p in getattr(embedder, "parts", [embedder])]
+            embedder = FusedEmbedder(*parts, embedder.weight) if len(parts) == 2 else parts[0]
             c = Container(c.settings, embedder=embedder)
 
         t = time.perf_counter()
         chunks = index_corpus(c, dataset.corpus, progress)
         seconds["index"] = time.perf_counter() - t
-        if isinstance(embedder, CachingEmbedder):
-            embedder.save()
+        for part in getattr(embedder, "parts", [embedder]):
+            if isinstance(part, CachingEmbedder):
+                part.save()
 
         beir_id = beir_ids(c)
         t = time.perf_counter()
         qids = list(dataset.queries)
-        qvecs = embedder.embed([dataset.queries[q] for q in qids])
+        qvecs = embed_queries(embedder, [dataset.queries[q] for q in qids])
         seconds["embed_queries"] = time.perf_counter() - t
 
         results = {}

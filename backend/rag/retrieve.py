@@ -10,8 +10,9 @@ import numpy as np
 from backend.access import Scope
 from backend.domain import ScoredChunk
 from backend.knowledge import KnowledgeBase
-from backend.ports import Reranker
+from backend.ports import Reranker, embed_queries
 from backend.rag.fusion import reciprocal_rank_fusion, weighted_fusion
+from backend.rag.text import mostly_cjk
 
 MODES = ("bm25", "dense", "hybrid", "hybrid+rerank")
 
@@ -72,6 +73,27 @@ class Retriever:
         bm25 = self.kb.keyword_scores(query, [i for i in in_dense if i not in in_sparse], scope)
         return (sparse + [(i, s) for i, s in bm25.items() if s > 0], dense + list(cosine.items()))
 
+    def foreign(self, query: str, ids: list[int]) -> set[int]:
+        """The passages written in another script than the question (an English question and a
+        Chinese passage, or the reverse): they can hardly share its words."""
+        query_cjk = mostly_cjk(query)
+        return {i for i, text in self.kb.texts(ids).items() if mostly_cjk(text) != query_cjk}
+
+    def unblind(self, ranked: list[tuple[int, float]], dense: list[tuple[int, float]],
+                foreign: set[int]) -> list[tuple[int, float]]:
+        """A passage in another script than the question has its keyword score count only where
+        it helps: its fused score is at least its scaled dense score alone. Otherwise every
+        passage in the question's language outranks it on shared words ("employees", "year")
+        however close the other passage's meaning is."""
+        if self.fusion.method != "weighted" or not dense or not foreign:
+            return ranked
+        top = max(s for _, s in dense)
+        if top <= 0:
+            return ranked
+        scaled = {i: max(s, 0.0) / top for i, s in dense}  # as TMM scales it (lower bound 0)
+        rescored = [(i, max(s, scaled.get(i, 0.0)) if i in foreign else s) for i, s in ranked]
+        return sorted(rescored, key=lambda kv: -kv[1])
+
     def retrieve(self, query: str, top_k: int, mode: str = "hybrid+rerank", gate: bool = True,
                  depth: int | None = None, query_vector: np.ndarray | None = None,
                  scope: Scope | None = None) -> Retrieval:
@@ -87,7 +109,7 @@ class Retriever:
         depth = depth or self.candidates
         t0 = time.perf_counter()
         self.kb.refresh_if_changed()
-        qvec = self.kb.embedder.embed([query])[0] if query_vector is None else query_vector
+        qvec = embed_queries(self.kb.embedder, [query])[0] if query_vector is None else query_vector
         sparse = self.kb.keyword_search(query, depth, scope) if mode != "dense" else []
         dense = self.kb.dense_search(qvec, depth, scope) if mode != "bm25" else []
         if scope is not None:  # the indexes already filtered; this guards against a faulty adapter
@@ -97,9 +119,12 @@ class Retriever:
         dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}
         if mode in ("bm25", "dense"):
             ranked = (sparse if mode == "bm25" else dense)[:depth]
+            foreign = self.foreign(query, [i for i, _ in ranked]) if gate else set()
         else:
             sparse, dense = self.complete(query, qvec, sparse, dense, scope)
-            ranked = self.fuse(sparse, dense)[:depth]
+            ranked = self.fuse(sparse, dense)
+            foreign = self.foreign(query, [i for i, _ in ranked])
+            ranked = self.unblind(ranked, dense, foreign)[:depth]
         bm25 = dict(sparse)
         cosine = dict(dense)  # the dense search already scored its own candidates
         reranking = mode == "hybrid+rerank"
@@ -109,7 +134,8 @@ class Retriever:
             cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
         head: list[tuple[int, float]] = []
         for i, score in ranked:
-            if gate and not self._is_evidence(cosine.get(i), bm25.get(i, 0.0) > 0):
+            # no term of the question can be expected in another script: judged as if one matched
+            if gate and not self._is_evidence(cosine.get(i), bm25.get(i, 0.0) > 0 or i in foreign):
                 continue
             head.append((i, score))
             if len(head) == want:

@@ -1,4 +1,5 @@
-"""The default embedder: all-MiniLM-L6-v2 exported to ONNX, run by ONNX Runtime, against torch."""
+"""The default English embedder: all-MiniLM-L6-v2 exported to ONNX, run by ONNX Runtime, against
+torch (multilingual-e5 runs beside it: tests/integration/test_multilingual_e5.py)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,17 @@ TEXTS = ["How many days of annual leave do employees get?",
 
 
 @pytest.fixture(scope="module")
+def minilm():
+    return Container(Settings()).token_embedder
+
+
+@pytest.fixture(scope="module")
 def torch_model():
     return SentenceTransformerEmbedder(Settings().embedding_model)
 
 
-def test_the_default_is_onnx_with_8_bit_weights_close_to_torch(embedder, torch_model):
+def test_the_default_is_onnx_with_8_bit_weights_close_to_torch(minilm, torch_model):
+    embedder = minilm
     assert isinstance(embedder, OnnxEmbedder) and embedder.name == "all-MiniLM-L6-v2.int8"
     v, ref = embedder.embed(TEXTS), torch_model.embed(TEXTS)
     assert v.shape == ref.shape and v.dtype == np.float32
@@ -39,7 +46,7 @@ def test_the_default_is_onnx_with_8_bit_weights_close_to_torch(embedder, torch_m
 
 
 def test_token_vectors_match_torch_word_piece_for_word_piece(embedder, torch_model):
-    mine, ref = embedder.token_vectors(TEXTS), torch_model.token_vectors(TEXTS)
+    mine, ref = embedder.token_vectors(TEXTS), torch_model.token_vectors(TEXTS)  # MiniLM's
     for a, b in zip(mine, ref):
         assert a.shape == b.shape
         assert np.allclose(np.linalg.norm(a, axis=1), 1, atol=1e-4)
@@ -54,14 +61,16 @@ def test_float_export_gives_torch_vectors(tmp_path, torch_model):
 
 
 def test_changing_the_embedder_re_embeds_the_index_at_the_next_start(tmp_path, torch_model):
-    before = Container(Settings(data_dir=tmp_path, embedder="sentence-transformers"))
+    before = Container(Settings(data_dir=tmp_path, embedder="sentence-transformers",
+                                multilingual_weight=0))
     before.ingestor.ingest_paths(sample_files())
     model_file = tmp_path / "index" / "vectors.faiss.model"
     assert model_file.read_text().strip() == torch_model.name
 
-    after = Container(Settings(data_dir=tmp_path))  # the default: ONNX int8
+    after = Container(Settings(data_dir=tmp_path))  # the default: ONNX int8, MiniLM + e5
     kb = after.knowledge_base
-    assert model_file.read_text().strip() == "all-MiniLM-L6-v2.int8"
+    assert model_file.read_text().strip() == after.embedder.name
+    assert after.embedder.name.startswith("all-MiniLM-L6-v2.int8+multilingual-e5-small.int8@")
     ids = sorted(after.store.chunk_ids())
     assert kb.vectors.ids() == set(ids)
     records = after.store.chunks_by_ids(ids)

