@@ -35,11 +35,112 @@ def sample_files() -> list[Path]:
     return sorted(p for p in SAMPLES.iterdir() if p.suffix in (".pdf", ".docx", ".txt", ".md"))
 
 
+class PostgresCluster:
+    """A throwaway PostgreSQL server on loopback (Debian's ``postgresql`` binaries), one database
+    per data dir: the API suite runs against it as well as against SQLite."""
+
+    def __init__(self) -> None:
+        import glob
+        import tempfile
+
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+        if not found:
+            pytest.skip("PostgreSQL is not installed (Debian package postgresql; "
+                        "scripts/test.sh installs it)")
+        self.bin = Path(found[-1]).parent
+        self.dir = Path(tempfile.mkdtemp(prefix="citeqa-pg-"))
+        self.port = free_port()
+        self._as = []
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            shutil.chown(self.dir, "postgres", "postgres")
+            self._as = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.dir / "db"), "-U", "postgres", "--auth=trust",
+                  "-E", "UTF8", "--locale=C.UTF-8")
+        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
+        self._run("pg_ctl", "-D", str(self.dir / "db"), "-o", options, "-l",
+                  str(self.dir / "server.log"), "-w", "start")
+        self.databases: dict[Path, str] = {}
+
+    def _run(self, tool: str, *args: str) -> None:
+        done = subprocess.run([*self._as, str(self.bin / tool), *args], capture_output=True,
+                              text=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"{tool} failed: {done.stdout}{done.stderr}")
+
+    def url(self, name: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def database_for(self, data_dir: Path, template: Path | None = None) -> str:
+        """The database of ``data_dir``, created at first use (a copy of ``template``'s: a dump,
+        since a server may still be connected to it)."""
+        data_dir = Path(data_dir).resolve()
+        if data_dir not in self.databases:
+            import sqlalchemy
+
+            name = f"citeqa_{len(self.databases)}"
+            engine = sqlalchemy.create_engine(self.url(), isolation_level="AUTOCOMMIT")
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f"CREATE DATABASE {name}")
+            engine.dispose()
+            self.databases[data_dir] = self.url(name)
+            if template is not None:
+                plain = lambda url: url.replace("+psycopg", "")  # noqa: E731 - libpq's URL
+                dump = subprocess.run([str(self.bin / "pg_dump"), "--no-owner",
+                                       plain(self.databases[Path(template).resolve()])],
+                                      capture_output=True, check=True, timeout=120)
+                subprocess.run([str(self.bin / "psql"), "-q", "-v", "ON_ERROR_STOP=1",
+                                plain(self.databases[data_dir])], input=dump.stdout,
+                               capture_output=True, check=True, timeout=120)
+        return self.databases[data_dir]
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.dir / "db"), "-m", "immediate", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_POSTGRES: list[PostgresCluster] = []  # set while the API suite runs against PostgreSQL
+
+
+def database_env(data_dir: Path, template: Path | None = None) -> dict[str, str]:
+    """``CITEQA_DATABASE_URL`` for ``data_dir`` when the suite runs on PostgreSQL, else nothing
+    (SQLite in the data dir)."""
+    if not _POSTGRES:
+        return {}
+    return {"CITEQA_DATABASE_URL": _POSTGRES[0].database_for(data_dir, template)}
+
+
+def copy_data_dir(source: Path, target: Path, ignore=None) -> Path:
+    """A copy of a data dir with its database, whichever engine holds it."""
+    shutil.copytree(source, target, dirs_exist_ok=True, ignore=ignore)
+    database_env(target, template=source)
+    return target
+
+
+def query_db(data_dir: Path, sql: str) -> list[tuple]:
+    """Rows of ``sql`` from ``data_dir``'s database, whichever engine holds it."""
+    import sqlalchemy
+
+    url = database_env(data_dir).get("CITEQA_DATABASE_URL", f"sqlite:///{Path(data_dir) / 'app.db'}")
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(sql)]
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def sample_data_dir(tmp_path_factory) -> Path:
+def database_engine() -> str:
+    """SQLite in the data dir; tests/api/conftest.py runs the API suite on PostgreSQL too."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def sample_data_dir(tmp_path_factory, database_engine) -> Path:
     """A data dir with the sample corpus ingested through the CLI, as a user would."""
     data_dir = tmp_path_factory.mktemp("data")
-    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), **database_env(data_dir)}
     subprocess.run([sys.executable, "-m", "ingest", str(SAMPLES)], env=env, check=True,
                    cwd=ROOT, capture_output=True, timeout=600)
     return data_dir
@@ -65,7 +166,7 @@ def embedder():
 
 def start_server(data_dir: Path, **env_overrides) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), **env_overrides}
+    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), **database_env(data_dir), **env_overrides}
     log = open(data_dir / f"server-{port}.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "backend.main:app", "--host", "127.0.0.1",
@@ -104,7 +205,7 @@ ADMIN_PASSWORD = "admin-pass-123"
 
 def citeqa(data_dir: Path, *args: str, stdin: str | None = None) -> str:
     """Run the citeqa CLI as an operator would; returns stdout."""
-    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), **database_env(data_dir)}
     done = subprocess.run([sys.executable, "-m", "backend.cli", *args], env=env, cwd=ROOT,
                           input=stdin, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr + done.stdout
@@ -118,7 +219,7 @@ def new_key(data_dir: Path, user: str) -> str:
 @pytest.fixture(scope="session")
 def server_data_dir(tmp_path_factory, sample_data_dir) -> Path:
     data_dir = tmp_path_factory.mktemp("server")
-    shutil.copytree(sample_data_dir, data_dir, dirs_exist_ok=True)
+    copy_data_dir(sample_data_dir, data_dir)
     citeqa(data_dir, "users", "add", "admin", "--role", "admin", "--password", ADMIN_PASSWORD)
     return data_dir
 

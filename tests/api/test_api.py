@@ -188,11 +188,11 @@ def test_running_server_sees_what_the_cli_ingests(http, server_data_dir, tmp_pat
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.conftest import ROOT, database_env
 
     doc = tmp_path / "fire_drill.md"
     doc.write_text("# Safety\n\nThe yearly fire drill takes place on the first Tuesday of May.")
-    env = {**os.environ, "CITEQA_DATA_DIR": str(server_data_dir)}
+    env = {**os.environ, "CITEQA_DATA_DIR": str(server_data_dir), **database_env(server_data_dir)}
     subprocess.run([sys.executable, "-m", "ingest", str(doc)], env=env, cwd=ROOT, check=True,
                    capture_output=True, timeout=300)
     hits = http.post("/search", json={"query": "When is the fire drill?"}).json()["results"]

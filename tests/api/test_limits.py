@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.api.test_api import wait_job
-from tests.conftest import citeqa, new_key, start_server, stop
+from tests.conftest import citeqa, copy_data_dir, new_key, start_server, stop
 
 pytestmark = pytest.mark.slow
 
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def strict(server_data_dir, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("strict")
-    shutil.copytree(server_data_dir, data_dir, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("server-*.log", "uploads"))
+    copy_data_dir(server_data_dir, data_dir,
+                  ignore=shutil.ignore_patterns("server-*.log", "uploads"))
     keys = {}
     for name in ("rate", "other", "queue", "upload"):  # limits count per user: one user each
         citeqa(data_dir, "users", "add", f"{name}-user", "--role", "admin", "--password", "long-pass-123")

@@ -8,7 +8,6 @@ import select
 import shutil
 import signal
 import socket
-import sqlite3
 import threading
 import time
 from urllib.parse import urlsplit
@@ -17,7 +16,7 @@ import httpx
 import pytest
 
 from tests.api.test_api import wait_job
-from tests.conftest import citeqa, new_key, start_server, stop
+from tests.conftest import citeqa, copy_data_dir, new_key, query_db, start_server, stop
 
 pytestmark = pytest.mark.slow
 
@@ -30,8 +29,8 @@ MODEL_BOUND = {"CITEQA_ANSWERABILITY": "off", "CITEQA_EVIDENCE_CHARS": "0"}
 
 def _copy(server_data_dir, tmp_path_factory, name):
     data_dir = tmp_path_factory.mktemp(name)
-    shutil.copytree(server_data_dir, data_dir, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("server-*.log", "uploads"))
+    copy_data_dir(server_data_dir, data_dir,
+                  ignore=shutil.ignore_patterns("server-*.log", "uploads"))
     return data_dir
 
 
@@ -74,9 +73,8 @@ def test_a_deleted_users_token_does_not_become_the_next_users(review):
         assert r.status_code == 401, r.text  # before the fix: 200, as cfo (an admin)
         assert eve.get("/users").status_code == 401
     assert httpx.get(f"{url}{link}").status_code == 401
-    with sqlite3.connect(data_dir / "app.db") as db:  # and the id itself is not reused
-        ids = dict(db.execute("SELECT name, id FROM users"))
-        assert ids["cfo"] == max(ids.values()) and ids["cfo"] > ids["admin"] + 1
+    ids = dict(query_db(data_dir, "SELECT name, id FROM users"))  # and the id is not reused
+    assert ids["cfo"] == max(ids.values()) and ids["cfo"] > ids["admin"] + 1
 
 
 def test_password_change_and_sign_out_everywhere_end_earlier_sessions(review):
@@ -97,8 +95,7 @@ def test_password_change_and_sign_out_everywhere_end_earlier_sessions(review):
 
 def test_the_last_admin_cannot_demote_or_delete_itself(review):
     url, key, data_dir = review
-    with sqlite3.connect(data_dir / "app.db") as db:
-        admins = [n for (n,) in db.execute("SELECT name FROM users WHERE role = 'admin'")]
+    admins = [n for (n,) in query_db(data_dir, "SELECT name FROM users WHERE role = 'admin'")]
     with _client(url, key) as admin:
         for other in admins:
             if other != "admin":

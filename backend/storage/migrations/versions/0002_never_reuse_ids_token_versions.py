@@ -18,12 +18,18 @@ branch_labels = None
 depends_on = None
 
 
+def _rebuild() -> str:
+    """recreate="always" is the only way to add AUTOINCREMENT to an existing SQLite table;
+    PostgreSQL's sequences never hand out an id twice, and dropping its primary key to rebuild
+    the table would fail on the foreign keys that depend on it."""
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
 def upgrade() -> None:
-    # recreate="always": the only way to add AUTOINCREMENT to an existing SQLite table
-    with op.batch_alter_table("users", recreate="always",
+    with op.batch_alter_table("users", recreate=_rebuild(),
                               table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("token_version", sa.String(32), nullable=True))
-    with op.batch_alter_table("api_keys", recreate="always",
+    with op.batch_alter_table("api_keys", recreate=_rebuild(),
                               table_kwargs={"sqlite_autoincrement": True}):
         pass
     users = sa.table("users", sa.column("id", sa.Integer), sa.column("token_version", sa.String))
@@ -32,7 +38,7 @@ def upgrade() -> None:
         conn.execute(users.update().where(users.c.id == user_id)
                      .values(token_version=secrets.token_hex(8)))
     # a rebuild again (SQLite cannot change NOT NULL in place): it must keep AUTOINCREMENT
-    with op.batch_alter_table("users", recreate="always",
+    with op.batch_alter_table("users", recreate=_rebuild(),
                               table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.alter_column("token_version", existing_type=sa.String(32), nullable=False)
     with op.batch_alter_table("documents") as batch:
