@@ -151,10 +151,19 @@ class Container:
         return AnswerabilityModel.load()
 
     @cached_property
+    def limits_storage(self):
+        """Rate-limit and sign-in counters: this process's memory, or a shared store (Redis)
+        so that several API replicas count together."""
+        from limits.storage import MemoryStorage, storage_from_string
+
+        url = self.settings.limits_storage_url
+        return storage_from_string(url) if url else MemoryStorage()
+
+    @cached_property
     def accounts(self):
         from backend.auth import Accounts, LoginThrottle, load_secret
 
         s = self.settings
         return Accounts(self.store, load_secret(s.auth_secret, s.data_dir / "secret.key"),
-                        s.token_minutes, LoginThrottle(s.login_failure_limit),
+                        s.token_minutes, LoginThrottle(s.login_failure_limit, self.limits_storage),
                         s.max_keys_per_member)

@@ -113,6 +113,10 @@ class Settings(BaseSettings):
     )
     rate_limit: str = Field("120/minute", description="Requests per signed-in user (all their keys "
                             "and sessions together), or per address when anonymous (`limits` syntax).")
+    limits_storage_url: str | None = Field(
+        None, description="Where rate-limit and sign-in failure counters live: unset = in this "
+                          "process; redis://host:6379/0 shares them between API replicas (any "
+                          "storage URL of the limits library).")
     login_failure_limit: str = Field(
         "5/minute;20/hour;100/day", description="Failed sign-ins per account name; when one window "
         "is full, /auth/token answers 429 for that name until it empties.")

@@ -20,4 +20,12 @@ if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
 fi
 
+# replicas sharing rate limits through Redis (tests/integration/test_shared_limits.py)
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "==> installing Debian's redis-server for the shared-limits tests"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+
 exec .venv/bin/python -m pytest "$@"

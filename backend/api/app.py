@@ -44,7 +44,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.state.container = container
     app.add_middleware(RequestGuard, accounts=lambda: container.accounts, rate_limit=settings.rate_limit,
                        max_body_bytes=settings.max_body_bytes,
-                       max_upload_bytes=settings.max_upload_bytes)
+                       max_upload_bytes=settings.max_upload_bytes, storage=container.limits_storage)
 
     @app.exception_handler(Busy)
     async def busy(_: Request, exc: Busy) -> JSONResponse:

@@ -9,6 +9,7 @@ upload limit only for a caller already known to be an admin.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -22,6 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.access import Principal
 from backend.auth import Accounts, AuthError
+
+log = logging.getLogger(__name__)
 
 UPLOAD_PATH = "/documents"
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the files
@@ -38,6 +41,7 @@ class RequestGuard:
         self.rate_text = rate_limit
         self.limit = parse(rate_limit)
         self.limiter = MovingWindowRateLimiter(storage or MemoryStorage())
+        self.remote = storage is not None and not isinstance(storage, MemoryStorage)
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
 
@@ -50,7 +54,15 @@ class RequestGuard:
         if scope["path"] != "/health":
             client = scope.get("client")
             key = f"user:{principal.user_id}" if principal else f"ip:{client[0] if client else '?'}"
-            if not self.limiter.hit(self.limit, key):
+            try:  # a shared store (Redis) is a network call: kept off the event loop
+                allowed = (await run_in_threadpool(self.limiter.hit, self.limit, key)
+                           if self.remote else self.limiter.hit(self.limit, key))
+            except Exception:  # noqa: BLE001 - any storage failure: refuse, never skip the limit
+                log.exception("rate-limit storage unavailable")
+                return await JSONResponse(
+                    {"detail": "the rate-limit store is unavailable; try again shortly"}, 503,
+                    headers={"Retry-After": "5"})(scope, receive, send)
+            if not allowed:
                 reset = self.limiter.get_window_stats(self.limit, key).reset_time
                 return await JSONResponse(
                     {"detail": f"rate limit exceeded ({self.rate_text} per user, or per address "
