@@ -331,6 +331,30 @@ def serve(host: str | None = None, port: int | None = None) -> None:
 
 
 @app.command()
+def worker(
+    until_empty: Annotated[bool, typer.Option(help="exit once the queue is empty")] = False,
+    poll: Annotated[float, typer.Option(help="seconds between looks at an empty queue")] = 1.0,
+) -> None:
+    """Run queued upload jobs (for servers started with CITEQA_INGEST_IN_SERVER=false).
+
+    Run as many as you like, on any host that shares the data dir and the database."""
+    import signal
+    import threading
+
+    from backend.jobs import JobRunner, Worker
+
+    c = _container()
+    s = c.settings
+    runner = JobRunner(c.store, lambda: c.ingestor, s.uploads_dir, s.max_job_chunks,
+                       in_process=False)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the current job, then exit
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    done = Worker(c.store, runner, s.data_dir / "ingest.lock").run(poll, stop, until_empty)
+    console.print(f"jobs run: {done}")
+
+
+@app.command()
 def ui(port: int | None = None) -> None:
     """Start the Streamlit web UI (it talks to the API at CITEQA_API_URL)."""
     from backend.settings import get_settings

@@ -1,7 +1,14 @@
-"""Background ingestion of uploaded files: one worker thread, state kept in the database."""
+"""Background ingestion of uploaded files, state kept in the database.
+
+By default one thread of the API server runs the jobs. With ``CITEQA_INGEST_IN_SERVER=false``
+the server only queues them and ``citeqa worker`` processes claim and run them (``Worker``), so
+an API replica that dies loses nothing and ingestion does not compete with answering.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,10 +18,14 @@ from backend.uploads import discard_upload
 from ingest.pipeline import Ingestor
 
 
+log = logging.getLogger(__name__)
+
+
 class JobRunner:
     def __init__(self, store: Store, ingestor_factory, uploads_dir: Path,
-                 max_job_chunks: int | None = None) -> None:
+                 max_job_chunks: int | None = None, in_process: bool = True) -> None:
         self._store = store
+        self._in_process = in_process  # False: jobs wait in the database for `citeqa worker`
         self._ingestor_factory = ingestor_factory  # deferred: loading the embedder takes seconds
         self._uploads_dir = uploads_dir
         self._max_job_chunks = max_job_chunks
@@ -26,21 +37,27 @@ class JobRunner:
         {"filename", "status": "failed", "error"}]."""
         job_id = uuid.uuid4().hex
         self._store.create_job(job_id, [{**f, "status": f.get("status", "queued")} for f in files])
-        self._pool.submit(self._run, job_id)
+        if self._in_process:
+            self._pool.submit(self.process, job_id)
         return job_id
 
     def resume_unfinished(self) -> int:
-        """Re-queue jobs a crash or restart interrupted; their files are still in uploads/."""
+        """Re-queue jobs a crash or restart interrupted; their files are still in uploads/.
+        (With external workers, a job whose worker died is claimed again instead.)"""
+        if not self._in_process:
+            return 0
         ids = self._store.unfinished_job_ids()
         for job_id in ids:
-            self._pool.submit(self._run, job_id)
+            self._pool.submit(self.process, job_id)
         return len(ids)
 
-    def _run(self, job_id: str) -> None:
+    def process(self, job_id: str) -> None:
+        """Ingest the job's queued files, recording each outcome as it comes."""
         job = self._store.get_job(job_id)
         files = [dict(f) for f in job.files]
         self._store.update_job(job_id, "running", files)
         ingestor: Ingestor = self._ingestor_factory()
+        ingestor.kb.refresh_if_changed()  # another process may have written the index files
         try:
             for f in files:
                 if f["status"] != "queued":
@@ -68,3 +85,58 @@ class JobRunner:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
+
+
+class Worker:
+    """``citeqa worker``: claims queued jobs from the database and runs them.
+
+    Several workers (on several hosts sharing the data dir) never run one job twice: claims
+    are conditional updates (``FOR UPDATE SKIP LOCKED`` on PostgreSQL). A running job's
+    heartbeat is refreshed every ``heartbeat_seconds``; a job whose heartbeat is older than
+    ``stale_after_seconds`` (its worker died) is claimed again. Index files are written by one
+    process at a time: the data dir's ``ingest.lock`` is held while a job runs.
+    """
+
+    def __init__(self, store: Store, runner: JobRunner, lock_path: Path,
+                 stale_after_seconds: float = 300, heartbeat_seconds: float = 20) -> None:
+        self._store, self._runner, self._lock_path = store, runner, lock_path
+        self._stale, self._beat = stale_after_seconds, heartbeat_seconds
+
+    def run_once(self) -> str | None:
+        """Claim and run one job; its id, or None when the queue is empty."""
+        import fcntl
+
+        with open(self._lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # FAISS and BM25 files: one writer at a time
+            job_id = self._store.claim_job(self._stale)
+            if job_id is None:
+                return None
+            log.info("job %s claimed", job_id)
+            done = threading.Event()
+            beat = threading.Thread(target=self._heartbeat, args=(job_id, done), daemon=True)
+            beat.start()
+            try:
+                self._runner.process(job_id)
+            finally:
+                done.set()
+                beat.join()
+            log.info("job %s finished", job_id)
+            return job_id
+
+    def run(self, poll_seconds: float = 1.0, stop: threading.Event | None = None,
+            until_empty: bool = False) -> int:
+        """Process jobs until ``stop`` is set (or, with ``until_empty``, the queue is empty)."""
+        stop = stop or threading.Event()
+        done = 0
+        while not stop.is_set():
+            if self.run_once() is not None:
+                done += 1
+            elif until_empty:
+                break
+            else:
+                stop.wait(poll_seconds)
+        return done
+
+    def _heartbeat(self, job_id: str, done: threading.Event) -> None:
+        while not done.wait(self._beat):
+            self._store.touch_job(job_id)

@@ -78,6 +78,21 @@ class KnowledgeBase:
     def _stamp(self) -> tuple:
         return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in self._index_files)
 
+    def writing(self):
+        """Exclusive across processes while index files are rewritten (``citeqa worker``
+        processes and the server share the data dir's ``ingest.lock``)."""
+        import contextlib
+        import fcntl
+
+        @contextlib.contextmanager
+        def held():
+            self._index_files[0].parent.mkdir(parents=True, exist_ok=True)
+            with open(self._index_files[0].parent.parent / "ingest.lock", "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                yield
+
+        return held()
+
     def save(self) -> None:
         with self.lock:
             self.vectors.save()
@@ -133,7 +148,8 @@ class KnowledgeBase:
         return [doc for doc, _ in added]
 
     def delete_document(self, document_id: int) -> bool:
-        with self.lock:
+        with self.lock, self.writing():
+            self.refresh_if_changed()  # a worker may have added chunks since this process read them
             ids = self.store.delete_document(document_id)
             if ids is None:
                 return False

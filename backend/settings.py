@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     )
     rate_limit: str = Field("120/minute", description="Requests per signed-in user (all their keys "
                             "and sessions together), or per address when anonymous (`limits` syntax).")
+    ingest_in_server: bool = Field(
+        True, description="Run upload jobs in a thread of the API server. false: the server only "
+                          "queues them in the database and `citeqa worker` processes run them.")
     limits_storage_url: str | None = Field(
         None, description="Where rate-limit and sign-in failure counters live: unset = in this "
                           "process; redis://host:6379/0 shares them between API replicas (any "

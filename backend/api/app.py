@@ -30,7 +30,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         kb = container.knowledge_base
         container.chat_model
         runner = JobRunner(container.store, lambda: container.ingestor, settings.uploads_dir,
-                           settings.max_job_chunks)
+                           settings.max_job_chunks, in_process=settings.ingest_in_server)
         app.state.jobs = runner
         resumed = runner.resume_unfinished()
         log.info("citeqa ready: %d chunks indexed, %d upload jobs resumed", len(kb.vectors), resumed)

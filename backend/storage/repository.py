@@ -262,10 +262,45 @@ class Store:
             if job is None:
                 return
             job.status = status
+            job.heartbeat_at = utcnow()
             if files is not None:
                 job.files = files
             if status in ("done", "failed"):
                 job.finished_at = utcnow()
+
+    def touch_job(self, job_id: str) -> None:
+        """The running job's worker is alive."""
+        from sqlalchemy import update
+
+        with self.session() as s, s.begin():
+            s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.status == "running")
+                      .values(heartbeat_at=utcnow()))
+
+    def claim_job(self, stale_after_seconds: float) -> str | None:
+        """Take the oldest queued job (or a running one whose worker stopped beating) for this
+        worker; None when there is none. On PostgreSQL the candidate row is locked with
+        ``FOR UPDATE SKIP LOCKED`` so concurrent workers pass each other; on every engine the
+        claim is a conditional update, so two workers never both get one job."""
+        from datetime import timedelta
+
+        from sqlalchemy import and_, or_, update
+
+        stale = utcnow() - timedelta(seconds=stale_after_seconds)
+        claimable = or_(JobRow.status == "queued",
+                        and_(JobRow.status == "running",
+                             or_(JobRow.heartbeat_at.is_(None), JobRow.heartbeat_at < stale)))
+        with self.session() as s, s.begin():
+            job = s.execute(select(JobRow.id, JobRow.status, JobRow.heartbeat_at).where(claimable)
+                            .order_by(JobRow.created_at).limit(1)
+                            .with_for_update(skip_locked=True)).first()
+            if job is None:
+                return None
+            claimed = s.execute(
+                update(JobRow).where(JobRow.id == job.id, JobRow.status == job.status,
+                                     JobRow.heartbeat_at.is_(None) if job.heartbeat_at is None
+                                     else JobRow.heartbeat_at == job.heartbeat_at)
+                .values(status="running", heartbeat_at=utcnow()))
+            return job.id if claimed.rowcount == 1 else None
 
     def unfinished_job_ids(self) -> list[str]:
         with self.session() as s:
