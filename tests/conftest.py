@@ -253,3 +253,22 @@ def http(api_url, admin_key):
     with httpx.Client(base_url=api_url, timeout=120,
                       headers={"Authorization": f"Bearer {admin_key}"}) as client:
         yield client
+
+
+def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
+    """A real redis-server on loopback (Debian's; scripts/test.sh installs it when missing)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(workdir)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        ping = subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True)
+        if ping.stdout.strip() == "PONG":
+            return proc, f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")

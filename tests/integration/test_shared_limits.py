@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import httpx
 import pytest
 
-from tests.conftest import citeqa, free_port, new_key, start_server, stop
+from tests.conftest import citeqa, new_key, start_redis, start_server, stop
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    """A real redis-server on loopback (Debian's; scripts/test.sh installs it when missing)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(workdir)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    for _ in range(100):
-        ping = subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True)
-        if ping.stdout.strip() == "PONG":
-            break
-        proc.poll()
-        subprocess.run(["sleep", "0.1"])
-    yield f"redis://127.0.0.1:{port}/0"
+    proc, url = start_redis(tmp_path_factory.mktemp("redis"))
+    yield url
     proc.terminate()
     proc.wait(timeout=10)
 

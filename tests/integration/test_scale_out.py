@@ -1,0 +1,125 @@
+"""The scale-out proof: two API replicas, one ingestion worker, PostgreSQL, Redis and an LLM
+server (llama-cpp-python's own), all real processes on loopback, sharing one data dir."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.api.test_llm_server import start_llm_server
+from tests.conftest import ROOT, PostgresCluster, citeqa, new_key, start_redis, start_server, stop
+
+pytestmark = pytest.mark.slow
+
+CANARIES = {"hr": "HR-CANARY-7731", "eng": "ENG-CANARY-4410"}
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("shared-data")
+    cluster = PostgresCluster()
+    redis, redis_url = start_redis(tmp_path_factory.mktemp("redis"))
+    llm, llm_url = start_llm_server(tmp_path_factory.mktemp("llm") / "llm.log")
+    env = {"CITEQA_DATABASE_URL": cluster.database_for(data_dir),
+           "CITEQA_LIMITS_STORAGE_URL": redis_url, "CITEQA_LLM_URL": llm_url,
+           "CITEQA_LLM_TIMEOUT_SECONDS": "60", "CITEQA_INGEST_IN_SERVER": "false",
+           "CITEQA_RATE_LIMIT": "40/minute"}
+    os.environ.update({"CITEQA_DATABASE_URL": env["CITEQA_DATABASE_URL"]})  # for citeqa() below
+    try:
+        keys = {}
+        citeqa(data_dir, "users", "add", "root", "--role", "admin", "--password", "root-pass-123")
+        keys["admin"] = new_key(data_dir, "root")
+        for group in CANARIES:
+            citeqa(data_dir, "users", "add", f"{group}-member", "--role", "member", "--groups", group,
+                   "--password", "member-pass-123")
+            keys[group] = new_key(data_dir, f"{group}-member")
+        citeqa(data_dir, "users", "add", "flood", "--role", "member", "--password", "flood-pass-123")
+        keys["flood"] = new_key(data_dir, "flood")
+    finally:
+        os.environ.pop("CITEQA_DATABASE_URL", None)
+    a, url_a = start_server(data_dir, **env)
+    b, url_b = start_server(data_dir, **env)
+    worker_log = open(data_dir / "worker.log", "wb")
+    worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--poll", "0.2"],
+                              env={**os.environ, "CITEQA_DATA_DIR": str(data_dir), **env},
+                              cwd=ROOT, stdout=worker_log, stderr=subprocess.STDOUT)
+    yield {"a": a, "url_a": url_a, "url_b": url_b, "keys": keys, "worker": worker}
+    for proc in (worker, b, a, llm):
+        if proc.poll() is None:
+            stop(proc)
+    redis.terminate()
+    cluster.stop()
+
+
+def _client(url: str, key: str) -> httpx.Client:
+    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=180)
+
+
+def _wait_job(client: httpx.Client, job_id: str, timeout: float = 180) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        job = client.get(f"/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} not done in {timeout} s")
+
+
+def test_upload_on_a_is_ingested_by_the_worker_and_answered_on_b_with_permissions(deployment):
+    d, keys = deployment, deployment["keys"]
+    with _client(d["url_a"], keys["admin"]) as admin_a, _client(d["url_b"], keys["admin"]) as admin_b:
+        jobs = []
+        for group, canary in CANARIES.items():
+            text = (f"# {group.upper()} on-call rota\n\nThe {group} on-call phone number is "
+                    f"{canary}. Call it for urgent {group} incidents outside office hours.\n")
+            r = admin_a.post("/documents", data={"groups": group},
+                             files=[("files", (f"{group}_rota.md", text.encode(), "text/markdown"))])
+            assert r.status_code == 202, r.text
+            jobs.append(r.json()["job_id"])
+        for job_id in jobs:  # replica B reports the jobs the worker ran
+            assert _wait_job(admin_b, job_id)["files"][0]["status"] == "ingested"
+
+    for group, canary in CANARIES.items():
+        other = next(g for g in CANARIES if g != group)
+        with _client(d["url_b"], keys[group]) as member:
+            t = time.perf_counter()
+            r = member.post("/query", json={"question": f"What is the {group} on-call phone number?"})
+            assert r.status_code == 200, r.text
+            body = r.json()
+            assert {c["filename"] for c in body["citations"]} == {f"{group}_rota.md"}
+            assert time.perf_counter() - t < 60
+            everything = member.post("/search", json={"query": f"{other} on-call phone number "
+                                                               f"{CANARIES[other]}"}).json()
+            assert CANARIES[other] not in str(everything) and CANARIES[other] not in str(body)
+
+
+def test_the_rate_limit_is_one_for_both_replicas(deployment):
+    d = deployment
+    codes = []
+    for i in range(42):
+        url = d["url_a"] if i % 2 else d["url_b"]
+        codes.append(httpx.get(f"{url}/auth/me",
+                               headers={"Authorization": f"Bearer {d['keys']['flood']}"}).status_code)
+    assert codes[:40] == [200] * 40 and codes[40:] == [429, 429]
+
+
+def test_killing_replica_a_right_after_an_upload_loses_nothing(deployment):
+    d = deployment
+    with _client(d["url_a"], d["keys"]["admin"]) as admin_a:
+        r = admin_a.post("/documents", data={"groups": "hr"}, files=[(
+            "files", ("hr_parking.md", b"# Parking\n\nHR visitors park in bay P7 behind the "
+                                       b"north gate.\n", "text/markdown"))])
+        assert r.status_code == 202
+    d["a"].send_signal(signal.SIGKILL)
+    d["a"].wait(timeout=20)
+    with _client(d["url_b"], d["keys"]["admin"]) as admin_b:
+        assert _wait_job(admin_b, r.json()["job_id"])["status"] == "done"
+    with _client(d["url_b"], d["keys"]["hr"]) as member:
+        hits = member.post("/search", json={"query": "Where do HR visitors park?"}).json()["results"]
+        assert hits and hits[0]["filename"] == "hr_parking.md"
