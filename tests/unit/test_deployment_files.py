@@ -12,18 +12,41 @@ DOCKERFILE = (ROOT / "Dockerfile").read_text()
 FIELDS = set(Settings.model_fields)
 
 
+CITEQA_SERVICES = [n for n, s in COMPOSE["services"].items() if s.get("image") == "citeqa:latest"]
+SCALE = {n for n, s in COMPOSE["services"].items() if "scale" in s.get("profiles", [])}
+
+
 def env(service: str) -> dict:
-    return COMPOSE["services"][service]["environment"]
+    return COMPOSE["services"][service].get("environment", {})
 
 
 def test_services_and_volume():
-    assert set(COMPOSE["services"]) == {"backend", "frontend"}
-    assert "citeqa-data" in COMPOSE["volumes"]
+    one_box = {n for n, s in COMPOSE["services"].items() if not s.get("profiles")}
+    assert one_box == {"backend", "frontend"}  # `docker compose up`, as before
+    assert SCALE == {"postgres", "redis", "llm", "api", "worker", "ui-scale"}
+    assert {"citeqa-data", "postgres-data"} <= set(COMPOSE["volumes"])
     assert COMPOSE["services"]["frontend"]["depends_on"]["backend"]["condition"] == "service_healthy"
 
 
+def test_the_scale_profile_wires_replicas_to_the_shared_engines():
+    api, worker = env("api"), env("worker")
+    assert COMPOSE["services"]["api"]["deploy"]["replicas"] == 2
+    for e in (api, worker):  # the same database, counters, model server and data volume
+        assert e["CITEQA_DATABASE_URL"].startswith("postgresql+psycopg://citeqa:")
+        assert "@postgres:5432/citeqa" in e["CITEQA_DATABASE_URL"]
+        assert e["CITEQA_LIMITS_STORAGE_URL"] == "redis://redis:6379/0"
+        assert e["CITEQA_LLM_URL"] == "http://llm:8080/v1" and "--port" in COMPOSE["services"]["llm"]["command"]
+        assert e["CITEQA_INGEST_IN_SERVER"] == "false"
+    assert "citeqa worker" in " ".join(COMPOSE["services"]["worker"]["command"])
+    assert "citeqa-data:/data" in COMPOSE["services"]["api"]["volumes"] == COMPOSE["services"]["worker"]["volumes"]
+    assert env("ui-scale")["CITEQA_API_URL"] == "http://api:8000"
+    assert set(COMPOSE["services"]["api"]["depends_on"]) == {"postgres", "redis", "llm"}
+    # the image carries what the scale services run: PostgreSQL's driver, the LLM server
+    assert "install.sh postgres,llm-server" in DOCKERFILE
+
+
 def test_every_citeqa_variable_is_a_setting_or_a_frontend_variable():
-    for service in COMPOSE["services"]:
+    for service in CITEQA_SERVICES:
         for key in env(service):
             assert key.startswith("CITEQA_")
             name = key.removeprefix("CITEQA_").lower()
