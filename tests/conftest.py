@@ -52,8 +52,12 @@ class PostgresCluster:
         self.port = free_port()
         self._as = []
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            # runuser lives in /usr/sbin, which a minimal PATH (CI's) may leave out
+            runuser = shutil.which("runuser", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
+            if runuser is None:
+                pytest.skip("running as root needs runuser (util-linux) to start PostgreSQL")
             shutil.chown(self.dir, "postgres", "postgres")
-            self._as = ["runuser", "-u", "postgres", "--"]
+            self._as = [runuser, "-u", "postgres", "--"]
         self._run("initdb", "-D", str(self.dir / "db"), "-U", "postgres", "--auth=trust",
                   "-E", "UTF8", "--locale=C.UTF-8")
         options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
