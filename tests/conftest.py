@@ -207,17 +207,25 @@ def stop(proc: subprocess.Popen) -> None:
 ADMIN_PASSWORD = "admin-pass-123"
 
 
-def citeqa(data_dir: Path, *args: str, stdin: str | None = None) -> str:
-    """Run the citeqa CLI as an operator would; returns stdout."""
-    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), **database_env(data_dir)}
+def citeqa(data_dir: Path, *args: str, stdin: str | None = None,
+           env: dict[str, str] | None = None) -> str:
+    """Run the citeqa CLI as an operator would (``env``: settings of its own); returns stdout."""
+    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), **database_env(data_dir), **(env or {})}
     done = subprocess.run([sys.executable, "-m", "backend.cli", *args], env=env, cwd=ROOT,
                           input=stdin, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr + done.stdout
     return done.stdout
 
 
-def new_key(data_dir: Path, user: str) -> str:
-    return citeqa(data_dir, "keys", "add", user).strip().splitlines()[-1]
+def new_key(data_dir: Path, user: str, env: dict[str, str] | None = None) -> str:
+    return citeqa(data_dir, "keys", "add", user, env=env).strip().splitlines()[-1]
+
+
+def pytest_collection_modifyitems(items):
+    """The API suite's PostgreSQL pass runs last: its session fixtures (a data dir whose
+    database is in the cluster, the cluster itself) stay alive until the session ends, and no
+    other test may be handed them."""
+    items.sort(key=lambda item: "[postgres" in item.nodeid)
 
 
 @pytest.fixture(scope="session")

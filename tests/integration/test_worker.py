@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from backend.storage import create_store
-from tests.conftest import ROOT, PostgresCluster, citeqa, new_key, start_server, stop
+from tests.conftest import ROOT, PostgresCluster, citeqa, database_env, new_key, start_server, stop
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +83,7 @@ def test_upload_on_one_replica_killed_at_once_is_ingested_by_a_worker_and_found_
         time.sleep(1.5)
         assert httpx.get(f"{url_b}/jobs/{job_id}", headers=headers).json()["status"] == "queued"
 
-        env_worker = {**os.environ, "CITEQA_DATA_DIR": str(tmp_path)}
+        env_worker = {**os.environ, "CITEQA_DATA_DIR": str(tmp_path), **database_env(tmp_path)}
         done = subprocess.run([sys.executable, "-m", "backend.cli", "worker", "--until-empty"],
                               env=env_worker, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
