@@ -66,20 +66,23 @@ def main() -> None:
         hits = sum(bool(a) for a in tops[1])
         print(f"same top-10 from both: {same}/{len(queries)} queries ({hits} with results)")
 
+        from backend.container import Container
+        from backend.settings import Settings
+
+        embedder = Container(Settings()).embedder  # the configured one (MiniLM + e5: 768 dims)
         rng = np.random.default_rng(0)
-        vectors = rng.standard_normal((len(texts), 384)).astype(np.float32)
+        vectors = rng.standard_normal((len(texts), embedder.dimension)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        faiss_index = FaissVectorIndex(Path(tmp) / "v.faiss", 384)
+        faiss_index = FaissVectorIndex(Path(tmp) / "v.faiss", embedder.dimension)
         faiss_index.add(ids, vectors)
         qv = vectors[:len(queries)]
         print(f"{'FAISS fp16 flat':22} top-30 p50 {p50_ms(lambda v: faiss_index.search(v, 30), list(qv)):8.1f} ms")
 
-    from backend.container import Container
-    from backend.settings import Settings
+    from backend.ports import embed_queries
 
-    embedder = Container(Settings()).embedder  # the configured one (CITEQA_EMBEDDER)
-    print(f"embedder: {embedder.name}")
-    print(f"{'query embedding':22}        p50 {p50_ms(lambda q: embedder.embed([q]), queries):8.1f} ms")
+    print(f"embedder: {embedder.name} ({embedder.dimension} dimensions)")
+    print(f"{'query embedding':22}        p50 "
+          f"{p50_ms(lambda q: embed_queries(embedder, [q]), queries):8.1f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         in_process, scoped = whole_retrieval_ms(Path(tmp), texts, queries, embedder)
         print(f"{'hybrid retrieval':22}        p50 {in_process:8.1f} ms"
