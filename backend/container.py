@@ -77,7 +77,8 @@ class Container:
         vectors, keywords = self._load_indexes()
         d = self.settings.index_dir
         kb = KnowledgeBase(self.store, self.embedder, vectors, keywords,
-                           [d / "vectors.faiss", d / "bm25.json"], self._load_indexes)
+                           [d / "vectors.faiss", d / "bm25.json"], self._load_indexes,
+                           self.settings.index_write_lock)
         kb.reconcile()
         return kb
 

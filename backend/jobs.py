@@ -94,20 +94,19 @@ class Worker:
     are conditional updates (``FOR UPDATE SKIP LOCKED`` on PostgreSQL). A running job's
     heartbeat is refreshed every ``heartbeat_seconds``; a job whose heartbeat is older than
     ``stale_after_seconds`` (its worker died) is claimed again. Index files are written by one
-    process at a time: the data dir's ``ingest.lock`` is held while a job runs.
+    process at a time: the data dir's index write lock is held while a job runs.
     """
 
-    def __init__(self, store: Store, runner: JobRunner, lock_path: Path,
+    def __init__(self, store: Store, runner: JobRunner, write_lock: Path,
                  stale_after_seconds: float = 300, heartbeat_seconds: float = 20) -> None:
-        self._store, self._runner, self._lock_path = store, runner, lock_path
+        self._store, self._runner, self._write_lock = store, runner, write_lock
         self._stale, self._beat = stale_after_seconds, heartbeat_seconds
 
     def run_once(self) -> str | None:
         """Claim and run one job; its id, or None when the queue is empty."""
-        import fcntl
+        from filelock import FileLock
 
-        with open(self._lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # FAISS and BM25 files: one writer at a time
+        with FileLock(self._write_lock):  # FAISS and BM25 files: one writer at a time
             job_id = self._store.claim_job(self._stale)
             if job_id is None:
                 return None

@@ -27,7 +27,8 @@ def searchable_text(filename: str, section: str | None, text: str) -> str:
 
 class KnowledgeBase:
     def __init__(self, store: Store, embedder: Embedder, vectors: VectorIndex,
-                 keywords: KeywordIndex, index_files: Sequence[Path], loader) -> None:
+                 keywords: KeywordIndex, index_files: Sequence[Path], loader,
+                 write_lock: Path | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.vectors = vectors
@@ -35,6 +36,7 @@ class KnowledgeBase:
         self.lock = threading.RLock()
         self._index_files = list(index_files)
         self._loader = loader  # () -> (VectorIndex, KeywordIndex) read from disk
+        self._write_lock = write_lock  # a file lock shared with other processes writing the indexes
         self._seen = self._stamp()
         self._scopes: dict[frozenset[str], Scope] = {}
         self._access_seen: tuple | None = None
@@ -80,18 +82,12 @@ class KnowledgeBase:
 
     def writing(self):
         """Exclusive across processes while index files are rewritten (``citeqa worker``
-        processes and the server share the data dir's ``ingest.lock``)."""
+        processes and the server share the data dir's lock file)."""
         import contextlib
-        import fcntl
 
-        @contextlib.contextmanager
-        def held():
-            self._index_files[0].parent.mkdir(parents=True, exist_ok=True)
-            with open(self._index_files[0].parent.parent / "ingest.lock", "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                yield
+        from filelock import FileLock
 
-        return held()
+        return FileLock(self._write_lock) if self._write_lock else contextlib.nullcontext()
 
     def save(self) -> None:
         with self.lock:

@@ -174,6 +174,11 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         return self.data_dir / "uploads"
 
+    @property
+    def index_write_lock(self) -> Path:
+        """Held by whichever process rewrites the index files (`citeqa worker`, server deletes)."""
+        return self.data_dir / "ingest.lock"
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, inspect, select
+from sqlalchemy import and_, create_engine, delete, event, func, inspect, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -270,8 +271,6 @@ class Store:
 
     def touch_job(self, job_id: str) -> None:
         """The running job's worker is alive."""
-        from sqlalchemy import update
-
         with self.session() as s, s.begin():
             s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.status == "running")
                       .values(heartbeat_at=utcnow()))
@@ -281,10 +280,6 @@ class Store:
         worker; None when there is none. On PostgreSQL the candidate row is locked with
         ``FOR UPDATE SKIP LOCKED`` so concurrent workers pass each other; on every engine the
         claim is a conditional update, so two workers never both get one job."""
-        from datetime import timedelta
-
-        from sqlalchemy import and_, or_, update
-
         stale = utcnow() - timedelta(seconds=stale_after_seconds)
         claimable = or_(JobRow.status == "queued",
                         and_(JobRow.status == "running",
