@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,23 +39,47 @@ def parse_groups(text: str | Iterable[str] | None) -> list[str]:
     return groups or [PUBLIC]
 
 
-@dataclass(eq=False)  # compared and hashed by identity: adapters key memos on it
 class Scope:
-    """The chunk ids one principal may retrieve. ``None`` instead of a Scope means everything.
+    """What one principal may retrieve: the chunks of documents whose access list shares a
+    token with ``groups`` (the principal's groups and "public"). ``None`` instead of a Scope
+    means everything (an admin).
 
-    A scope is rebuilt whenever documents or their access lists change. What depends only on
-    the ids (a FAISS selector) is memoised in ``derived``; what also depends on an index's
-    build (a BM25 position mask) is memoised by that index, keyed on the scope.
+    Each index translates the scope its own way: a search engine into a filter in its query,
+    the local FAISS and BM25 indexes into the chunk ids it covers (``ids``, resolved once on
+    first use by the knowledge base). A scope is rebuilt whenever documents or their access
+    lists change. What depends only on the ids (a FAISS selector) is memoised in ``derived``;
+    what also depends on an index's build (a BM25 position mask) is memoised by that index,
+    keyed on the scope, which is compared and hashed by identity.
     """
 
-    ids: np.ndarray  # sorted int64
-    derived: dict = field(default_factory=dict, repr=False)
+    def __init__(self, groups: Iterable[str] = (), ids: np.ndarray | None = None,
+                 resolve: Callable[[], np.ndarray] | None = None) -> None:
+        if ids is None and resolve is None:
+            raise ValueError("a scope needs its ids or a way to resolve them")
+        self.groups = frozenset(groups)
+        self._ids = None if ids is None else np.asarray(ids, dtype=np.int64)
+        self._resolve = resolve
+        self._members: frozenset[int] | None = None
+        self.derived: dict = {}
 
-    def __post_init__(self) -> None:
-        self._members = frozenset(self.ids.tolist())
+    @property
+    def resolved(self) -> bool:
+        return self._ids is not None
+
+    @property
+    def ids(self) -> np.ndarray:
+        """The sorted chunk ids the scope covers."""
+        if self._ids is None:
+            self._ids = np.sort(np.asarray(self._resolve(), dtype=np.int64))
+        return self._ids
 
     def __contains__(self, chunk_id: int) -> bool:
+        if self._members is None:
+            self._members = frozenset(self.ids.tolist())
         return int(chunk_id) in self._members
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def __repr__(self) -> str:
+        return f"Scope(groups={sorted(self.groups)})"

@@ -61,10 +61,18 @@ class Container:
         return onnx_path_for(s.embedding_model, s.models_dir, quantized=s.embedder != "onnx")
 
     def _load_indexes(self):
+        s = self.settings
+        if s.search_engine == "pgvector":
+            from backend.adapters.pgvector_search import PgKeywordIndex, PgVectorIndex
+
+            url = s.search_engine_url
+            return (PgVectorIndex(url, self.embedder.dimension, self.embedder.name,
+                                  s.pgvector_ef_search),
+                    PgKeywordIndex(url, k1=s.bm25_k1, b=s.bm25_b, stem=s.bm25_stemming))
         from backend.adapters.bm25_keyword_index import Bm25sKeywordIndex, RankBm25KeywordIndex
         from backend.adapters.faiss_vector_index import FaissVectorIndex
 
-        s, d = self.settings, self.settings.index_dir
+        d = s.index_dir
         keyword_cls = {"bm25s": Bm25sKeywordIndex, "rank-bm25": RankBm25KeywordIndex}[s.keyword_index]
         return (FaissVectorIndex(d / "vectors.faiss", self.embedder.dimension, s.faiss_threads,
                                  self.embedder.name),
@@ -76,9 +84,10 @@ class Container:
 
         vectors, keywords = self._load_indexes()
         d = self.settings.index_dir
-        kb = KnowledgeBase(self.store, self.embedder, vectors, keywords,
-                           [d / "vectors.faiss", d / "bm25.json"], self._load_indexes,
-                           self.settings.index_write_lock)
+        files = [] if self.settings.search_engine == "pgvector" else [d / "vectors.faiss",
+                                                                      d / "bm25.json"]
+        kb = KnowledgeBase(self.store, self.embedder, vectors, keywords, files, self._load_indexes,
+                           self.settings.local_index_write_lock)
         kb.reconcile()
         return kb
 

@@ -94,19 +94,24 @@ class Worker:
     are conditional updates (``FOR UPDATE SKIP LOCKED`` on PostgreSQL). A running job's
     heartbeat is refreshed every ``heartbeat_seconds``; a job whose heartbeat is older than
     ``stale_after_seconds`` (its worker died) is claimed again. Index files are written by one
-    process at a time: the data dir's index write lock is held while a job runs.
+    process at a time: the data dir's index write lock is held while a job runs (``write_lock``;
+None with a search engine, where workers write at once).
     """
 
-    def __init__(self, store: Store, runner: JobRunner, write_lock: Path,
+    def __init__(self, store: Store, runner: JobRunner, write_lock: Path | None,
                  stale_after_seconds: float = 300, heartbeat_seconds: float = 20) -> None:
         self._store, self._runner, self._write_lock = store, runner, write_lock
         self._stale, self._beat = stale_after_seconds, heartbeat_seconds
 
     def run_once(self) -> str | None:
         """Claim and run one job; its id, or None when the queue is empty."""
+        import contextlib
+
         from filelock import FileLock
 
-        with FileLock(self._write_lock):  # FAISS and BM25 files: one writer at a time
+        # FAISS and BM25 files take one writer at a time; a search engine takes any number
+        exclusive = FileLock(self._write_lock) if self._write_lock else contextlib.nullcontext()
+        with exclusive:
             job_id = self._store.claim_job(self._stale)
             if job_id is None:
                 return None

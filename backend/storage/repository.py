@@ -123,6 +123,13 @@ class Store:
             s.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
             return ids
 
+    def document_chunk_ids(self, document_id: int) -> list[int] | None:
+        """The ids of a document's chunks; None if it does not exist."""
+        with self.session() as s:
+            if s.get(DocumentRow, document_id) is None:
+                return None
+            return list(s.scalars(select(ChunkRow.id).where(ChunkRow.document_id == document_id)))
+
     def set_access(self, document_id: int, access: list[str]) -> DocumentRow | None:
         with self.session() as s, s.begin():
             doc = s.get(DocumentRow, document_id)

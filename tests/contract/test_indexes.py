@@ -6,11 +6,21 @@ import pytest
 from backend.access import Scope
 from backend.adapters.bm25_keyword_index import Bm25sKeywordIndex, RankBm25KeywordIndex
 from backend.adapters.faiss_vector_index import FaissVectorIndex
+from tests.conftest import PostgresCluster, pgvector_binaries
 
 
 def unit(*xs) -> np.ndarray:
     v = np.asarray(xs, dtype=np.float32)
     return v / np.linalg.norm(v)
+
+
+def restrict(index, visible, hidden=()) -> Scope:
+    """A scope of group "g" seeing ``visible``: an engine holds the access lists (``hidden``
+    chunks belong to group "h"), a local index gets the ids."""
+    if getattr(index, "filters_by_access", False):
+        index.set_access(list(visible), ["g"])
+        index.set_access(list(hidden), ["h"])
+    return Scope({"g", "public"}, ids=np.asarray(visible, dtype=np.int64))
 
 
 class VectorIndexContract:
@@ -46,9 +56,9 @@ class VectorIndexContract:
     def test_scoped_search_returns_only_the_scope(self, tmp_path):
         index = self.make(tmp_path / "v")
         index.add([1, 2, 3], np.stack([unit(1, 0, 0), unit(0.9, 0.1, 0), unit(0, 1, 0)]))
-        scope = Scope(np.asarray([2, 3]))
+        scope = restrict(index, [2, 3], [1])
         assert [i for i, _ in index.search(unit(1, 0, 0), 3, scope)] == [2, 3]
-        assert index.search(unit(1, 0, 0), 3, Scope(np.asarray([], dtype=np.int64))) == []
+        assert index.search(unit(1, 0, 0), 3, restrict(index, [], [1, 2, 3])) == []
 
 
 class KeywordIndexContract:
@@ -69,7 +79,7 @@ class KeywordIndexContract:
         found = dict(index.search("hotel night", 4))
         assert index.scores("hotel night", [3, 1, 4, 99]) == pytest.approx(
             {3: found[3], 1: found[1], 4: 0.0})  # 99 is not indexed
-        scope = Scope(np.asarray([1, 3]))
+        scope = restrict(index, [1, 3], [2, 4])
         assert index.scores("hotel night", [1, 3], scope) == pytest.approx(
             dict(index.search("hotel night", 4, scope)))
         assert index.scores("", [1]) == {1: 0.0}
@@ -96,9 +106,10 @@ class KeywordIndexContract:
         visible = [1, 2, 3, 5]
         alone = self.make(tmp_path / "alone")
         alone.add(visible, [texts[i] for i in visible])
-        scope_all = Scope(np.asarray(visible))
+        scope_all = restrict(everything, visible, [4])
+        restrict(alone, visible)
         for q in ("hotel night", "limit", "budget"):
-            got = everything.search(q, 5, Scope(np.asarray(visible)))
+            got = everything.search(q, 5, restrict(everything, visible, [4]))
             want = alone.search(q, 5, scope_all)
             assert [i for i, _ in got] == [i for i, _ in want]
             assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-6)
@@ -112,10 +123,11 @@ class KeywordIndexContract:
     def test_a_scope_stays_right_after_the_index_is_rebuilt(self, tmp_path):
         index = self.make(tmp_path / "k")
         index.add([1, 2, 3], ["hotel alpha", "hotel beta", "hotel gamma"])
-        scope = Scope(np.asarray([1]))
+        scope = restrict(index, [1], [2, 3])
         assert [i for i, _ in index.search("hotel", 5, scope)] == [1]
         index.remove([1])
         index.add([1], ["hotel alpha"])  # now last: positions moved
+        restrict(index, [1], [2, 3])
         assert [i for i, _ in index.search("hotel", 5, scope)] == [1]
 
 
@@ -163,3 +175,97 @@ def test_bm25_matches_terms_present_in_most_chunks(tmp_path):
     index = RankBm25KeywordIndex(tmp_path / "k")
     index.add([1], ["the only document about parking"])
     assert [i for i, _ in index.search("parking", 3)] == [1]
+
+
+@pytest.fixture(scope="module")
+def pgvector_cluster():
+    cluster = PostgresCluster(pgvector_binaries())
+    yield cluster
+    cluster.stop()
+
+
+class _OnPgvector:
+    """Each path is a database of its own on a real PostgreSQL with pgvector."""
+
+    @pytest.fixture(autouse=True)
+    def _cluster(self, pgvector_cluster):
+        self.cluster = pgvector_cluster
+
+    def url(self, path):
+        return self.cluster.database_for(path)
+
+
+class TestPgVectorIndex(_OnPgvector, VectorIndexContract):
+    def make(self, path):
+        from backend.adapters.pgvector_search import PgVectorIndex
+
+        return PgVectorIndex(self.url(path), dimension=3, model="m1")
+
+    def test_vectors_of_another_embedder_are_dropped(self, tmp_path):
+        from backend.adapters.pgvector_search import PgVectorIndex
+
+        self.make(tmp_path / "v").add([1, 2], np.eye(3, dtype=np.float32)[:2])
+        assert self.make(tmp_path / "v").ids() == {1, 2}
+        assert len(PgVectorIndex(self.url(tmp_path / "v"), dimension=4, model="m2")) == 0
+
+    def test_new_rows_are_seen_by_admins_only_until_granted(self, tmp_path):
+        index = self.make(tmp_path / "v")
+        index.add([1], np.stack([unit(1, 0, 0)]))
+        member = Scope({"public"}, ids=np.asarray([1]))  # even ids that claim it: the engine decides
+        assert index.search(unit(1, 0, 0), 3, member) == []
+        assert [i for i, _ in index.search(unit(1, 0, 0), 3)] == [1]
+        index.set_access([1], ["public"])
+        assert [i for i, _ in index.search(unit(1, 0, 0), 3, member)] == [1]
+
+    def test_hnsw_with_a_selective_filter_still_fills_k(self, tmp_path):
+        rng = np.random.default_rng(0)
+        index = self.make(tmp_path / "v")
+        vectors = rng.normal(size=(3000, 3)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        index.add(list(range(3000)), vectors)
+        visible = list(range(0, 3000, 100))  # 1 in 100 may be seen
+        scope = restrict(index, visible, [i for i in range(3000) if i % 100])
+        query = unit(1, 0.5, 0)
+        got = index.search(query, 10, scope)
+        exact = sorted(visible, key=lambda i: -float(vectors[i] @ query))[:10]
+        assert len(got) == 10 and all(i in set(visible) for i, _ in got)
+        assert len({i for i, _ in got} & set(exact)) >= 9
+
+
+class TestPgKeywordIndex(_OnPgvector, KeywordIndexContract):
+    def make(self, path):
+        from backend.adapters.pgvector_search import PgKeywordIndex
+
+        return PgKeywordIndex(self.url(path), k1=1.2, b=0.5, stem=True)
+
+    def test_ranks_and_scores_as_the_local_index(self, tmp_path):
+        texts = ["hotel limit per night", "hotels near the office", "the night shift rota",
+                 "limit of 180 euros per night for hotels", "差旅报销上限 chunk_size=512"]
+        local = Bm25sKeywordIndex(tmp_path / "b", k1=1.2, b=0.5, stem=True)
+        engine = self.make(tmp_path / "k")  # the same k1 and b
+        for index in (local, engine):
+            index.add([1, 2, 3, 4, 5], texts)
+        for q in ("hotel night", "limit", "night shift", "报销", "chunk_size=512"):
+            want, got = local.search(q, 5), engine.search(q, 5)
+            assert [i for i, _ in got] == [i for i, _ in want]
+            assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-4)
+
+    def test_statistics_per_access_list_follow_every_change(self, tmp_path):
+        """The per-access-list counts BM25 reads stay equal to a recount of the chunks."""
+        index = self.make(tmp_path / "k")
+        index.add([1, 2, 3, 4], ["hotel limit", "hotel hotel night", "night shift", "leave"])
+        index.set_access([1, 2], ["g"])
+        index.set_access([3], ["h"])
+        index.add([2], ["hotel"])  # re-indexed: admins only until granted again
+        index.remove([4])
+        index.set_access([1, 3], ["g", "h"])
+
+        def rows(sql):
+            with index.db.cursor() as cur:
+                cur.execute(sql)
+                return {tuple(r[0]): tuple(r[1:]) for r in cur.fetchall()}
+
+        kept = {a: v for a, v in rows("SELECT access, n, total FROM citeqa_term_stats").items()
+                if v[0] > 0}
+        assert kept == rows("SELECT access, count(*), sum(length) FROM citeqa_terms GROUP BY access")
+        assert kept == {("g", "h"): (2, 4), (): (1, 1)}

@@ -84,7 +84,7 @@ def set_document_access(document_id: int, body: AccessPatch, _: AdminDep,
         access = parse_groups(body.groups)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
-    if c.store.set_access(document_id, access) is None:
+    if c.knowledge_base.set_access(document_id, access) is None:
         raise HTTPException(404, f"no document {document_id}")
     [(doc, chunks)] = c.store.list_documents(document_id)
     return _out(doc, chunks)
