@@ -1,5 +1,7 @@
-"""The scale-out proof: two API replicas, one ingestion worker, PostgreSQL, Redis and an LLM
-server (llama-cpp-python's own), all real processes on loopback, sharing one data dir."""
+"""The scale-out proof: two API replicas, one ingestion worker, PostgreSQL with pgvector (the
+database and the shared search engine), Redis and an LLM server (llama-cpp-python's own), all
+real processes on loopback. The data dir they share stands for the shared upload volume: no
+index file is written to it, every replica searches the engine."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import httpx
 import pytest
 
 from tests.api.test_llm_server import start_llm_server
-from tests.conftest import ROOT, PostgresCluster, citeqa, new_key, start_redis, start_server, stop
+from tests.conftest import (ROOT, PostgresCluster, citeqa, new_key, pgvector_binaries, start_redis,
+                            start_server, stop)
 
 pytestmark = pytest.mark.slow
 
@@ -23,13 +26,13 @@ CANARIES = {"hr": "HR-CANARY-7731", "eng": "ENG-CANARY-4410"}
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("shared-data")
-    cluster = PostgresCluster()
+    cluster = PostgresCluster(pgvector_binaries())
     redis, redis_url = start_redis(tmp_path_factory.mktemp("redis"))
     llm, llm_url = start_llm_server(tmp_path_factory.mktemp("llm") / "llm.log")
     env = {"CITEQA_DATABASE_URL": cluster.database_for(data_dir),
            "CITEQA_LIMITS_STORAGE_URL": redis_url, "CITEQA_LLM_URL": llm_url,
            "CITEQA_LLM_TIMEOUT_SECONDS": "60", "CITEQA_INGEST_IN_SERVER": "false",
-           "CITEQA_RATE_LIMIT": "300/minute"}
+           "CITEQA_RATE_LIMIT": "300/minute", "CITEQA_SEARCH_ENGINE": "pgvector"}
     db = {"CITEQA_DATABASE_URL": env["CITEQA_DATABASE_URL"]}
     keys = {}
     citeqa(data_dir, "users", "add", "root", "--role", "admin", "--password", "root-pass-123", env=db)
@@ -46,7 +49,8 @@ def deployment(tmp_path_factory):
     worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--poll", "0.2"],
                               env={**os.environ, "CITEQA_DATA_DIR": str(data_dir), **env},
                               cwd=ROOT, stdout=worker_log, stderr=subprocess.STDOUT)
-    yield {"a": a, "url_a": url_a, "url_b": url_b, "keys": keys, "worker": worker}
+    yield {"a": a, "url_a": url_a, "url_b": url_b, "keys": keys, "worker": worker,
+           "data_dir": data_dir}
     for proc in (worker, b, a, llm):
         if proc.poll() is None:
             stop(proc)
@@ -94,6 +98,9 @@ def test_upload_on_a_is_ingested_by_the_worker_and_answered_on_b_with_permission
             everything = member.post("/search", json={"query": f"{other} on-call phone number "
                                                                f"{CANARIES[other]}"}).json()
             assert CANARIES[other] not in str(everything) and CANARIES[other] not in str(body)
+    # every process searched and wrote the engine, none a replica's own index files
+    assert not list((d["data_dir"] / "index").glob("*.faiss"))
+    assert not list((d["data_dir"] / "index").glob("bm25*"))
 
 
 def test_the_rate_limit_is_one_for_both_replicas(deployment):

@@ -37,12 +37,14 @@ def test_the_scale_profile_wires_replicas_to_the_shared_engines():
         assert e["CITEQA_LIMITS_STORAGE_URL"] == "redis://redis:6379/0"
         assert e["CITEQA_LLM_URL"] == "http://llm:8080/v1" and "--port" in COMPOSE["services"]["llm"]["command"]
         assert e["CITEQA_INGEST_IN_SERVER"] == "false"
+        assert e["CITEQA_SEARCH_ENGINE"] == "pgvector"  # in that database, which needs the extension
+    assert COMPOSE["services"]["postgres"]["image"].startswith("pgvector/pgvector:")
     assert "citeqa worker" in " ".join(COMPOSE["services"]["worker"]["command"])
     assert "citeqa-data:/data" in COMPOSE["services"]["api"]["volumes"] == COMPOSE["services"]["worker"]["volumes"]
     assert env("ui-scale")["CITEQA_API_URL"] == "http://api:8000"
     assert set(COMPOSE["services"]["api"]["depends_on"]) == {"postgres", "redis", "llm"}
-    # the image carries what the scale services run: PostgreSQL's driver, the LLM server
-    assert "install.sh postgres,llm-server" in DOCKERFILE
+    # the image carries what the scale services run: PostgreSQL's driver, pgvector, the LLM server
+    assert "install.sh postgres,pgvector,llm-server" in DOCKERFILE
 
 
 def test_every_citeqa_variable_is_a_setting_or_a_frontend_variable():
