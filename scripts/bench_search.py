@@ -33,6 +33,19 @@ def p50_ms(fn, queries) -> float:
     return statistics.median(times)
 
 
+def synthetic_chunks(scifact: Path, chunks: int, queries: int) -> tuple[list[str], list[str]]:
+    """``chunks`` texts made of SciFact sentences (repeated, each repeat tagged), reproducibly,
+    and the first ``queries`` SciFact claims."""
+    sentences = []
+    with open(scifact / "corpus.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            text = json.loads(line)["text"]
+            sentences += [text[a:b] for a, b in sentence_spans(text)]
+    texts = [sentences[i % len(sentences)] + f" v{i // len(sentences)}" for i in range(chunks)]
+    with open(scifact / "queries.jsonl", encoding="utf-8") as fh:
+        return texts, [json.loads(line)["text"] for line in fh][:queries]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--chunks", type=int, default=100_000)
@@ -40,14 +53,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=100)
     args = ap.parse_args()
 
-    sentences = []
-    with open(args.scifact / "corpus.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            text = json.loads(line)["text"]
-            sentences += [text[a:b] for a, b in sentence_spans(text)]
-    texts = [sentences[i % len(sentences)] + f" v{i // len(sentences)}" for i in range(args.chunks)]
-    with open(args.scifact / "queries.jsonl", encoding="utf-8") as fh:
-        queries = [json.loads(line)["text"] for line in fh][: args.queries]
+    texts, queries = synthetic_chunks(args.scifact, args.chunks, args.queries)
     ids = list(range(1, len(texts) + 1))
     print(f"{len(texts)} chunks, {len(queries)} queries")
 

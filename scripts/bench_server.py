@@ -16,12 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def signed_in_server(data_dir: Path, role: str = "member") -> Iterator[tuple[httpx.Client, float]]:
-    """Start uvicorn on ``data_dir`` as a user would; yields a client carrying an API key of a
-    new ``role`` user, and the seconds the server took to answer /health."""
+def signed_in_server(data_dir: Path, role: str = "member",
+                     settings: dict[str, str] | None = None) -> Iterator[tuple[httpx.Client, float]]:
+    """Start uvicorn on ``data_dir`` as a user would (``settings``: CITEQA_ variables of its
+    own); yields a client carrying an API key of a new ``role`` user, and the seconds the
+    server took to answer /health."""
     from tests.conftest import free_port
 
-    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), "CITEQA_RATE_LIMIT": "100000/minute"}
+    env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), "CITEQA_RATE_LIMIT": "100000/minute",
+           **(settings or {})}
     cli = [sys.executable, "-m", "backend.cli"]
     subprocess.run([*cli, "users", "add", "bench", "--role", role, "--password", ""], env=env,
                    cwd=ROOT, check=True, capture_output=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from backend.adapters.fused_embedder import FusedEmbedder
@@ -30,8 +31,9 @@ def run_beir(dataset: BeirDataset, settings: Settings, modes: Sequence[str] = MO
     """Metrics per mode, shaped for ``--json``; ``depth`` documents are ranked per query."""
     progress = progress or (lambda *_: None)
     seconds: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="citeqa-eval-") as tmp:
-        c = Container(settings.model_copy(update={"data_dir": Path(tmp), "database_url": None}))
+    with tempfile.TemporaryDirectory(prefix="citeqa-eval-") as tmp, _engine_scratch(settings) as url:
+        c = Container(settings.model_copy(update={"data_dir": Path(tmp), "database_url": None,
+                                                  "search_url": url}))
         embedder = c.embedder
         if cache_dir is not None:  # per model, so a fused pair reuses each model's vectors
             parts = [cached(p, p.name, cache_dir) for p in getattr(embedder, "parts", [embedder])]
@@ -71,6 +73,19 @@ def run_beir(dataset: BeirDataset, settings: Settings, modes: Sequence[str] = MO
                      "dense_weight": settings.fusion_dense_weight,
                      "reranker": c.reranker.name, "embedding_model": embedder.name},
     }
+
+
+@contextlib.contextmanager
+def _engine_scratch(settings: Settings) -> Iterator[str | None]:
+    """With CITEQA_SEARCH_ENGINE=pgvector, a database of its own on the engine's server, dropped
+    afterwards: the evaluation never touches the live engine's tables."""
+    if settings.search_engine != "pgvector":
+        yield None
+        return
+    from backend.adapters.pgvector_search import scratch_database
+
+    with scratch_database(settings.search_engine_url, "citeqa_eval") as url:
+        yield url
 
 
 def index_corpus(c: Container, corpus: dict[str, tuple[str, str]], progress: Progress) -> int:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, PostgresCluster, pgvector_binaries
 
 pytestmark = pytest.mark.slow
 
@@ -36,8 +36,8 @@ def write_beir(folder):
     (folder / "qrels" / "test.tsv").write_text("\n".join(rows) + "\n")
 
 
-def citeqa(args, tmp_path):
-    env = {**os.environ, "CITEQA_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+def citeqa(args, tmp_path, **settings):
+    env = {**os.environ, "CITEQA_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200", **settings}
     return subprocess.run([sys.executable, "-m", "backend.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
 
@@ -58,6 +58,40 @@ def test_eval_beir_reports_every_mode_as_table_and_json(tmp_path):
     assert {"index", "bm25", "dense", "hybrid"} <= set(report["seconds"])
     assert "hybrid+rerank" in r.stdout and "ndcg@10" in r.stdout
     assert list((tmp_path / "cache").glob("embeddings-*.npz"))  # a second run skips encoding
+
+
+def test_eval_beir_on_the_search_engine_ranks_alike_and_leaves_the_live_engine_alone(tmp_path):
+    """With CITEQA_SEARCH_ENGINE=pgvector the corpus is indexed in a scratch database of the
+    engine's server, dropped afterwards; the live engine's tables are not touched."""
+    import sqlalchemy
+
+    write_beir(tmp_path / "mini")
+    cluster = PostgresCluster(pgvector_binaries())
+    try:
+        live = cluster.database_for(tmp_path / "live")
+        engine = {"CITEQA_SEARCH_ENGINE": "pgvector", "CITEQA_SEARCH_URL": live}
+        local, remote = tmp_path / "local.json", tmp_path / "engine.json"
+        for out, settings in ((local, {}), (remote, engine)):
+            r = citeqa(["eval", "--beir", str(tmp_path / "mini"), "--json", str(out),
+                        "--cache", str(tmp_path / "cache"), "--modes", "bm25,dense,hybrid"],
+                       tmp_path, **settings)
+            assert r.returncode == 0, r.stderr
+        want, got = json.loads(local.read_text()), json.loads(remote.read_text())
+        for mode in ("bm25", "dense", "hybrid"):
+            assert got["modes"][mode]["ndcg@10"] == pytest.approx(want["modes"][mode]["ndcg@10"],
+                                                                   abs=1e-6)
+        server = sqlalchemy.create_engine(cluster.url())
+        with server.connect() as conn:
+            names = {r[0] for r in conn.exec_driver_sql("SELECT datname FROM pg_database")}
+        server.dispose()
+        assert not [n for n in names if n.startswith("citeqa_eval_")]  # the scratch one is gone
+        live_db = sqlalchemy.create_engine(live)
+        with live_db.connect() as conn:  # nothing was written next to the live data
+            assert not {r[0] for r in conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        live_db.dispose()
+    finally:
+        cluster.stop()
 
 
 def test_eval_qa_measures_hit_at_k_on_the_live_store(tmp_path):

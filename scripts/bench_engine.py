@@ -1,0 +1,141 @@
+"""The shared search engine (pgvector) against the single-box default (FAISS + bm25s) at scale.
+
+Run: .venv/bin/python scripts/bench_engine.py --engine pgvector \
+         --url postgresql+psycopg://postgres@127.0.0.1:5432/postgres [--chunks 100000]
+     .venv/bin/python scripts/bench_engine.py --engine local [--chunks 100000]
+
+Chunks are SciFact sentences (repeated to reach --chunks, 100 per document, every other
+document for group "hr"); vectors are random unit vectors of the configured embedder's
+dimension (the hardest case for HNSW); queries are SciFact test claims embedded by the real
+model. Prints, per engine: indexing throughput, retrieval p50/p95 (what /search runs, as an
+admin and as a member who sees half), HNSW recall@10 against an exact scan for the member, and
+the process's resident memory (one engine per run, so that it is that engine's). A pgvector run
+uses a database of its own on the --url server and drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.bench_search import RandomEmbedder, synthetic_chunks  # noqa: E402
+
+
+def percentiles(fn, queries) -> tuple[float, float]:
+    fn(queries[0])
+    times = []
+    for q in queries:
+        t = time.perf_counter()
+        fn(q)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(label: str, settings, texts, queries, embedder) -> None:
+    from backend.access import Principal
+    from backend.container import Container
+    from backend.domain import ChunkDraft
+    from backend.ports import embed_queries
+    from backend.storage import DocumentRow
+
+    c = Container(settings, embedder=RandomEmbedder(embedder))
+    kb = c.knowledge_base
+    t = time.perf_counter()
+    for start in range(0, len(texts), 5000):
+        batch = [(DocumentRow(filename=f"doc{d}.txt", content_hash=str(d), doc_type="txt",
+                              size_bytes=1, pages=None,
+                              access=["hr"] if (d // 100) % 2 else ["public"]),
+                  [ChunkDraft(t, None, None, j, 0, len(t), 50)
+                   for j, t in enumerate(texts[d : d + 100])])
+                 for d in range(start, min(start + 5000, len(texts)), 100)]
+        kb.add_documents(batch)
+    kb.save()
+    seconds = time.perf_counter() - t
+    if settings.search_engine == "pgvector":  # what autovacuum does soon after a bulk load:
+        import sqlalchemy  # the visibility map lets BM25 read postings from the index alone
+
+        with sqlalchemy.create_engine(settings.search_engine_url,
+                                      isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    print(f"[{label}] indexed {len(texts)} chunks in {seconds:.0f} s "
+          f"({len(texts) / seconds:.0f} chunks/s, embedding excluded)")
+    kb.embedder = embedder
+    qvecs = embed_queries(embedder, queries)
+    vector_of = dict(zip(queries, qvecs))
+    admin = percentiles(lambda q: c.retriever.retrieve(q, 5, mode="hybrid",
+                                                       query_vector=vector_of[q]), queries)
+    scope = kb.scope_for(Principal(0, "member", "member", frozenset()))
+    member = percentiles(lambda q: c.retriever.retrieve(q, 5, mode="hybrid", scope=scope,
+                                                        query_vector=vector_of[q]), queries)
+    dense = percentiles(lambda q: kb.dense_search(vector_of[q], 100, scope), queries)
+    keyword = percentiles(lambda q: kb.keyword_search(q, 100, scope), queries)
+    print(f"[{label}] hybrid retrieval p50/p95: admin {admin[0]:.1f}/{admin[1]:.1f} ms, "
+          f"member {member[0]:.1f}/{member[1]:.1f} ms (query embedding excluded)")
+    print(f"[{label}]   member dense top-100 {dense[0]:.1f}/{dense[1]:.1f} ms, "
+          f"keyword top-100 {keyword[0]:.1f}/{keyword[1]:.1f} ms")
+    # recall of the member's dense top-10 against an exact scan of the vectors they may see
+    visible = np.asarray([i for i, doc in _visible(kb)], dtype=np.int64)
+    stored = kb.vectors.similarity(qvecs[0], visible.tolist())  # warm the path
+    recalls = []
+    for q in queries[:30]:
+        exact = kb.vectors.similarity(vector_of[q], visible.tolist())
+        want = {i for i, _ in sorted(exact.items(), key=lambda kv: -kv[1])[:10]}
+        got = {i for i, _ in kb.dense_search(vector_of[q], 10, scope)}
+        recalls.append(len(want & got) / 10)
+    del stored
+    print(f"[{label}]   member dense recall@10 vs exact: {statistics.mean(recalls):.3f}")
+    print(f"[{label}] resident memory of this process: {rss_mb():.0f} MB")
+
+
+def _visible(kb):
+    return [(i, a) for i, a in kb.store.chunk_access() if "public" in a]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--engine", choices=["local", "pgvector"], required=True)
+    ap.add_argument("--url", help="pgvector: a PostgreSQL server with the vector extension")
+    ap.add_argument("--chunks", type=int, default=100_000)
+    ap.add_argument("--scifact", type=Path, default=ROOT.parent / "shared" / "eval" / "scifact")
+    ap.add_argument("--queries", type=int, default=100)
+    args = ap.parse_args()
+
+    from backend.adapters.pgvector_search import scratch_database
+    from backend.container import Container
+    from backend.settings import Settings
+
+    texts, queries = synthetic_chunks(args.scifact, args.chunks, args.queries)
+    embedder = Container(Settings()).embedder
+    print(f"{len(texts)} chunks, {len(queries)} queries, {embedder.name} "
+          f"({embedder.dimension} dimensions)")
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.engine == "local":
+            run("local FAISS + bm25s", Settings(data_dir=Path(tmp)), texts, queries, embedder)
+            return
+        if not args.url:
+            ap.error("--engine pgvector needs --url")
+        with scratch_database(args.url, "citeqa_bench") as url:
+            run("pgvector", Settings(data_dir=Path(tmp), database_url=url,
+                                     search_engine="pgvector"), texts, queries, embedder)
+
+
+if __name__ == "__main__":
+    main()
