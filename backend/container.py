@@ -150,7 +150,25 @@ class Container:
 
         s = self.settings
         return AnswerService(self.retriever, self.chat_model, s.llm_max_answer_tokens, s.llm_queue,
-                             s.llm_queue_per_user, s.evidence_chars, self.answerability)
+                             s.llm_queue_per_user, s.evidence_chars, self.answerability,
+                             observe=self.metrics.observe_stages)
+
+    @cached_property
+    def metrics(self):
+        """Prometheus metrics of this app (GET /metrics); the gauges are read at scrape time."""
+        from backend.api.observability import Metrics
+
+        def gauges() -> dict[str, tuple[str, float]]:
+            totals = self.store.totals()
+            return {
+                "citeqa_answer_queue_depth": ("Questions running or waiting for the model",
+                                              self.answers.slots.in_use()),
+                "citeqa_documents": ("Documents in the store", totals["documents"]),
+                "citeqa_chunks": ("Chunks in the store", totals["chunks"]),
+                "citeqa_upload_jobs_queued": ("Upload jobs waiting", totals["jobs_queued"]),
+            }
+
+        return Metrics(gauges)
 
     @cached_property
     def answerability(self):

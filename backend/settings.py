@@ -154,6 +154,9 @@ class Settings(BaseSettings):
     max_zip_entries: int = 2000
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_zip_ratio: int = Field(100, description="Largest uncompressed/compressed ratio in a DOCX.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="json: one JSON object per log line (time, level, logger, "
+                            "request_id, message) for log shippers.")
     host: str = "127.0.0.1"
     port: int = 8000
     ui_port: int = 8501

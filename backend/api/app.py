@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from backend.api.routes import auth, documents, health, jobs, openai_compat, query, search, users
 from backend.api.guard import RequestGuard
 from backend.api.logs import install_redaction
+from backend.api.observability import Observability, install_logging
 from backend.container import Container
 from backend.jobs import JobRunner
 from backend.ports import ModelUnavailable
@@ -23,6 +24,7 @@ log = logging.getLogger("citeqa")
 def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
     container = container or Container(settings)
     install_redaction()
+    install_logging(settings.log_format == "json")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -45,6 +47,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.add_middleware(RequestGuard, accounts=lambda: container.accounts, rate_limit=settings.rate_limit,
                        max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes, storage=container.limits_storage)
+    # outermost: refused requests (401, 413, 429) are counted and carry a request id too
+    app.add_middleware(Observability, metrics=container.metrics)
 
     @app.exception_handler(Busy)
     async def busy(_: Request, exc: Busy) -> JSONResponse:

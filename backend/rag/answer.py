@@ -6,7 +6,7 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from backend.access import Scope
@@ -131,8 +131,11 @@ class AnswerStream:
 class AnswerService:
     def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int,
                  queue: int = 8, queue_per_user: int = 2, evidence_chars: int = 0,
-                 answerability: AnswerabilityModel | None = None) -> None:
+                 answerability: AnswerabilityModel | None = None,
+                 observe: Callable[[dict[str, float]], None] | None = None) -> None:
+        """``observe`` receives each finished answer's timings (ms per stage), for metrics."""
         self.retriever = retriever
+        self.observe = observe or (lambda timings: None)
         self.answerability = answerability
         self.evidence_chars = evidence_chars
         self.chat_model = chat_model
@@ -191,6 +194,7 @@ class AnswerService:
             text = NOT_COVERED["zh" if has_cjk(question) else "en"]
             yield Token(text)
             timings.update(generate=0.0, total=(time.perf_counter() - started) * 1000)
+            self.observe(timings)
             yield Final(Answer(text, [], timings, self.chat_model.name, grounded=False, mode="none",
                                search_query=question))
             return
@@ -212,6 +216,7 @@ class AnswerService:
         passages = [by_id[c.id] for c in used]
         text, citations, mode = self._cite(question, "".join(parts).strip(), passages, focus)
         timings["total"] = (time.perf_counter() - started) * 1000
+        self.observe(timings)
         yield Final(Answer(text, citations, timings, self.chat_model.name,
                            grounded=bool(citations), mode=mode, search_query=question))
 

@@ -231,6 +231,14 @@ class Store:
             s.delete(user)
             return True
 
+    def totals(self) -> dict[str, int]:
+        """Documents, chunks and queued upload jobs (the /metrics gauges)."""
+        with self.session() as s:
+            return {"documents": s.scalar(select(func.count(DocumentRow.id))) or 0,
+                    "chunks": s.scalar(select(func.count(ChunkRow.id))) or 0,
+                    "jobs_queued": s.scalar(select(func.count(JobRow.id))
+                                            .where(JobRow.status == "queued")) or 0}
+
     def count_users(self) -> int:
         with self.session() as s:
             return s.scalar(select(func.count(UserRow.id))) or 0

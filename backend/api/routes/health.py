@@ -1,6 +1,8 @@
 from fastapi import APIRouter
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
-from backend.api.deps import ContainerDep
+from backend.api.deps import AdminDep, ContainerDep
 
 router = APIRouter(tags=["health"])
 
@@ -13,3 +15,13 @@ def health(c: ContainerDep) -> dict:
         "model": c.chat_model.name,  # loaded at startup (a remote one: the name it serves)
         "embedding_model": c.knowledge_base.embedder.name,
     }
+
+
+@router.get("/metrics", response_class=Response,
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {}},
+                             "description": "Prometheus text format"}})
+def metrics(_: AdminDep, c: ContainerDep) -> Response:
+    """Prometheus metrics: requests and latency per route, retrieve/rerank/generate times,
+    answer queue depth, documents, chunks and queued upload jobs. Admins only (scrape with an
+    admin API key as the bearer token): the counts say how much the collection holds."""
+    return Response(c.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -15,4 +15,5 @@ def search(body: SearchRequest, c: ContainerDep, scope: ScopeDep) -> SearchRespo
         raise HTTPException(422, f"query is {len(body.query)} characters; the limit is {limit}")
     mode = "hybrid+rerank" if body.rerank else "hybrid"
     retrieval = c.retriever.retrieve(body.query, body.top_k, mode=mode, scope=scope)
+    c.metrics.observe_stages(retrieval.timings_ms)
     return SearchResponse(results=[passage(s) for s in retrieval.chunks])
