@@ -158,6 +158,9 @@ def _print_eval(report: dict) -> None:
         for key in keys:
             table.add_row(key, *(str(g.get(key, "")) for g in report["groups"].values()))
         out.print(table)
+        if report.get("skipped_needs_review"):
+            out.print(f"skipped {report['skipped_needs_review']} row(s) marked needs_review: "
+                      "fill in their answers (or set unanswerable) and remove the mark")
 
 
 @app.command()
@@ -369,7 +372,9 @@ def _streamlit_cmd(port: int, host: str) -> list[str]:
     upload_mb = max(1, get_settings().max_upload_bytes // 2**20)  # the browser says the API's limit
     return [sys.executable, "-m", "streamlit", "run", str(FRONTEND), "--server.port", str(port),
             "--server.address", host, "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(upload_mb)]
+            "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(upload_mb),
+            # no developer menu ("Deploy", rerun, settings) for employees
+            "--client.toolbarMode", "minimal"]
 
 
 @app.command()

@@ -1,8 +1,8 @@
 """The web UI in a real browser (Debian chromium via Playwright) against the real API."""
 
+import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,10 +22,11 @@ def start_ui(api_url: str, log_dir: Path):
     port = free_port()
     env = {**os.environ, "CITEQA_API_URL": api_url}
     log = open(log_dir / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "frontend" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    from backend.cli import _streamlit_cmd
+
+    # the command `citeqa ui` runs, with its options
+    proc = subprocess.Popen(_streamlit_cmd(port, "127.0.0.1"), cwd=ROOT, env=env, stdout=log,
+                            stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -99,6 +100,10 @@ def test_sign_in_refuses_a_wrong_password_and_members_see_no_admin_pages(ui_url,
         sign_in(pg, ui_url, "erin", "erin-pass-123")
         pg.get_by_test_id("stChatInputTextArea").wait_for()
         expect(pg.get_by_role("link", name="Documents")).to_have_count(0)
+        # a product, not a developer's app: no "Deploy" button or developer menu, our title
+        expect(pg.get_by_test_id("stAppDeployButton")).to_have_count(0)
+        expect(pg.get_by_test_id("stMainMenu")).to_have_count(0)
+        assert "citeqa" in pg.title()
         browser.close()
 
 
@@ -139,6 +144,86 @@ def test_a_follow_up_uses_the_conversation_and_the_span_is_highlighted(page):
     mark.wait_for()
     assert mark.inner_text().strip()  # the supporting sentence, highlighted inside the passage
 
+
+def test_thumbs_down_with_a_comment_reaches_the_feedback_list(page, http):
+    """Runs after the follow-up above: rate that answer."""
+    answer = page.get_by_test_id("stChatMessage").nth(3)
+    answer.get_by_role("button", name="Not helpful").click()
+    comment = "It should give the hotel limit per night, not the trip limit."
+    answer.get_by_label("What was wrong or missing? (optional)").fill(comment)
+    answer.get_by_role("button", name="Send feedback").click()
+    answer.get_by_text("Thanks for your feedback.").wait_for()
+    expect(answer.get_by_role("button", name="Not helpful")).to_have_count(0)
+    rated = [f for f in http.get("/feedback", params={"rating": "down"}).json()
+             if f["comment"] == comment]
+    assert len(rated) == 1 and rated[0]["question"] == "And for hotels?"
+    assert "hotels" in rated[0]["search_query"] and rated[0]["citations"]
+    exported = [json.loads(line) for line in http.get("/feedback/export").text.splitlines()]
+    assert any(row["feedback"]["comment"] == comment for row in exported)
+
+
+def test_the_dashboard_shows_questions_and_thumbs_down(page):
+    """Runs after the thumbs down above."""
+    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_text("Questions per day").wait_for()
+    questions = int(page.get_by_test_id("stMetricValue").first.inner_text())
+    assert questions >= 2  # the question and its follow-up, at least
+    page.get_by_text("And for hotels? (admin)").wait_for()  # the thumbs-down list
+    expect(page.get_by_role("button", name="Download thumbs-down answers as a test file "
+                                           "(citeqa eval --qa)")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    page.get_by_role("link", name="Ask").click()
+    page.get_by_test_id("stChatInputTextArea").wait_for()
+
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the visible Streamlit selectbox labelled ``label``."""
+    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_manage_a_user_and_a_key(page, http):
+    page.get_by_role("link", name="Users and keys").click()
+    page.get_by_role("heading", name="Users and keys").wait_for()
+    add = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add user"))
+    add.get_by_label("Name").fill("frank")
+    add.get_by_label("Groups").fill("hr")
+    add.get_by_role("textbox", name="Password (at least 8 characters; empty: API keys only)").fill(
+        "frank-pass-123")
+    add.get_by_role("button", name="Add user").click()
+    page.get_by_text("Added frank.").wait_for()
+    frank = next(u for u in http.get("/users").json() if u["name"] == "frank")
+    assert frank["role"] == "member" and frank["groups"] == ["hr"] and frank["has_password"]
+
+    page.get_by_test_id("stButtonGroup").get_by_text("Change a user", exact=True).click()
+    _choose(page, "User", "frank")
+    change = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save changes"))
+    expect(change.get_by_label("Groups")).to_have_value("hr")  # frank's form, not the last one
+    change.get_by_label("Groups").fill("hr, finance")
+    change.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Saved frank.").wait_for()
+    frank = next(u for u in http.get("/users").json() if u["name"] == "frank")
+    assert frank["groups"] == ["finance", "hr"]
+
+    page.get_by_test_id("stButtonGroup").get_by_text("API keys", exact=True).click()
+    _choose(page, "User", "frank")
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Create key"))
+    form.get_by_label("Label").fill("intranet script")
+    form.get_by_role("button", name="Create key").click()
+    page.get_by_text("it is shown only once").wait_for()
+    shown = page.get_by_test_id("stCode").inner_text().strip()
+    assert shown.startswith("cq_")
+    assert httpx.get(f"{http.base_url}/auth/me",
+                     headers={"Authorization": f"Bearer {shown}"}).json()["name"] == "frank"
+    # the page stays on frank's keys after the rerun
+    page.get_by_test_id("stSelectbox").filter(has_text="Key to revoke").wait_for()
+    page.get_by_role("button", name="Revoke key").click()
+    page.get_by_text("Revoked key").wait_for()
+    assert [k["revoked"] for k in http.get("/users/frank/keys").json()] == [True]
+    assert httpx.get(f"{http.base_url}/auth/me",
+                     headers={"Authorization": f"Bearer {shown}"}).status_code == 401
+    page.screenshot(path=str(ARTIFACTS / "users.png"), full_page=True)
 
 
 def test_upload_list_and_delete_a_document(page, ui_url, tmp_path):
