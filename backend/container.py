@@ -151,7 +151,8 @@ class Container:
         s = self.settings
         return AnswerService(self.retriever, self.chat_model, s.llm_max_answer_tokens, s.llm_queue,
                              s.llm_queue_per_user, s.evidence_chars, self.answerability,
-                             observe=self.metrics.observe_stages)
+                             observe=self.metrics.observe_stages,
+                             record=self.store.record_answer)
 
     @cached_property
     def metrics(self):

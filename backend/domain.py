@@ -73,3 +73,4 @@ class Answer:
     grounded: bool = True
     mode: str = "generated"  # "generated", "extractive" (quoted source) or "none" (not covered)
     search_query: str = ""  # what was searched: the question, made standalone if a follow-up
+    id: int | None = None  # in the answer log, when it was given to a user (who may rate it)

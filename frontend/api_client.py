@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import httpx
 from httpx_sse import connect_sse
@@ -82,6 +83,48 @@ class ApiClient:
         if response.is_error:
             response.read()
             self._check(response)
+
+    def feedback(self, answer_id: int, rating: str, comment: str = "") -> None:
+        """Thumbs ``rating`` ("up" or "down") and an optional comment on an answer given to us."""
+        self._check(self._http.post(f"/answers/{answer_id}/feedback",
+                                    json={"rating": rating, "comment": comment or None}))
+
+    # accounts (admins) ----------------------------------------------------------------------
+    def users(self) -> list[dict]:
+        return self._check(self._http.get("/users")).json()
+
+    def add_user(self, name: str, role: str, groups: list[str], password: str | None) -> dict:
+        return self._check(self._http.post("/users", json={
+            "name": name, "role": role, "groups": groups, "password": password or None})).json()
+
+    def update_user(self, name: str, **changes) -> dict:
+        return self._check(self._http.patch(f"/users/{quote(name, safe='')}", json=changes)).json()
+
+    def delete_user(self, name: str) -> None:
+        self._check(self._http.delete(f"/users/{quote(name, safe='')}"))
+
+    def keys(self, name: str) -> list[dict]:
+        return self._check(self._http.get(f"/users/{quote(name, safe='')}/keys")).json()
+
+    def add_key(self, name: str, label: str = "") -> dict:
+        return self._check(self._http.post(f"/users/{quote(name, safe='')}/keys",
+                                           params={"label": label})).json()
+
+    def revoke_key(self, key_id: int) -> None:
+        self._check(self._http.delete(f"/keys/{key_id}"))
+
+    def groups(self) -> dict[str, dict[str, int]]:
+        return self._check(self._http.get("/groups")).json()
+
+    def dashboard(self, days: int = 30) -> dict:
+        return self._check(self._http.get("/dashboard", params={"days": days})).json()
+
+    def feedback_list(self, rating: str | None = None) -> list[dict]:
+        params = {"rating": rating} if rating else {}
+        return self._check(self._http.get("/feedback", params=params)).json()
+
+    def feedback_export(self) -> str:
+        return self._check(self._http.get("/feedback/export")).text
 
     def search(self, query: str, top_k: int = 5) -> list[dict]:
         return self._check(self._http.post("/search", json={"query": query, "top_k": top_k})).json()["results"]

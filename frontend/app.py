@@ -44,6 +44,10 @@ else:
     if me["role"] == "admin":
         pages.append(st.Page(views / "admin.py", title="Documents", icon=":material/folder:",
                              url_path="documents"))
+        pages.append(st.Page(views / "dashboard.py", title="Dashboard",
+                             icon=":material/monitoring:", url_path="dashboard"))
+        pages.append(st.Page(views / "users.py", title="Users and keys", icon=":material/group:",
+                             url_path="users"))
     with st.sidebar:
         st.caption(f"Signed in as **{md_escape(me['name'])}** ({me['role']}"
                    + (f"; groups: {md_escape(', '.join(me['groups']))}" if me["groups"] else "") + ")")

@@ -60,6 +60,29 @@ class QueryResponse(BaseModel):
     mode: str = Field(description="generated, extractive (a quoted source sentence) or none.")
     search_query: str = Field("", description="What was searched: the question, made standalone "
                                               "with the conversation when it is a follow-up.")
+    answer_id: int | None = Field(None, description="This answer in the answer log: rate it with "
+                                                    "POST /answers/{answer_id}/feedback.")
+
+
+class FeedbackIn(BaseModel):
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=2000, description="What was wrong (or right).")
+
+
+class FeedbackOut(BaseModel):
+    answer_id: int
+    user: str | None
+    created_at: datetime
+    rated_at: datetime | None
+    rating: Literal["up", "down"]
+    comment: str | None
+    question: str
+    search_query: str
+    answer: str
+    mode: str
+    citations: list[dict]
+    model: str
+    timings_ms: dict[str, float]
 
 
 class SearchResponse(BaseModel):
@@ -120,7 +143,7 @@ def query_response(a: Answer) -> QueryResponse:
     return QueryResponse(answer=a.answer, citations=[citation_out(c) for c in a.citations],
                          timings_ms={k: round(v, 1) for k, v in a.timings_ms.items()},
                          model=a.model, grounded=a.grounded, mode=a.mode,
-                         search_query=a.search_query)
+                         search_query=a.search_query, answer_id=a.id)
 
 
 class Me(BaseModel):

@@ -58,6 +58,8 @@ def run_qa(c: Container, rows: list[dict], k: int = 5, generate: bool = False,
       and total time (p50/p95, ms).
     """
     groups: dict[str, dict] = {}
+    skipped = [row for row in rows if row.get("needs_review")]  # exported feedback not yet filled in
+    rows = [row for row in rows if not row.get("needs_review")]
     for n, row in enumerate(rows, start=1):
         name = row.get("group") or row.get("lang") or "all"
         g = groups.setdefault(name, {"n": 0, "answerable": 0, "unanswerable": 0, "hit@1": 0,
@@ -82,7 +84,8 @@ def run_qa(c: Container, rows: list[dict], k: int = 5, generate: bool = False,
             _generate(c, row, history, k, g)
         if progress:
             progress("qa", n, len(rows))
-    return {"k": k, "groups": {name: _summary(g, k, generate) for name, g in groups.items()}}
+    return {"k": k, "groups": {name: _summary(g, k, generate) for name, g in groups.items()},
+            "skipped_needs_review": len(skipped)}
 
 
 def _generate(c: Container, row: dict, history: list[Turn], k: int, g: dict) -> None:

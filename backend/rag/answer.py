@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -21,6 +22,8 @@ from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
 from backend.rag.text import has_cjk
+
+log = logging.getLogger("citeqa")
 
 NOT_COVERED = {
     "en": "The documents do not cover this question.",
@@ -132,10 +135,14 @@ class AnswerService:
     def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int,
                  queue: int = 8, queue_per_user: int = 2, evidence_chars: int = 0,
                  answerability: AnswerabilityModel | None = None,
-                 observe: Callable[[dict[str, float]], None] | None = None) -> None:
-        """``observe`` receives each finished answer's timings (ms per stage), for metrics."""
+                 observe: Callable[[dict[str, float]], None] | None = None,
+                 record: Callable[[object, str, Answer], int | None] | None = None) -> None:
+        """``observe`` receives each finished answer's timings (ms per stage), for metrics;
+        ``record`` logs an answer given to a user (the asker, the question as asked, the
+        answer) and returns its id in the log."""
         self.retriever = retriever
         self.observe = observe or (lambda timings: None)
+        self.record = record or (lambda user, question, answer: None)
         self.answerability = answerability
         self.evidence_chars = evidence_chars
         self.chat_model = chat_model
@@ -170,12 +177,26 @@ class AnswerService:
         self.slots.acquire(user)
         try:
             asked = rewrite(question, history)
-            return AnswerStream(lambda flag: self._stream(asked.search, top_k, scope, flag,
-                                                          asked.focus),
+            return AnswerStream(lambda flag: self._logged(
+                                    self._stream(asked.search, top_k, scope, flag, asked.focus),
+                                    user, question),
                                 lambda: self.slots.release(user), cancel)
         except BaseException:
             self.slots.release(user)
             raise
+
+    def _logged(self, events: Iterator[Token | Final], user: object,
+                question: str) -> Iterator[Token | Final]:
+        """The events, the final answer logged for its asker (none without one: evaluations)."""
+        for event in events:
+            if isinstance(event, Final):
+                self.observe(event.answer.timings_ms)
+                if user is not None:
+                    try:
+                        event.answer.id = self.record(user, question, event.answer)
+                    except Exception:  # noqa: BLE001 - the answer matters more than its log entry
+                        log.exception("could not log the answer")
+            yield event
 
     def _stream(self, question: str, top_k: int, scope: Scope | None,
                 cancel: threading.Event, focus: str = "") -> Iterator[Token | Final]:
@@ -194,7 +215,6 @@ class AnswerService:
             text = NOT_COVERED["zh" if has_cjk(question) else "en"]
             yield Token(text)
             timings.update(generate=0.0, total=(time.perf_counter() - started) * 1000)
-            self.observe(timings)
             yield Final(Answer(text, [], timings, self.chat_model.name, grounded=False, mode="none",
                                search_query=question))
             return
@@ -216,7 +236,6 @@ class AnswerService:
         passages = [by_id[c.id] for c in used]
         text, citations, mode = self._cite(question, "".join(parts).strip(), passages, focus)
         timings["total"] = (time.perf_counter() - started) * 1000
-        self.observe(timings)
         yield Final(Answer(text, citations, timings, self.chat_model.name,
                            grounded=bool(citations), mode=mode, search_query=question))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -72,6 +72,30 @@ class JobRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AnswerLogRow(Base):
+    """An answer given to a user, what it cited and how long it took; the asker may rate it.
+    The dashboard and the feedback export read these."""
+
+    __tablename__ = "answers"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    question: Mapped[str] = mapped_column(Text)
+    search_query: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(16))  # generated, extractive, none (refused)
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    citations: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    model: Mapped[str] = mapped_column(String(256))
+    timings: Mapped[dict] = mapped_column(JSON, default=dict)
+    rating: Mapped[int | None] = mapped_column(Integer)  # +1 or -1
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 def new_token_version() -> str:

@@ -10,8 +10,9 @@ from sqlalchemy import and_, create_engine, delete, event, func, inspect, or_, s
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.domain import ChunkDraft, ChunkRecord
-from backend.storage.models import ApiKeyRow, ChunkRow, DocumentRow, JobRow, UserRow, utcnow
+from backend.domain import Answer, ChunkDraft, ChunkRecord
+from backend.storage.models import (AnswerLogRow, ApiKeyRow, ChunkRow, DocumentRow, JobRow, UserRow,
+                                    utcnow)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -238,6 +239,55 @@ class Store:
                     "chunks": s.scalar(select(func.count(ChunkRow.id))) or 0,
                     "jobs_queued": s.scalar(select(func.count(JobRow.id))
                                             .where(JobRow.status == "queued")) or 0}
+
+    # the answer log -----------------------------------------------------------
+    def record_answer(self, user_id: int, question: str, answer: Answer) -> int:
+        """Log an answer given to ``user_id``; its id, which the asker may rate."""
+        citations = [{"n": c.n, "document_id": c.chunk.document_id, "filename": c.chunk.filename,
+                      "page": c.chunk.page, "section": c.chunk.section, "chunk_id": c.chunk.id,
+                      "span": list(c.span) if c.span else None} for c in answer.citations]
+        with self.session() as s, s.begin():
+            row = AnswerLogRow(user_id=user_id, question=question,
+                               search_query=answer.search_query or question, answer=answer.answer,
+                               mode=answer.mode, refused=not answer.citations, citations=citations,
+                               model=answer.model,
+                               timings={k: round(v, 1) for k, v in answer.timings_ms.items()})
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def rate_answer(self, answer_id: int, user_id: int, rating: int, comment: str | None) -> bool:
+        """The asker's thumbs up (+1) or down (-1) and comment; False if the answer is not theirs
+        (or does not exist). Rating again replaces the rating."""
+        with self.session() as s, s.begin():
+            row = s.get(AnswerLogRow, answer_id)
+            if row is None or row.user_id != user_id:
+                return False
+            row.rating, row.comment, row.rated_at = rating, comment, utcnow()
+            return True
+
+    def rated_answers(self, rating: int | None = None, limit: int = 1000) -> list[tuple[AnswerLogRow, str | None]]:
+        """Rated answers, newest first, with the asker's name; only one ``rating`` if given."""
+        query = (select(AnswerLogRow, UserRow.name)
+                 .outerjoin(UserRow, UserRow.id == AnswerLogRow.user_id)
+                 .where(AnswerLogRow.rating.is_not(None))
+                 .order_by(AnswerLogRow.rated_at.desc()).limit(limit))
+        if rating is not None:
+            query = query.where(AnswerLogRow.rating == rating)
+        with self.session() as s:
+            return [(row, name) for row, name in s.execute(query)]
+
+    def answers_since(self, since) -> list[AnswerLogRow]:
+        with self.session() as s:
+            return list(s.scalars(select(AnswerLogRow).where(AnswerLogRow.created_at >= since)
+                                  .order_by(AnswerLogRow.created_at)))
+
+    def document_growth(self) -> list[tuple]:
+        """(added at, chunks) of every document."""
+        with self.session() as s:
+            return list(s.execute(select(DocumentRow.created_at, func.count(ChunkRow.id))
+                                  .outerjoin(ChunkRow, ChunkRow.document_id == DocumentRow.id)
+                                  .group_by(DocumentRow.id, DocumentRow.created_at)))
 
     def count_users(self) -> int:
         with self.session() as s:

@@ -33,6 +33,36 @@ def show_citations(citations: list[dict]) -> None:
             st.link_button("Open document", url, icon=":material/open_in_new:")
 
 
+def feedback_controls(turn: dict) -> None:
+    """Helpful / not helpful, then an optional comment: stored with the question, the answer,
+    its citations, the model and timings, for the admins' review and test cases."""
+    answer_id = turn.get("answer_id")
+    if not answer_id:
+        return
+    if turn.get("rated"):
+        st.caption("Thanks for your feedback.")
+        return
+    left, right, _ = st.columns([1, 1, 4])
+    if left.button("Helpful", icon=":material/thumb_up:", key=f"up-{answer_id}"):
+        st.session_state[f"rating-{answer_id}"] = "up"
+    if right.button("Not helpful", icon=":material/thumb_down:", key=f"down-{answer_id}"):
+        st.session_state[f"rating-{answer_id}"] = "down"
+    rating = st.session_state.get(f"rating-{answer_id}")
+    if rating is None:
+        return
+    with st.form(f"feedback-{answer_id}"):
+        comment = st.text_input("What was wrong or missing? (optional)" if rating == "down"
+                                else "Anything to add? (optional)", max_chars=2000)
+        if st.form_submit_button("Send feedback"):
+            try:
+                api.feedback(answer_id, rating, comment)
+            except (ApiError, OSError) as exc:
+                st.error(f"The feedback could not be sent: {md_escape(str(exc))}")
+            else:
+                turn["rated"] = rating
+                st.rerun()
+
+
 for turn in history:
     with st.chat_message(turn["role"]):
         if turn["role"] == "user":
@@ -41,6 +71,8 @@ for turn in history:
             st.html(answer_html(turn["content"]))
         if turn.get("citations"):
             show_citations(turn["citations"])
+        if turn["role"] == "assistant":
+            feedback_controls(turn)
 
 if question := st.chat_input("Ask a question, e.g. What is our travel reimbursement limit?"):
     # the conversation so far (the last few turns) lets the API read a follow-up
@@ -72,8 +104,10 @@ if question := st.chat_input("Ask a question, e.g. What is our travel reimbursem
             if final.get("mode") == "extractive":
                 st.caption("Quoted from the best-matching source: the model's own answer could "
                            "not be verified against the documents.")
-            history.append({"role": "assistant", "content": final.get("answer", ""),
-                            "citations": final.get("citations", [])})
+            turn = {"role": "assistant", "content": final.get("answer", ""),
+                    "citations": final.get("citations", []), "answer_id": final.get("answer_id")}
+            history.append(turn)
+            feedback_controls(turn)
         except SignedOut as exc:
             placeholder.error(md_escape(str(exc)))
             st.session_state.pop("me", None)
