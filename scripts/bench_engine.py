@@ -1,12 +1,12 @@
 """The shared search engine (pgvector) against the single-box default (FAISS + bm25s) at scale.
 
 Run: .venv/bin/python scripts/bench_engine.py --engine pgvector \
-         --url postgresql+psycopg://postgres@127.0.0.1:5432/postgres [--chunks 100000]
+         --url postgresql+psycopg://postgres@127.0.0.1:5432/postgres [--chunks 100000] [--cache data/cache]
      .venv/bin/python scripts/bench_engine.py --engine local [--chunks 100000]
 
 Chunks are SciFact sentences (repeated to reach --chunks, 100 per document, every other
 document for group "hr"); vectors are random unit vectors of the configured embedder's
-dimension (the hardest case for HNSW); queries are SciFact test claims embedded by the real
+dimension (the hardest case for HNSW), or with --cache real SciFact chunk vectors; queries are SciFact test claims embedded by the real
 model. Prints, per engine: indexing throughput, retrieval p50/p95 (what /search runs, as an
 admin and as a member who sees half), HNSW recall@10 against an exact scan for the member, and
 the process's resident memory (one engine per run, so that it is that engine's). A pgvector run
@@ -30,6 +30,32 @@ sys.path.insert(0, str(ROOT))
 from scripts.bench_search import RandomEmbedder, synthetic_chunks  # noqa: E402
 
 
+class CachedEmbedder(RandomEmbedder):
+    """Stands in for indexing with realistic vectors: the real embeddings of SciFact's chunks
+    from the ``citeqa eval`` cache (one file per model of the configured pair), repeated to
+    the wanted count with a little noise so that no two are equal."""
+
+    def __init__(self, real, cache_dir: Path) -> None:
+        super().__init__(real)
+        from backend.evaluation.embedding_cache import cached
+
+        parts = getattr(real, "parts", [real])
+        tables = [dict(np.load(cached(p, p.name, cache_dir)._path).items()) for p in parts]
+        by_key = [dict(zip(t["keys"].tolist(), t["vectors"])) for t in tables]
+        keys = sorted(set.intersection(*(set(k) for k in by_key)))
+        if not keys:
+            raise SystemExit(f"no cached vectors in {cache_dir}: run citeqa eval --beir first")
+        pieces = [np.stack([b[k] for k in keys]) for b in by_key]
+        self._base = real._join(pieces) if len(pieces) > 1 else pieces[0]
+        self._next = 0
+
+    def embed(self, texts):
+        rows = np.arange(self._next, self._next + len(texts)) % len(self._base)
+        self._next += len(texts)
+        v = self._base[rows] + self._rng.normal(0, 0.01, (len(texts), self.dimension))
+        return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
 def percentiles(fn, queries) -> tuple[float, float]:
     fn(queries[0])
     times = []
@@ -49,14 +75,15 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(label: str, settings, texts, queries, embedder) -> None:
+def run(label: str, settings, texts, queries, embedder, cache: Path | None = None) -> None:
     from backend.access import Principal
     from backend.container import Container
     from backend.domain import ChunkDraft
     from backend.ports import embed_queries
     from backend.storage import DocumentRow
 
-    c = Container(settings, embedder=RandomEmbedder(embedder))
+    stand_in = CachedEmbedder(embedder, cache) if cache else RandomEmbedder(embedder)
+    c = Container(settings, embedder=stand_in)
     kb = c.knowledge_base
     t = time.perf_counter()
     for start in range(0, len(texts), 5000):
@@ -116,6 +143,8 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=100_000)
     ap.add_argument("--scifact", type=Path, default=ROOT.parent / "shared" / "eval" / "scifact")
     ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--cache", type=Path, help="index real SciFact chunk vectors from this "
+                    "citeqa eval cache (e.g. data/cache) instead of random ones")
     args = ap.parse_args()
 
     from backend.adapters.pgvector_search import scratch_database
@@ -128,13 +157,14 @@ def main() -> None:
           f"({embedder.dimension} dimensions)")
     with tempfile.TemporaryDirectory() as tmp:
         if args.engine == "local":
-            run("local FAISS + bm25s", Settings(data_dir=Path(tmp)), texts, queries, embedder)
+            run("local FAISS + bm25s", Settings(data_dir=Path(tmp)), texts, queries, embedder,
+                args.cache)
             return
         if not args.url:
             ap.error("--engine pgvector needs --url")
         with scratch_database(args.url, "citeqa_bench") as url:
             run("pgvector", Settings(data_dir=Path(tmp), database_url=url,
-                                     search_engine="pgvector"), texts, queries, embedder)
+                                     search_engine="pgvector"), texts, queries, embedder, args.cache)
 
 
 if __name__ == "__main__":

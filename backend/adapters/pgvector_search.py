@@ -2,8 +2,7 @@
 
 Vectors live in a ``halfvec`` column with an HNSW index (inner product over unit vectors =
 cosine, the same half precision as the FAISS index), keyword terms in a postings table
-(term, chunk, term frequency) scored with Lucene's BM25 in SQL, so both rank as the local
-indexes do. Each row carries its document's access list, and a ``Scope`` becomes a filter in
+scored with Lucene's BM25 in SQL, so both rank as the local indexes do. Each row carries its document's access list, and a ``Scope`` becomes a filter in
 the query (``access && groups``): the engine never returns, nor counts in BM25's statistics,
 a chunk the asker may not see. A row starts with an empty access list, visible to admins only,
 until the knowledge base grants its document's groups.
