@@ -39,7 +39,10 @@ def login(username: str, password: str, base_url: str | None = None) -> "ApiClie
     if response.status_code == 401:
         raise ApiError("wrong user name or password")
     response.raise_for_status()
-    return ApiClient(base, token=response.json()["access_token"])
+    token = response.json()
+    client = ApiClient(base, token=token["access_token"])
+    client.expires_at = time.time() + token["expires_in"]
+    return client
 
 
 class ApiClient:
@@ -49,6 +52,7 @@ class ApiClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
         self._links: dict[int, tuple[str, float]] = {}  # document id -> (link, renew after)
+        self.expires_at: float | None = None  # a session token's end (epoch seconds)
 
     def _check(self, response: httpx.Response) -> httpx.Response:
         if response.status_code == 401:

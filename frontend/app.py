@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # streamlit run
 
 from frontend.api_client import ApiError, login  # noqa: E402
 from frontend.render import md_escape  # noqa: E402
+from frontend.session import COOKIE, sessions, write_cookie  # noqa: E402
 
 st.set_page_config(page_title="citeqa", page_icon=":material/menu_book:", layout="wide")
 
@@ -27,12 +28,40 @@ def sign_in() -> None:
             st.error(md_escape(str(exc)))
         else:
             st.session_state["api"] = api
+            sid, lifetime = sessions().open(api, st.session_state["me"])
+            st.session_state["sid"] = sid
+            st.session_state["cookie"] = (sid, lifetime)  # written by the next run
             st.rerun()
 
 
 def sign_out() -> None:
-    for key in ("api", "me", "history"):
+    sessions().close(st.session_state.get("sid"))
+    for key in ("api", "me", "history", "sid"):
         st.session_state.pop(key, None)
+    st.session_state["cookie"] = ("", 0)  # deleted by the next run
+
+
+def restore() -> None:
+    """A reload or a link opens a new Streamlit session: take over the signed-in one whose id
+    the browser's cookie holds, if the API still accepts its token."""
+    sid = st.context.cookies.get(COOKIE)
+    found = sessions().get(sid)
+    if found is None:
+        return
+    api, _ = found
+    try:
+        st.session_state["me"] = api.me()
+    except (ApiError, OSError):
+        sessions().close(sid)
+        return
+    st.session_state["api"], st.session_state["sid"] = api, sid
+
+
+if "me" not in st.session_state:
+    restore()
+if pending := st.session_state.pop("cookie", None):
+    with st.sidebar:
+        write_cookie(*pending)
 
 
 views = Path(__file__).parent / "views"

@@ -107,6 +107,41 @@ def test_sign_in_refuses_a_wrong_password_and_members_see_no_admin_pages(ui_url,
         browser.close()
 
 
+def test_reloads_and_links_keep_you_signed_in_until_you_sign_out(ui_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        context = browser.new_context()
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        sign_in(pg, ui_url, "admin", ADMIN_PASSWORD)
+        pg.wait_for_function("document.cookie.includes('citeqa_session=')")
+        [cookie] = [c for c in context.cookies() if c["name"] == "citeqa_session"]
+        # an opaque id, not the API token (a JWT); strict same-site; it ends with the session
+        assert len(cookie["value"]) >= 40 and not cookie["value"].startswith("ey")
+        assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time()
+        pg.reload()
+        pg.get_by_text("Signed in as admin").wait_for()
+        expect(pg.get_by_label("User name")).to_have_count(0)
+        pg.goto(f"{ui_url}/documents")  # a link straight to a page
+        pg.get_by_role("heading", name="Documents").first.wait_for()
+        pg.get_by_text("Signed in as admin").wait_for()
+
+        pg.get_by_role("button", name="Sign out").click()
+        pg.get_by_label("User name").wait_for()
+        pg.wait_for_function("!document.cookie.includes('citeqa_session=')")
+        pg.reload()
+        pg.get_by_label("User name").wait_for()
+        # the old id is dead on the server too, whatever the browser still sends
+        context.add_cookies([{**cookie}])
+        pg.reload()
+        pg.get_by_label("User name").wait_for()
+        expect(pg.get_by_text("Signed in as admin")).to_have_count(0)
+        browser.close()
+
+
 def test_ask_a_question_and_open_its_citation(page, ui_url):
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("What is our travel reimbursement limit?")
