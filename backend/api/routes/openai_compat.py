@@ -80,13 +80,13 @@ async def chat_completions(body: ChatRequest, request: Request, c: ContainerDep,
     cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
     citations = [citation_out(x).model_dump() for x in answer.citations]
     if body.stream:
-        return StreamingResponse(_chunks(cid, created, content, citations, answer.search_query),
-                                 media_type="text/event-stream")
+        return StreamingResponse(_chunks(cid, created, content, citations, answer.search_query,
+                                         answer.id), media_type="text/event-stream")
     return {"id": cid, "object": "chat.completion", "created": created, "model": "citeqa",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                          "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-            "citations": citations, "search_query": answer.search_query}
+            "citations": citations, "search_query": answer.search_query, "answer_id": answer.id}
 
 
 def _question(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
@@ -106,12 +106,12 @@ def _text(m: ChatMessage) -> str:
 
 
 def _chunks(cid: str, created: int, content: str, citations: list,
-            search_query: str) -> Iterator[str]:
+            search_query: str, answer_id: int | None) -> Iterator[str]:
     def frame(delta: dict, finish: str | None = None, **extra) -> str:
         chunk = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": "citeqa",
                  "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
         return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
 
     yield frame({"role": "assistant", "content": content})
-    yield frame({}, "stop", citations=citations, search_query=search_query)
+    yield frame({}, "stop", citations=citations, search_query=search_query, answer_id=answer_id)
     yield "data: [DONE]\n\n"
