@@ -27,7 +27,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.bench_search import RandomEmbedder, synthetic_chunks  # noqa: E402
+from scripts.bench_search import RandomEmbedder, index_synthetic, synthetic_chunks  # noqa: E402
 
 
 class CachedEmbedder(RandomEmbedder):
@@ -78,23 +78,13 @@ def rss_mb() -> float:
 def run(label: str, settings, texts, queries, embedder, cache: Path | None = None) -> None:
     from backend.access import Principal
     from backend.container import Container
-    from backend.domain import ChunkDraft
     from backend.ports import embed_queries
-    from backend.storage import DocumentRow
 
     stand_in = CachedEmbedder(embedder, cache) if cache else RandomEmbedder(embedder)
     c = Container(settings, embedder=stand_in)
     kb = c.knowledge_base
     t = time.perf_counter()
-    for start in range(0, len(texts), 5000):
-        batch = [(DocumentRow(filename=f"doc{d}.txt", content_hash=str(d), doc_type="txt",
-                              size_bytes=1, pages=None,
-                              access=["hr"] if (d // 100) % 2 else ["public"]),
-                  [ChunkDraft(t, None, None, j, 0, len(t), 50)
-                   for j, t in enumerate(texts[d : d + 100])])
-                 for d in range(start, min(start + 5000, len(texts)), 100)]
-        kb.add_documents(batch)
-    kb.save()
+    index_synthetic(kb, texts)
     seconds = time.perf_counter() - t
     if settings.search_engine == "pgvector":  # what autovacuum does soon after a bulk load:
         import sqlalchemy  # the visibility map lets BM25 read postings from the index alone
@@ -120,14 +110,12 @@ def run(label: str, settings, texts, queries, embedder, cache: Path | None = Non
           f"keyword top-100 {keyword[0]:.1f}/{keyword[1]:.1f} ms")
     # recall of the member's dense top-10 against an exact scan of the vectors they may see
     visible = np.asarray([i for i, doc in _visible(kb)], dtype=np.int64)
-    stored = kb.vectors.similarity(qvecs[0], visible.tolist())  # warm the path
     recalls = []
     for q in queries[:30]:
         exact = kb.vectors.similarity(vector_of[q], visible.tolist())
         want = {i for i, _ in sorted(exact.items(), key=lambda kv: -kv[1])[:10]}
         got = {i for i, _ in kb.dense_search(vector_of[q], 10, scope)}
         recalls.append(len(want & got) / 10)
-    del stored
     print(f"[{label}]   member dense recall@10 vs exact: {statistics.mean(recalls):.3f}")
     print(f"[{label}] resident memory of this process: {rss_mb():.0f} MB")
 

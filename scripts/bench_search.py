@@ -113,17 +113,13 @@ class RandomEmbedder:
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def whole_retrieval_ms(data_dir: Path, texts, queries, embedder) -> tuple[float, float]:
-    """p50 of the retriever in process, as admin (everything) and as a member seeing half."""
-    from backend.access import Principal
-    from backend.container import Container
+def index_synthetic(kb, texts) -> None:
+    """``texts`` as documents of 100 chunks each, every other document for group "hr" (the
+    rest public), added through the knowledge base in batches of 50 documents."""
     from backend.domain import ChunkDraft
-    from backend.settings import Settings
     from backend.storage import DocumentRow
 
-    c = Container(Settings(data_dir=data_dir), embedder=RandomEmbedder(embedder))
-    kb = c.knowledge_base
-    for start in range(0, len(texts), 5000):  # 100 chunks per document; every other one for "hr"
+    for start in range(0, len(texts), 5000):
         batch = [(DocumentRow(filename=f"doc{d}.txt", content_hash=str(d), doc_type="txt",
                               size_bytes=1, pages=None,
                               access=["hr"] if (d // 100) % 2 else ["public"]),
@@ -132,6 +128,17 @@ def whole_retrieval_ms(data_dir: Path, texts, queries, embedder) -> tuple[float,
                  for d in range(start, min(start + 5000, len(texts)), 100)]
         kb.add_documents(batch)
     kb.save()
+
+
+def whole_retrieval_ms(data_dir: Path, texts, queries, embedder) -> tuple[float, float]:
+    """p50 of the retriever in process, as admin (everything) and as a member seeing half."""
+    from backend.access import Principal
+    from backend.container import Container
+    from backend.settings import Settings
+
+    c = Container(Settings(data_dir=data_dir), embedder=RandomEmbedder(embedder))
+    kb = c.knowledge_base
+    index_synthetic(kb, texts)
     kb.embedder = embedder  # queries with the real model
     everything = p50_ms(lambda q: c.retriever.retrieve(q, 5, mode="hybrid"), queries)
     scope = kb.scope_for(Principal(0, "member", "member", frozenset()))
