@@ -85,7 +85,9 @@ def api_keys(names: list[str]) -> None:
     except (ApiError, OSError) as exc:
         st.error(md_escape(str(exc)))
         owned = []
-    if owned:
+    if not owned:
+        st.caption(f"{md_escape(owner)} has no API keys yet.")
+    else:
         st.dataframe(pd.DataFrame([{"id": k["id"], "label": k["label"], "starts with": k["prefix"],
                                     "created": k["created_at"][:10],
                                     "status": "revoked" if k["revoked"] else "active"}

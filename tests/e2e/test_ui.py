@@ -213,9 +213,18 @@ def test_the_dashboard_shows_questions_and_thumbs_down(page):
 
 
 def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the visible Streamlit selectbox labelled ``label``."""
-    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick ``option`` in the Streamlit selectbox labelled ``label``. A rerun still drawing
+    the page closes an open list, so the list is opened again until the option is taken."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(6):
+        page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def test_manage_a_user_and_a_key(page, http):
@@ -232,6 +241,7 @@ def test_manage_a_user_and_a_key(page, http):
     assert frank["role"] == "member" and frank["groups"] == ["hr"] and frank["has_password"]
 
     page.get_by_test_id("stButtonGroup").get_by_text("Change a user", exact=True).click()
+    page.get_by_role("button", name="Save changes").wait_for()  # the section has been drawn
     _choose(page, "User", "frank")
     change = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save changes"))
     expect(change.get_by_label("Groups")).to_have_value("hr")  # frank's form, not the last one
@@ -242,7 +252,9 @@ def test_manage_a_user_and_a_key(page, http):
     assert frank["groups"] == ["finance", "hr"]
 
     page.get_by_test_id("stButtonGroup").get_by_text("API keys", exact=True).click()
+    page.get_by_role("button", name="Create key").wait_for()  # the section has been drawn
     _choose(page, "User", "frank")
+    page.get_by_text("frank has no API keys yet.").wait_for()  # the rerun for frank is done
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Create key"))
     form.get_by_label("Label").fill("intranet script")
     form.get_by_role("button", name="Create key").click()
