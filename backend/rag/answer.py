@@ -15,7 +15,7 @@ from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
 from backend.rag.citations import (attribute, best_sentence, figures_disagree, keep_supported,
-                                   renumber, shared_terms, supporting_span)
+                                   renumber, shared_terms, supporting_span, terms)
 from backend.rag.text import sentence_spans
 from backend.rag.followup import Turn, rewrite
 from backend.rag.prompt import build_messages
@@ -208,9 +208,13 @@ class AnswerService:
         timings = dict(retrieval.timings_ms)
         if cancel.is_set():  # gone during retrieval: do not start the model
             return
+        # the question's terms in the other language count as its terms (an English question
+        # about a Chinese passage), for the decision and for the sentences the model reads
+        lexicon = self.retriever.translate
+        alternatives = lexicon.alternatives(question, terms) if lexicon is not None else {}
         answerable = bool(retrieval.chunks) and (
             self.answerability is None
-            or self.answerability.answerable(question, retrieval.chunks, focus))
+            or self.answerability.answerable(question, retrieval.chunks, focus, alternatives))
         if not answerable:  # decided on the evidence: the model is not asked to guess
             text = NOT_COVERED["zh" if has_cjk(question) else "en"]
             yield Token(text)
@@ -222,7 +226,7 @@ class AnswerService:
         budget = self.chat_model.context_window - self.max_answer_tokens
         messages, used = build_messages(
             question, [s.chunk for s in retrieval.chunks], self.chat_model.count_tokens, budget,
-            self.evidence_chars)
+            self.evidence_chars, lexicon.expand(question) if alternatives else None)
         gen_start = time.perf_counter()
         parts: list[str] = []
         for piece in self.chat_model.stream(messages, self.max_answer_tokens, cancel):

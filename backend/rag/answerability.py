@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,15 +31,25 @@ FEATURES = ("coverage", "specific_coverage", "typed_specific", "type_asked", "sc
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 
 
-def features(question: str, passages: Sequence[ScoredChunk], focus: str = "") -> list[float]:
+def _held(wanted: frozenset[str], have: frozenset[str],
+          alternatives: Mapping[str, Sequence[frozenset[str]]]) -> int:
+    """How many of the wanted terms a sentence holds, itself or in translation."""
+    return sum(1 for t in wanted if t in have or any(a <= have for a in alternatives.get(t, ())))
+
+
+def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
+             alternatives: Mapping[str, Sequence[frozenset[str]]] | None = None) -> list[float]:
     """The signals above for the passages the model would read (best first).
 
     "Specific" terms are the question's terms that are not in the passage's file name: in a
     document about Warsaw, every sentence matches "Warsaw", and only the rest of the question
     ("first literary cabaret") tells the sentence that answers from one on the same topic. The
     section heading counts as part of each sentence under it (a sentence under "Mileage").
-    A follow-up's ``focus`` is what is specific about it.
+    A follow-up's ``focus`` is what is specific about it. ``alternatives`` give a question
+    term's translations (backend/rag/bilingual.py): an English question is covered by a Chinese
+    sentence holding its terms in Chinese, and the reverse.
     """
+    alternatives = alternatives or {}
     q = terms(question)
     kind = answer_type(question)
     best = (0.0, 0.0, 0.0)  # (coverage, specific coverage, typed x specific coverage)
@@ -48,9 +58,9 @@ def features(question: str, passages: Sequence[ScoredChunk], focus: str = "") ->
         specific = (terms(focus) if focus else q) - terms(p.chunk.filename.rsplit(".", 1)[0])
         for start, end in sentence_spans(p.chunk.text):
             sentence = p.chunk.text[start:end]
-            own = terms(sentence)
-            coverage = len(q & (own | heading)) / len(q) if q else 0.0
-            spec = len(specific & (own | heading)) / len(specific) if specific else coverage
+            have = terms(sentence) | heading
+            coverage = _held(q, have, alternatives) / len(q) if q else 0.0
+            spec = _held(specific, have, alternatives) / len(specific) if specific else coverage
             typed = float(kind != "other" and states(kind, sentence, question))
             candidate = (coverage, spec, typed * spec)
             if sum(candidate) > sum(best):
@@ -77,5 +87,7 @@ class AnswerabilityModel:
         z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def answerable(self, question: str, passages: Sequence[ScoredChunk], focus: str = "") -> bool:
-        return bool(passages) and self.probability(features(question, passages, focus)) >= self.threshold
+    def answerable(self, question: str, passages: Sequence[ScoredChunk], focus: str = "",
+                   alternatives: Mapping[str, Sequence[frozenset[str]]] | None = None) -> bool:
+        return bool(passages) and self.probability(
+            features(question, passages, focus, alternatives)) >= self.threshold

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
+from collections.abc import Callable
 
 import numpy as np
 
@@ -31,10 +33,21 @@ class FusionConfig:
     normalization: str = "minmax"  # weighted: "minmax", or "tmm" (lower bound 0 for both scores)
 
 
+class QueryTranslator(Protocol):
+    def expand(self, query: str) -> str:
+        """The query with its words translated into the other language appended."""
+
+    def alternatives(self, query: str, term_set: Callable[[str], frozenset[str]]
+                     ) -> dict[str, list[frozenset[str]]]:
+        """Each query term -> the term sets of its translations."""
+
+
 class Retriever:
     def __init__(self, kb: KnowledgeBase, reranker: Reranker, candidates: int,
-                 fusion: FusionConfig, min_relevance: float, dense_only_relevance: float) -> None:
+                 fusion: FusionConfig, min_relevance: float, dense_only_relevance: float,
+                 translate: QueryTranslator | None = None) -> None:
         self.kb = kb
+        self.translate = translate
         self.reranker = reranker
         self.candidates = candidates
         self.fusion = fusion
@@ -51,6 +64,26 @@ class Retriever:
         if cosine >= self.dense_only_relevance:
             return True
         return cosine >= self.min_relevance and term_match
+
+    def admit(self, ranked: list[tuple[int, float]], cosine: dict[int, float],
+              bm25: dict[int, float], foreign: set[int], top_k: int, want: int
+              ) -> list[tuple[int, float]]:
+        """The gate, in rank order: a passage is evidence on its own (``_is_evidence``; one in
+        another script than the question is judged as if a term matched, none can be
+        expected), or it shares a term with the question (translations included) and ranks
+        within ``top_k`` below one that was. Once a passage has shown the question is on topic,
+        the cosine of one model per pair of languages is no longer the bar: the fused cosine
+        of an English question and a Chinese passage is low by construction (MiniLM reads only
+        English), which cost cross-language questions their answering passages."""
+        head: list[tuple[int, float]] = []
+        for i, score in ranked:
+            matched = bm25.get(i, 0.0) > 0
+            if self._is_evidence(cosine.get(i), matched or i in foreign) \
+                    or (head and matched and len(head) < top_k):
+                head.append((i, score))
+                if len(head) == want:
+                    break
+        return head
 
     def fuse(self, sparse: list[tuple[int, float]], dense: list[tuple[int, float]]):
         if self.fusion.method == "weighted":
@@ -110,7 +143,9 @@ class Retriever:
         t0 = time.perf_counter()
         self.kb.refresh_if_changed()
         qvec = embed_queries(self.kb.embedder, [query])[0] if query_vector is None else query_vector
-        sparse = self.kb.keyword_search(query, depth, scope) if mode != "dense" else []
+        # the keyword side also looks for the question's words in the other language
+        terms = self.translate.expand(query) if self.translate is not None else query
+        sparse = self.kb.keyword_search(terms, depth, scope) if mode != "dense" else []
         dense = self.kb.dense_search(qvec, depth, scope) if mode != "bm25" else []
         if scope is not None and scope.resolved:
             # the indexes already filtered; where the ids are at hand, guard against a faulty
@@ -123,7 +158,7 @@ class Retriever:
             ranked = (sparse if mode == "bm25" else dense)[:depth]
             foreign = self.foreign(query, [i for i, _ in ranked]) if gate else set()
         else:
-            sparse, dense = self.complete(query, qvec, sparse, dense, scope)
+            sparse, dense = self.complete(terms, qvec, sparse, dense, scope)
             ranked = self.fuse(sparse, dense)
             foreign = self.foreign(query, [i for i, _ in ranked])
             ranked = self.unblind(ranked, dense, foreign)[:depth]
@@ -134,14 +169,8 @@ class Retriever:
 
         if gate or reranking:  # BM25-only hits get a dense score too, all in one call
             cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
-        head: list[tuple[int, float]] = []
-        for i, score in ranked:
-            # no term of the question can be expected in another script: judged as if one matched
-            if gate and not self._is_evidence(cosine.get(i), bm25.get(i, 0.0) > 0 or i in foreign):
-                continue
-            head.append((i, score))
-            if len(head) == want:
-                break
+        head = (self.admit(ranked, cosine, bm25, foreign, top_k, want) if gate
+                else ranked[:want])
         records = self.kb.chunks([i for i, _ in head])
         scored = [ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))
                   for i, score in head if i in records]

