@@ -5,7 +5,8 @@ documents are ingested in CITEQA_DATA_DIR. Each row is retrieved with the real p
 its features (backend/rag/answerability.py) and label (answerable or not) are collected.
 Rows are split in half by a hash of the question: a logistic model is fitted on one half,
 the threshold is the highest one whose wrongful refusals on that half stay within
---max-wrongful, and both halves' figures are reported (the held-out half is the honest one).
+--max-wrongful in every group of answerable questions (plain, follow-up, RGB), and both
+halves' figures are reported (the held-out half is the honest one).
 
 Run: CITEQA_DATA_DIR=/tmp/trust .venv/bin/python scripts/calibrate_answerability.py \
         data/eval-trust/trust.jsonl [--write]
@@ -78,21 +79,28 @@ def main() -> None:
     weights, bias = fit(x[train], y[train])
     p = 1 / (1 + np.exp(-(x @ weights + bias)))
     curve = []
+    answerable_groups = sorted({g for g, label in zip(groups, y) if label == 1})
     for t in np.round(np.arange(0.3, 0.8, 0.025), 3):
+        worst = max(rates(p[m], y[m], retrieved[m], t)["wrongful_refusals"]
+                    for m in (train & np.array([x == g for x in groups]) for g in answerable_groups)
+                    if m.any())
         curve.append({"threshold": float(t), "train": rates(p[train], y[train], retrieved[train], t),
-                      "held_out": rates(p[~train], y[~train], retrieved[~train], t)})
-    ok = [c for c in curve if c["train"]["wrongful_refusals"] <= args.max_wrongful]
+                      "held_out": rates(p[~train], y[~train], retrieved[~train], t),
+                      "worst_group_wrongful": worst})
+    # every kind of answerable question must keep its refusals low, not only their average:
+    # follow-ups are a minority of the rows and would otherwise pay for the rest
+    ok = [c for c in curve if c["worst_group_wrongful"] <= args.max_wrongful]
     chosen = max(ok, key=lambda c: c["threshold"]) if ok else curve[0]
     per_group = {}
     for g in sorted(set(groups)):
         mask = ~train & np.array([x == g for x in groups])
         per_group[g] = rates(p[mask], y[mask], retrieved[mask], chosen["threshold"])
     print(f"features {FEATURES}\nweights {np.round(weights, 3).tolist()} bias {bias:.3f}")
-    print(f"{'threshold':>9}  train: wrongful refusals / unanswerable answered   held-out: same")
+    print(f"{'threshold':>9}  train: wrongful refusals / unanswerable answered (worst group)   held-out: same")
     for c in curve:
         mark = "  <- chosen" if c is chosen else ""
         print(f"{c['threshold']:>9}  {c['train']['wrongful_refusals']:>6} / "
-              f"{c['train']['unanswerable_answered']:<6}                         "
+              f"{c['train']['unanswerable_answered']:<6} ({c['worst_group_wrongful']:<5})                 "
               f"{c['held_out']['wrongful_refusals']:>6} / {c['held_out']['unanswerable_answered']}{mark}")
     print(f"held-out, per group at {chosen['threshold']}: {per_group}")
     if args.write:
@@ -100,7 +108,7 @@ def main() -> None:
             "features": list(FEATURES), "weights": [round(float(w), 4) for w in weights],
             "bias": round(bias, 4), "threshold": chosen["threshold"],
             "fitted_on": f"{args.qa.name}: {int(train.sum())} rows (hash split), "
-                         f"max wrongful refusals {args.max_wrongful}",
+                         f"max wrongful refusals {args.max_wrongful} in each answerable group",
             "held_out": chosen["held_out"], "held_out_per_group": per_group,
         }, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_FILE}")
