@@ -75,7 +75,7 @@ class Container:
         d = s.index_dir
         keyword_cls = {"bm25s": Bm25sKeywordIndex, "rank-bm25": RankBm25KeywordIndex}[s.keyword_index]
         return (FaissVectorIndex(d / "vectors.faiss", self.embedder.dimension, s.faiss_threads,
-                                 self.embedder.name),
+                                 self.embedder.name, s.faiss_ivf_from, s.faiss_nprobe),
                 keyword_cls(d / "bm25.json", k1=s.bm25_k1, b=s.bm25_b, stem=s.bm25_stemming))
 
     @cached_property

@@ -216,20 +216,26 @@ class PgVectorIndex:
         """Every change is committed when made."""
 
 
-_BM25 = """
+_BM25_SCORED = """
 WITH q(term, repeats) AS (SELECT * FROM unnest(%(terms)s::text[], %(repeats)s::int[])),
 hits AS MATERIALIZED (
     SELECT term, chunk_id, tf, length FROM citeqa_postings
     WHERE term = ANY(%(terms)s::text[]) AND {where}),
 df AS (SELECT term, count(*)::float8 AS df FROM hits GROUP BY term),
 stats AS MATERIALIZED (SELECT sum(n)::float8 AS n, sum(total)::float8 / nullif(sum(n), 0) AS avgdl
-                       FROM citeqa_term_stats WHERE {where})
-SELECT h.chunk_id, sum(q.repeats * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
-                       * h.tf / (h.tf + %(k1)s * (1 - %(b)s + %(b)s * h.length / s.avgdl))) AS score
-FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s
-WHERE {only}
-GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT %(k)s
+                       FROM citeqa_term_stats WHERE {where}),
+scored AS (
+    SELECT h.chunk_id, sum(q.repeats * ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+                           * h.tf / (h.tf + %(k1)s * (1 - %(b)s + %(b)s * h.length / s.avgdl))) AS score
+    FROM hits h JOIN df USING (term) JOIN q USING (term) CROSS JOIN stats s
+    WHERE {only}
+    GROUP BY h.chunk_id)
 """
+# the best k chunks
+_BM25 = _BM25_SCORED + "SELECT chunk_id, score FROM scored ORDER BY score DESC, chunk_id LIMIT %(k)s"
+# the given chunks that are indexed, 0 for those no term matched: one round trip
+_BM25_OF = _BM25_SCORED + """SELECT t.chunk_id, coalesce(sc.score, 0) FROM citeqa_terms t
+LEFT JOIN scored sc USING (chunk_id) WHERE t.chunk_id = ANY(%(only)s::bigint[])"""
 
 # Removing chunks: their rows go, and the statistics of their access lists shrink.
 _FORGET = """
@@ -342,27 +348,25 @@ class PgKeywordIndex:
         ids = [int(i) for i in ids]
         if not ids:
             return {}
-        found = dict(self._bm25(query, len(ids), scope, ids))
-        known = self._known(ids)
-        return {i: found.get(i, 0.0) for i in ids if i in known}
-
-    def _known(self, ids: list[int]) -> set[int]:
-        with self.db.cursor() as cur:
-            cur.execute("SELECT chunk_id FROM citeqa_terms WHERE chunk_id = ANY(%s::bigint[])", (ids,))
-            return {int(r[0]) for r in cur.fetchall()}
+        return dict(self._bm25(query, len(ids), scope, ids))
 
     def _bm25(self, query: str, k: int, scope: Scope | None,
               only: list[int] | None) -> list[tuple[int, float]]:
+        """The best ``k`` (score > 0); with ``only``, those chunks' scores, 0 included."""
         repeats = Counter(self._analyze(query))
+        if only is not None and not repeats:
+            repeats = Counter({"": 1})  # no term can match: every indexed chunk scores 0
         if not repeats or k <= 0:
             return []
         where, params = _filter(scope)
         params.update(terms=list(repeats), repeats=list(repeats.values()), k1=self.k1, b=self.b,
                       k=int(k), only=only)
-        sql = _BM25.format(where=where, only="h.chunk_id = ANY(%(only)s::bigint[])" if only else "TRUE")
+        template = _BM25 if only is None else _BM25_OF
+        sql = template.format(where=where, only="h.chunk_id = ANY(%(only)s::bigint[])" if only else "TRUE")
         with self.db.cursor() as cur:
             cur.execute(sql, params)
-            return [(int(i), float(s)) for i, s in cur.fetchall() if s is not None and s > 0]
+            rows = [(int(i), float(s or 0.0)) for i, s in cur.fetchall()]
+        return rows if only is not None else [(i, s) for i, s in rows if s > 0]
 
     def save(self) -> None:
         """Every change is committed when made."""

@@ -146,6 +146,44 @@ class TestFaissVectorIndex(VectorIndexContract):
         assert len(self.make(tmp_path / "v")) == 0
 
 
+class _AlwaysInverted(FaissVectorIndex):
+    """The inverted-file path under the whole contract: rebuilt as IVF after every add."""
+
+    def add(self, ids, vectors):
+        super().add(ids, vectors)
+        if len(self):
+            self._rebuild_as_ivf()
+
+
+class TestFaissInvertedFile(VectorIndexContract):
+    def make(self, path):
+        return _AlwaysInverted(path, dimension=3, model="m1")
+
+    def test_save_moves_a_large_index_to_an_inverted_file_that_ranks_like_the_scan(self, tmp_path):
+        rng = np.random.default_rng(0)
+        vectors = rng.standard_normal((3000, 8)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        index = FaissVectorIndex(tmp_path / "v", dimension=8, model="m1", ivf_from=2000, nprobe=10_000)
+        index.add(list(range(5, 3005)), vectors)
+        exact = index.search(vectors[7], 10)
+        scope = restrict(index, list(range(5, 3005, 2)))
+        exact_scoped = index.search(vectors[7], 10, scope)
+        index.save()
+        assert index._ivf is not None and len(index) == 3000
+        # every list probed: the same ids as the exhaustive scan, scores to fp16 precision
+        assert [i for i, _ in index.search(vectors[7], 10)] == [i for i, _ in exact]
+        assert [i for i, _ in index.search(vectors[7], 10, scope)] == [i for i, _ in exact_scoped]
+        index.nprobe = 1  # a scope of 3 chunks in 3,000 is unlikely to fill k from one list
+        rare = restrict(index, [11, 1500, 2900])
+        assert {i for i, _ in index.search(vectors[7], 10, rare)} == {11, 1500, 2900}
+        reloaded = FaissVectorIndex(tmp_path / "v", dimension=8, model="m1")
+        assert reloaded._ivf is not None and reloaded.ids() == set(range(5, 3005))
+        small = FaissVectorIndex(tmp_path / "w", dimension=8, model="m1", ivf_from=5000)
+        small.add(list(range(3000)), vectors)
+        small.save()
+        assert small._ivf is None  # below the size where the scan gets slow
+
+
 class TestRankBm25KeywordIndex(KeywordIndexContract):
     def make(self, path):
         return RankBm25KeywordIndex(path)
