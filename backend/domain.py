@@ -74,3 +74,5 @@ class Answer:
     mode: str = "generated"  # "generated", "extractive" (quoted source) or "none" (not covered)
     search_query: str = ""  # what was searched: the question, made standalone if a follow-up
     id: int | None = None  # in the answer log, when it was given to a user (who may rate it)
+    # a refusal's closest passages: what the search found, shown as related, never cited
+    related: list[Citation] = field(default_factory=list)

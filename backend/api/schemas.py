@@ -62,6 +62,10 @@ class QueryResponse(BaseModel):
                                               "with the conversation when it is a follow-up.")
     answer_id: int | None = Field(None, description="This answer in the answer log: rate it with "
                                                     "POST /answers/{answer_id}/feedback.")
+    related: list[CitationOut] = Field(
+        [], description="When the documents do not answer (mode none, or nothing could be cited): "
+                        "the closest passages the search found, with their best-matching sentence "
+                        "as span. Not citations: they do not support an answer.")
 
 
 class FeedbackIn(BaseModel):
@@ -143,7 +147,8 @@ def query_response(a: Answer) -> QueryResponse:
     return QueryResponse(answer=a.answer, citations=[citation_out(c) for c in a.citations],
                          timings_ms={k: round(v, 1) for k, v in a.timings_ms.items()},
                          model=a.model, grounded=a.grounded, mode=a.mode,
-                         search_query=a.search_query, answer_id=a.id)
+                         search_query=a.search_query, answer_id=a.id,
+                         related=[citation_out(c) for c in a.related])
 
 
 class Me(BaseModel):

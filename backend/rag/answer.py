@@ -15,7 +15,8 @@ from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
 from backend.rag.citations import (attribute, best_sentence, figures_disagree, keep_supported,
-                                   renumber, shared_terms, supporting_span, terms)
+                                   match_strength, renumber, shared_terms, supporting_span,
+                                   terms)
 from backend.rag.text import sentence_spans
 from backend.rag.followup import Turn, rewrite
 from backend.rag.prompt import build_messages
@@ -131,6 +132,24 @@ class AnswerStream:
         self.cancel.set()
 
 
+RELATED = 3  # passages listed under a refusal
+
+
+def related(question: str, found: Sequence[ScoredChunk]) -> list[Citation]:
+    """The closest passages under "not covered": the asker sees what the search found and can
+    judge the refusal, and each one's best-matching sentence is marked as in a citation."""
+    return [Citation(n, s.chunk, s.score, best_span(question, s.chunk.text, s.chunk.section))
+            for n, s in enumerate(found[:RELATED], start=1)]
+
+
+def best_span(question: str, text: str, heading: str | None) -> tuple[int, int] | None:
+    spans = sentence_spans(text)
+    strength = [match_strength(question, text[a:b], heading) for a, b in spans]
+    if not spans or max(strength) <= 0:
+        return None
+    return spans[max(range(len(spans)), key=lambda i: (strength[i], -i))]
+
+
 class AnswerService:
     def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int,
                  queue: int = 8, queue_per_user: int = 2, evidence_chars: int = 0,
@@ -220,7 +239,7 @@ class AnswerService:
             yield Token(text)
             timings.update(generate=0.0, total=(time.perf_counter() - started) * 1000)
             yield Final(Answer(text, [], timings, self.chat_model.name, grounded=False, mode="none",
-                               search_query=question))
+                               search_query=question, related=related(question, retrieval.chunks)))
             return
 
         budget = self.chat_model.context_window - self.max_answer_tokens
@@ -241,7 +260,8 @@ class AnswerService:
         text, citations, mode = self._cite(question, "".join(parts).strip(), passages, focus)
         timings["total"] = (time.perf_counter() - started) * 1000
         yield Final(Answer(text, citations, timings, self.chat_model.name,
-                           grounded=bool(citations), mode=mode, search_query=question))
+                           grounded=bool(citations), mode=mode, search_query=question,
+                           related=[] if citations else related(question, passages)))
 
     @staticmethod
     def _cite(question: str, raw: str, passages: list[ScoredChunk], focus: str = ""):

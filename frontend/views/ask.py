@@ -21,9 +21,13 @@ def where(c: dict) -> str:
     return c.get("section") or ""
 
 
-def show_citations(citations: list[dict]) -> None:
+def show_citations(citations: list[dict], related: bool = False) -> None:
+    """Citation cards; ``related``: a refusal's closest passages, labelled as such."""
+    if related and citations:
+        st.caption("Related passages (the search found them, but they do not answer it):")
     for c in citations:
-        label = f"[{c['n']}] {c['filename']}" + (f" — {where(c)}" if where(c) else "")
+        mark = "Related" if related else f"[{c['n']}]"
+        label = f"{mark} {c['filename']}" + (f" — {where(c)}" if where(c) else "")
         with st.expander(md_escape(label)):
             st.html(passage_html(c["text"], c.get("span")))
             try:
@@ -71,6 +75,8 @@ for turn in history:
             st.html(answer_html(turn["content"]))
         if turn.get("citations"):
             show_citations(turn["citations"])
+        if turn.get("related"):
+            show_citations(turn["related"], related=True)
         if turn["role"] == "assistant":
             feedback_controls(turn)
 
@@ -101,11 +107,13 @@ if question := st.chat_input("Ask a question, e.g. What is our travel reimbursem
             if final.get("search_query") and final["search_query"] != question:
                 st.caption(md_escape(f"Searched for: {final['search_query']}"))
             show_citations(final.get("citations", []))
+            show_citations(final.get("related", []), related=True)
             if final.get("mode") == "extractive":
                 st.caption("Quoted from the best-matching source: the model's own answer could "
                            "not be verified against the documents.")
             turn = {"role": "assistant", "content": final.get("answer", ""),
-                    "citations": final.get("citations", []), "answer_id": final.get("answer_id")}
+                    "citations": final.get("citations", []), "related": final.get("related", []),
+                    "answer_id": final.get("answer_id")}
             history.append(turn)
             feedback_controls(turn)
         except SignedOut as exc:

@@ -58,6 +58,7 @@ def test_unanswerable_question_says_the_documents_do_not_cover_it(http):
     body = http.post("/query", json={"question": "What is the capital of Mongolia?"}).json()
     assert body["answer"] == "The documents do not cover this question."
     assert body["citations"] == [] and body["grounded"] is False
+    assert body["related"] == []  # nothing on the topic was found, so nothing is listed
 
 
 def test_streaming_sends_tokens_then_citations(http):
