@@ -5,12 +5,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from backend.domain import Answer, Citation, ScoredChunk
 
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def example(value: dict) -> ConfigDict:
+    """An example body for the OpenAPI docs (shown and tried in /docs)."""
+    return ConfigDict(json_schema_extra={"examples": [value]})
+
+
+def json_example(value, status: int = 200, media: str = "application/json") -> dict:
+    """``responses=`` for an endpoint whose reply is not a documented model: its example."""
+    return {status: {"content": {media: {"example": value}}}}
+
+
+CITATION_EXAMPLE = {
+    "n": 1, "document_id": 6, "filename": "travel_reimbursement_policy.docx", "page": None,
+    "section": "Travel and Expense Reimbursement Policy > Reimbursement limits", "chunk_id": 23,
+    "text": "The hotel limit is 180 euros per night. Receipts are required.", "score": 0.0328,
+    "span": [0, 39]}
+PASSAGE_EXAMPLE = {k: v for k, v in CITATION_EXAMPLE.items() if k not in ("n", "span")}
+DOCUMENT_EXAMPLE = {
+    "id": 6, "filename": "travel_reimbursement_policy.docx", "doc_type": "docx", "size_bytes": 38211,
+    "pages": None, "status": "ingested", "chunks": 12, "access": ["hr"], "uploaded_by": "admin",
+    "content_hash": "9f2c…", "created_at": "2026-12-01T09:30:00Z", "updated_at": "2026-12-01T09:30:00Z"}
+KEY_EXAMPLE = {"id": 4, "label": "wiki bot", "prefix": "cq_4", "created_at": "2026-12-01T09:30:00Z",
+               "revoked": False}
+USER_EXAMPLE = {"name": "alice", "role": "member", "groups": ["hr"], "has_password": True,
+                "created_at": "2026-12-01T09:30:00Z"}
 
 
 class TurnIn(BaseModel):
@@ -19,6 +45,10 @@ class TurnIn(BaseModel):
 
 
 class QueryRequest(BaseModel):
+    model_config = example({"question": "And for hotels?", "history": [
+        {"role": "user", "content": "What is our travel reimbursement limit?"},
+        {"role": "assistant", "content": "The limit is 2,500 euros per trip [1]."}], "top_k": 5})
+
     question: NonBlank = Field(description="The question, in any language.")
     history: list[TurnIn] = Field(
         default_factory=list, max_length=40,
@@ -29,12 +59,16 @@ class QueryRequest(BaseModel):
 
 
 class SearchRequest(BaseModel):
+    model_config = example({"query": "hotel limit per night", "top_k": 5})
+
     query: NonBlank
     top_k: int = Field(5, ge=1, le=100)
     rerank: bool = Field(False, description="Apply the rerank stage as /query does (slower).")
 
 
 class Passage(BaseModel):
+    model_config = example(PASSAGE_EXAMPLE)
+
     document_id: int
     filename: str
     page: int | None
@@ -45,6 +79,8 @@ class Passage(BaseModel):
 
 
 class CitationOut(Passage):
+    model_config = example(CITATION_EXAMPLE)
+
     n: int
     span: list[int] | None = Field(
         None, description="[start, end): character offsets in ``text`` of the sentence that "
@@ -52,6 +88,13 @@ class CitationOut(Passage):
 
 
 class QueryResponse(BaseModel):
+    model_config = example({
+        "answer": "The hotel limit is 180 euros per night [1].", "citations": [CITATION_EXAMPLE],
+        "timings_ms": {"retrieve": 20.3, "rerank": 4.1, "generate": 1789.2, "total": 1875.2},
+        "model": "SmolLM2-135M-Instruct.Q4_0.gguf", "grounded": True, "mode": "extractive",
+        "search_query": "What is our travel reimbursement limit for hotels?", "answer_id": 812,
+        "related": []})
+
     answer: str
     citations: list[CitationOut]
     timings_ms: dict[str, float]
@@ -69,11 +112,21 @@ class QueryResponse(BaseModel):
 
 
 class FeedbackIn(BaseModel):
+    model_config = example({"rating": "down", "comment": "It quoted the taxi rule, not the hotel limit."})
+
     rating: Literal["up", "down"]
     comment: str | None = Field(None, max_length=2000, description="What was wrong (or right).")
 
 
 class FeedbackOut(BaseModel):
+    model_config = example({
+        "answer_id": 812, "user": "alice", "created_at": "2026-12-01T09:31:00Z",
+        "rated_at": "2026-12-01T09:32:00Z", "rating": "down",
+        "comment": "It quoted the taxi rule, not the hotel limit.",
+        "question": "And for hotels?", "search_query": "What is our travel reimbursement limit for hotels?",
+        "answer": "Taxis need a receipt [1].", "citations": [CITATION_EXAMPLE], "mode": "extractive",
+        "model": "SmolLM2-135M-Instruct.Q4_0.gguf", "timings_ms": {"total": 1875.2}})
+
     answer_id: int
     user: str | None
     created_at: datetime
@@ -90,10 +143,14 @@ class FeedbackOut(BaseModel):
 
 
 class SearchResponse(BaseModel):
+    model_config = example({"results": [PASSAGE_EXAMPLE]})
+
     results: list[Passage]
 
 
 class DocumentOut(BaseModel):
+    model_config = example(DOCUMENT_EXAMPLE)
+
     id: int
     filename: str
     doc_type: str
@@ -109,6 +166,8 @@ class DocumentOut(BaseModel):
 
 
 class DocumentList(BaseModel):
+    model_config = example({"documents": [DOCUMENT_EXAMPLE]})
+
     documents: list[DocumentOut]
 
 
@@ -123,6 +182,12 @@ class JobFile(BaseModel):
 
 
 class JobOut(BaseModel):
+    model_config = example({
+        "id": "5b0e…", "status": "done", "created_at": "2026-12-01T09:30:00Z",
+        "finished_at": "2026-12-01T09:30:04Z", "files": [
+            {"filename": "policy.pdf", "status": "ingested", "document_id": 7, "chunks": 31},
+            {"filename": "scan.pdf", "status": "failed", "error": "no text layer (a scan?)"}]})
+
     id: str
     status: str
     files: list[JobFile]
@@ -152,6 +217,8 @@ def query_response(a: Answer) -> QueryResponse:
 
 
 class Me(BaseModel):
+    model_config = example({"name": "alice", "role": "member", "groups": ["hr"], "via": "token"})
+
     name: str
     role: str
     groups: list[str]
@@ -159,6 +226,8 @@ class Me(BaseModel):
 
 
 class UserIn(BaseModel):
+    model_config = example({"name": "alice", "role": "member", "groups": ["hr"], "password": "a long passphrase"})
+
     name: NonBlank
     role: Literal["admin", "member"] = "member"
     groups: list[str] = Field(default_factory=list)
@@ -166,12 +235,16 @@ class UserIn(BaseModel):
 
 
 class UserPatch(BaseModel):
+    model_config = example({"groups": ["hr", "finance"]})
+
     role: Literal["admin", "member"] | None = None
     groups: list[str] | None = Field(None, description="Replaces the user's groups.")
     password: str | None = None
 
 
 class UserOut(BaseModel):
+    model_config = example(USER_EXAMPLE)
+
     name: str
     role: str
     groups: list[str]
@@ -180,6 +253,8 @@ class UserOut(BaseModel):
 
 
 class KeyOut(BaseModel):
+    model_config = example(KEY_EXAMPLE)
+
     id: int
     label: str
     prefix: str
@@ -188,6 +263,8 @@ class KeyOut(BaseModel):
 
 
 class KeyCreated(KeyOut):
+    model_config = example({**KEY_EXAMPLE, "key": "cq_4_Jx9…", "user": "alice"})
+
     key: str = Field(description="The API key. It is shown only once.")
     user: str
 
@@ -198,4 +275,6 @@ def key_created(key: str, row, user: str) -> KeyCreated:
 
 
 class AccessPatch(BaseModel):
+    model_config = example({"groups": ["hr"]})
+
     groups: list[str] = Field(description="Groups that may see the document; empty = public.")

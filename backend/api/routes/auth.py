@@ -1,7 +1,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from backend.api.deps import ContainerDep, PrincipalDep
 from backend.api.schemas import KeyCreated, Me, key_created
@@ -11,13 +11,17 @@ router = APIRouter(tags=["auth"])
 
 
 class TokenOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"access_token": "eyJhbGciOiJIUzI1NiJ9…", "token_type": "bearer", "expires_in": 3600}]})
+
     access_token: str
     token_type: str = "bearer"
     expires_in: int
 
 
 @router.post("/auth/token")
-def login(username: Annotated[str, Form()], password: Annotated[str, Form()],
+def login(username: Annotated[str, Form(examples=["alice"])],
+          password: Annotated[str, Form(examples=["a long passphrase"])],
           c: ContainerDep) -> TokenOut:
     """Password login (OAuth2 password form): a short-lived bearer token for the browser."""
     try:

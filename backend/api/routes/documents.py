@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from backend.access import parse_groups
 from backend.api.deps import AdminDep, ContainerDep, JobsDep, PrincipalDep, bearer_scheme
-from backend.api.schemas import AccessPatch, DocumentList, DocumentOut
+from backend.api.schemas import AccessPatch, DocumentList, DocumentOut, json_example
 from backend.auth import AuthError
 from backend.uploads import discard_upload
 from ingest.parsers import ParseError, check_content
@@ -31,13 +31,17 @@ def list_documents(principal: PrincipalDep, c: ContainerDep) -> DocumentList:
                                    if principal.can_see(d.access or [])])
 
 
-@router.post("/documents", status_code=202)
-async def upload_documents(files: Annotated[list[UploadFile], File()], c: ContainerDep,
+@router.post("/documents", status_code=202, responses=json_example(
+    {"job_id": "5b0e…", "files": ["policy.pdf", "faq.md"]}, 202))
+async def upload_documents(files: Annotated[list[UploadFile], File(examples=[["policy.pdf"]])],
+                           c: ContainerDep,
                            jobs: JobsDep, admin: AdminDep,
-                           groups: Annotated[str, Form(description="Comma-separated; empty = public")] = "",
+                           groups: Annotated[str, Form(description="Comma-separated; empty = public",
+                                                       examples=["hr,finance"])] = "",
                            replace: Annotated[int | None, Form(
                                description="Replace this document (its id) with the one file "
-                                           "uploaded, whatever its name and groups")] = None,
+                                           "uploaded, whatever its name and groups",
+                               examples=[6])] = None,
                            ) -> dict:
     """Queue files for ingestion; poll ``GET /jobs/{job_id}``. Files that are not what their
     extension says fail at once, the others are parsed in a sandbox by the job.
@@ -99,7 +103,8 @@ def delete_document(document_id: int, _: AdminDep, c: ContainerDep) -> None:
     discard_upload(doc.source_path, c.settings.uploads_dir)
 
 
-@router.post("/documents/{document_id}/link")
+@router.post("/documents/{document_id}/link", responses=json_example(
+    {"url": "/documents/6/file?token=eyJhbGciOiJIUzI1NiJ9…", "expires_in": 600}))
 def file_link(document_id: int, principal: PrincipalDep, c: ContainerDep) -> dict:
     """A URL that opens the original file in a browser for 10 minutes (no header needed)."""
     _visible(document_id, principal, c)
@@ -107,7 +112,9 @@ def file_link(document_id: int, principal: PrincipalDep, c: ContainerDep) -> dic
     return {"url": f"/documents/{document_id}/file?token={token}", "expires_in": 600}
 
 
-@router.get("/documents/{document_id}/file")
+@router.get("/documents/{document_id}/file", response_class=FileResponse, responses={
+    200: {"content": {"application/octet-stream": {"example": "(the file's bytes)"}},
+          "description": "The original file, with its own media type"}})
 def download_document(
     document_id: int, c: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],

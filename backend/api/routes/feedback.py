@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import PlainTextResponse
 
 from backend.api.deps import AdminDep, ContainerDep, PrincipalDep
-from backend.api.schemas import FeedbackIn, FeedbackOut
+from backend.api.schemas import FeedbackIn, FeedbackOut, json_example
 
 router = APIRouter(tags=["feedback"])
 RATINGS = {"up": 1, "down": -1}
@@ -40,8 +40,15 @@ def list_feedback(_: AdminDep, c: ContainerDep,
             for r, name in rows]
 
 
+EXPORT_EXAMPLE = json.dumps({
+    "question": "What is our travel reimbursement limit for hotels?", "answers": [],
+    "documents": ["travel_reimbursement_policy.docx"], "needs_review": True, "group": "feedback",
+    "feedback": {"answer_id": 812, "rating": "down", "comment": "Quoted the taxi rule."}}) + "\n"
+
+
 @router.get("/feedback/export", response_class=PlainTextResponse,
-            responses={200: {"content": {"application/x-ndjson": {}}}})
+            responses={200: {"content": {"application/x-ndjson": {"example": EXPORT_EXAMPLE},
+                                         "text/plain": {"example": EXPORT_EXAMPLE}}}})
 def export_feedback(_: AdminDep, c: ContainerDep,
                     rating: Literal["up", "down"] = "down") -> PlainTextResponse:
     """The rated answers (default: thumbs down) as a `citeqa eval --qa` file, one JSON object
@@ -65,7 +72,12 @@ def export_feedback(_: AdminDep, c: ContainerDep,
                              headers={"Content-Disposition": 'attachment; filename="feedback.jsonl"'})
 
 
-@router.get("/dashboard")
+@router.get("/dashboard", responses=json_example({
+    "days": 30, "questions": 412, "refused_share": 0.12, "negative_share": 0.04,
+    "latency_ms": {"p50": 1650, "p95": 4200},
+    "per_day": [{"day": "2026-12-01", "questions": 37, "refused": 4, "negative": 1}],
+    "documents_per_day": [{"day": "2026-12-01", "documents": 3, "chunks": 61}],
+    "not_covered": [{"question": "what is the parking fee", "count": 9}]}))
 def dashboard(_: AdminDep, c: ContainerDep, days: int = Query(30, ge=1, le=366)) -> dict:
     """Questions per day with refusals and thumbs down, the refused and thumbs-down shares,
     latency p50/p95, documents and chunks by the day they were added, and the questions the

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, PrincipalDep, ScopeDep
-from backend.api.schemas import citation_out
+from backend.api.schemas import CITATION_EXAMPLE, json_example, citation_out
 from backend.api.streaming import run_until_disconnect
 from backend.rag.answer import Cancelled
 from backend.rag.followup import Turn
@@ -48,6 +48,11 @@ class ChatMessage(BaseModel):
 
 
 class ChatRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"model": "citeqa", "messages": [
+        {"role": "user", "content": "What is our travel reimbursement limit?"},
+        {"role": "assistant", "content": "2,500 euros per trip [1]."},
+        {"role": "user", "content": "And for hotels?"}]}]})
+
     model: str = "citeqa"
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
@@ -55,12 +60,21 @@ class ChatRequest(BaseModel):
     temperature: float | None = None
 
 
-@router.get("/models")
+@router.get("/models", responses=json_example(
+    {"object": "list", "data": [{"id": "citeqa", "object": "model", "owned_by": "citeqa"}]}))
 def models(_: PrincipalDep) -> dict:
     return {"object": "list", "data": [{"id": "citeqa", "object": "model", "owned_by": "citeqa"}]}
 
 
-@router.post("/chat/completions")
+@router.post("/chat/completions", responses={200: {"content": {
+    "application/json": {"example": {
+        "id": "chatcmpl-…", "object": "chat.completion", "created": 1764582000, "model": "citeqa",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {
+            "role": "assistant", "content": "The hotel limit is 180 euros per night [1]."}}],
+        "citations": [CITATION_EXAMPLE],
+        "search_query": "What is our travel reimbursement limit for hotels?", "answer_id": 813}},
+    "text/event-stream": {"example": 'data: {"choices": [{"delta": {"content": "The hotel limit'
+                                     '…"}}]}\n\ndata: [DONE]\n\n'}}}})
 async def chat_completions(body: ChatRequest, request: Request, c: ContainerDep, scope: ScopeDep,
                            principal: PrincipalDep):
     question, history = _question(body.messages)

@@ -29,8 +29,13 @@ def _history(body: QueryRequest) -> list[Turn]:
     return [Turn(t.role, t.content) for t in body.history]
 
 
+STREAM_EXAMPLE = ('event: token\ndata: {"text": "The hotel limit"}\n\n'
+                  'event: citations\ndata: {"answer": "The hotel limit is 180 euros per night [1].", '
+                  '"citations": [...], "mode": "extractive", ...}\n\nevent: done\ndata: {}\n\n')
+
+
 @router.post("/query", response_model=QueryResponse,
-             responses={200: {"content": {"text/event-stream": {}}}})
+             responses={200: {"content": {"text/event-stream": {"example": STREAM_EXAMPLE}}}})
 async def query(body: QueryRequest, request: Request, c: ContainerDep, scope: ScopeDep,
                 principal: PrincipalDep):
     """Answer a question from the documents you may see, with numbered citations.
@@ -49,7 +54,10 @@ async def query(body: QueryRequest, request: Request, c: ContainerDep, scope: Sc
     return query_response(answer)
 
 
-@router.post("/query/stream")
+@router.post("/query/stream", response_class=CancellingStreamingResponse, status_code=200,
+             responses={200: {"content": {"text/event-stream": {"example": STREAM_EXAMPLE}},
+                              "description": "token events, one citations event (the /query "
+                                             "response), then done"}})
 def query_stream(body: QueryRequest, c: ContainerDep, scope: ScopeDep,
                  principal: PrincipalDep) -> CancellingStreamingResponse:
     """Server-Sent Events: ``token`` events as the model writes, then ``citations``, then ``done``.

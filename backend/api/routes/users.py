@@ -1,7 +1,7 @@
 from fastapi import APIRouter, HTTPException
 
 from backend.api.deps import AdminDep, ContainerDep
-from backend.api.schemas import KeyCreated, KeyOut, UserIn, UserOut, UserPatch, key_created
+from backend.api.schemas import KeyCreated, KeyOut, UserIn, UserOut, UserPatch, key_created, json_example
 from backend.auth import AuthError
 
 router = APIRouter(tags=["users"], prefix="/users")
@@ -71,7 +71,8 @@ def list_keys(name: str, _: AdminDep, c: ContainerDep) -> list[KeyOut]:
 keys_router = APIRouter(tags=["users"])
 
 
-@keys_router.get("/groups")
+@keys_router.get("/groups", responses=json_example(
+    {"hr": {"users": 4, "documents": 12}, "finance": {"users": 2, "documents": 5}}))
 def list_groups(_: AdminDep, c: ContainerDep) -> dict[str, dict[str, int]]:
     """Groups in use: how many users belong to each and how many documents it may see."""
     groups: dict[str, dict[str, int]] = {}
