@@ -60,20 +60,39 @@ def passage_html(text: str, span: list[int] | tuple[int, int] | None = None) -> 
     return f'<div class="citeqa-passage" style="white-space: pre-wrap">{body}</div>'
 
 
-def answer_html(text: str, hosts: frozenset[str] | None = None) -> str:
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def citation_anchor(key: str, n: int) -> str:
+    """The element id of citation ``n``'s card in answer ``key``."""
+    return f"cite-{re.sub(r'[^A-Za-z0-9_-]', '', key)}-{n}"
+
+
+def answer_html(text: str, hosts: frozenset[str] | None = None, key: str | None = None,
+                cited: frozenset[int] = frozenset()) -> str:
     """An answer: escaped text; no images; a Markdown link becomes a link only to the app or an
-    allow-listed host, otherwise just its text. Bare URLs stay text."""
+    allow-listed host, otherwise just its text. Bare URLs stay text. With ``key``, each ``[n]``
+    marker of a citation in ``cited`` links to that citation's card (``citation_anchor``)."""
     hosts = allowed_hosts() if hosts is None else hosts
     text = _MD_IMAGE.sub("", text)
+
+    def plain(part: str) -> str:
+        escaped = html.escape(part)
+        if key is None:
+            return escaped
+        return _MARKER.sub(lambda m: (f'<a class="citeqa-ref" href="#{citation_anchor(key, int(m.group(1)))}">'
+                                      f'{m.group(0)}</a>') if int(m.group(1)) in cited else m.group(0),
+                           escaped)
+
     out, last = [], 0
     for m in _MD_LINK.finditer(text):
-        out.append(html.escape(text[last:m.start()]))
+        out.append(plain(text[last:m.start()]))
         label, target = m.group(1), m.group(2)
         if _link_allowed(target, hosts):
             out.append(f'<a href="{html.escape(target, quote=True)}">{html.escape(label)}</a>')
         else:
             out.append(html.escape(label))
         last = m.end()
-    out.append(html.escape(text[last:]))
+    out.append(plain(text[last:]))
     body = "".join(out).strip()
     return f'<div class="citeqa-answer" style="white-space: pre-wrap">{body}</div>'

@@ -6,7 +6,7 @@ import time
 import streamlit as st
 
 from frontend.api_client import ApiClient, ApiError, SignedOut
-from frontend.render import answer_html, md_escape, passage_html
+from frontend.render import answer_html, citation_anchor, md_escape, passage_html
 
 api: ApiClient = st.session_state["api"]
 st.title("Ask your documents")
@@ -21,11 +21,14 @@ def where(c: dict) -> str:
     return c.get("section") or ""
 
 
-def show_citations(citations: list[dict], related: bool = False) -> None:
-    """Citation cards; ``related``: a refusal's closest passages, labelled as such."""
+def show_citations(citations: list[dict], related: bool = False, key: str | None = None) -> None:
+    """Citation cards, each after an anchor the answer's ``[n]`` links to (answer ``key``);
+    ``related``: a refusal's closest passages, labelled as such."""
     if related and citations:
         st.caption("Related passages (the search found them, but they do not answer it):")
     for c in citations:
+        if key is not None and not related:
+            st.html(f'<span id="{citation_anchor(key, c["n"])}"></span>')
         mark = "Related" if related else f"[{c['n']}]"
         label = f"{mark} {c['filename']}" + (f" — {where(c)}" if where(c) else "")
         with st.expander(md_escape(label)):
@@ -35,6 +38,11 @@ def show_citations(citations: list[dict], related: bool = False) -> None:
             except (ApiError, OSError):
                 continue  # the document was deleted or its access changed since the answer
             st.link_button("Open document", url, icon=":material/open_in_new:")
+
+
+def turn_key(turn: dict) -> str:
+    """Names an answer's citation anchors: its id in the answer log, else its place."""
+    return str(turn.get("key") or turn.get("answer_id") or f"t{len(history)}")
 
 
 def feedback_controls(turn: dict) -> None:
@@ -72,9 +80,10 @@ for turn in history:
         if turn["role"] == "user":
             st.html(passage_html(turn["content"]))
         else:
-            st.html(answer_html(turn["content"]))
+            st.html(answer_html(turn["content"], key=turn_key(turn),
+                                cited=frozenset(c["n"] for c in turn.get("citations", []))))
         if turn.get("citations"):
-            show_citations(turn["citations"])
+            show_citations(turn["citations"], key=turn_key(turn))
         if turn.get("related"):
             show_citations(turn["related"], related=True)
         if turn["role"] == "assistant":
@@ -102,18 +111,21 @@ if question := st.chat_input("Ask a question, e.g. What is our travel reimbursem
                             shown = time.monotonic()
                     else:
                         final.update(event.data)
-            # the checked answer replaces the raw stream: unsupported sentences are removed
-            placeholder.html(answer_html(final.get("answer", "")))
+            # the checked answer replaces the raw stream: unsupported sentences are removed;
+            # its [n] markers link to the citation cards below
+            key = turn_key(final)
+            placeholder.html(answer_html(final.get("answer", ""), key=key,
+                                         cited=frozenset(c["n"] for c in final.get("citations", []))))
             if final.get("search_query") and final["search_query"] != question:
                 st.caption(md_escape(f"Searched for: {final['search_query']}"))
-            show_citations(final.get("citations", []))
+            show_citations(final.get("citations", []), key=key)
             show_citations(final.get("related", []), related=True)
             if final.get("mode") == "extractive":
                 st.caption("Quoted from the best-matching source: the model's own answer could "
                            "not be verified against the documents.")
             turn = {"role": "assistant", "content": final.get("answer", ""),
                     "citations": final.get("citations", []), "related": final.get("related", []),
-                    "answer_id": final.get("answer_id")}
+                    "answer_id": final.get("answer_id"), "key": key}
             history.append(turn)
             feedback_controls(turn)
         except SignedOut as exc:

@@ -151,6 +151,13 @@ def test_ask_a_question_and_open_its_citation(page, ui_url):
     expander = answer.get_by_test_id("stExpander").first
     expander.get_by_text("[1] travel_reimbursement_policy.docx").wait_for()
     assert "Reimbursement limits" in expander.inner_text()
+    ref = answer.locator("a.citeqa-ref").first  # the answer's [1] links to its card
+    ref.wait_for()
+    target = ref.get_attribute("href")
+    assert target.startswith("#cite-") and ref.inner_text() == "[1]"
+    assert page.locator(target).count() == 1
+    ref.click()
+    assert page.evaluate("location.hash") == target
     expander.get_by_text("[1] travel_reimbursement_policy.docx").click()
     expander.get_by_text("180 euros per night").wait_for()
     expander.get_by_text("Hotel | 180 euros per night").wait_for()  # table rows shown verbatim
