@@ -51,38 +51,21 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=100_000)
     ap.add_argument("--scifact", type=Path, default=ROOT.parent / "shared" / "eval" / "scifact")
     ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--pipeline-only", action="store_true",
+                    help="skip the per-index timings (rank-bm25 alone takes minutes at 1M)")
     args = ap.parse_args()
 
     texts, queries = synthetic_chunks(args.scifact, args.chunks, args.queries)
     ids = list(range(1, len(texts) + 1))
     print(f"{len(texts)} chunks, {len(queries)} queries")
 
+    from backend.container import Container
+    from backend.settings import Settings
+
+    embedder = Container(Settings()).embedder  # the configured one (MiniLM + e5: 768 dims)
     with tempfile.TemporaryDirectory() as tmp:
-        tops = []
-        for cls in (RankBm25KeywordIndex, Bm25sKeywordIndex):
-            index = cls(Path(tmp) / cls.__name__, stem=True)
-            t = time.perf_counter()
-            index.add(ids, texts)
-            index.search("warm up", 1)
-            build = time.perf_counter() - t
-            ms = p50_ms(lambda q: index.search(q, 30), queries)
-            print(f"{cls.__name__:22} top-30 p50 {ms:8.1f} ms   (analyse + build {build:.0f} s)")
-            tops.append([[i for i, _ in index.search(q, 10)] for q in queries])
-        same = sum(a == b for a, b in zip(*tops))
-        hits = sum(bool(a) for a in tops[1])
-        print(f"same top-10 from both: {same}/{len(queries)} queries ({hits} with results)")
-
-        from backend.container import Container
-        from backend.settings import Settings
-
-        embedder = Container(Settings()).embedder  # the configured one (MiniLM + e5: 768 dims)
-        rng = np.random.default_rng(0)
-        vectors = rng.standard_normal((len(texts), embedder.dimension)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        faiss_index = FaissVectorIndex(Path(tmp) / "v.faiss", embedder.dimension)
-        faiss_index.add(ids, vectors)
-        qv = vectors[:len(queries)]
-        print(f"{'FAISS fp16 flat':22} top-30 p50 {p50_ms(lambda v: faiss_index.search(v, 30), list(qv)):8.1f} ms")
+        if not args.pipeline_only:
+            indexes(tmp, ids, texts, queries, embedder)
 
     from backend.ports import embed_queries
 
@@ -95,8 +78,34 @@ def main() -> None:
               "   (what /search runs: embed, BM25, FAISS, fusion, SQLite fetch, gate)")
         print(f"{'  as a member (scope)':22}        p50 {scoped:8.1f} ms"
               "   (half the documents visible: IDSelector + scope-local BM25)")
-        print(f"{'POST /search over HTTP':22}        p50 {http_search_ms(Path(tmp), queries):8.1f} ms"
-              "   (real server, API key, JSON)")
+        ms, rss = http_search_ms(Path(tmp), queries)
+        print(f"{'POST /search over HTTP':22}        p50 {ms:8.1f} ms"
+              f"   (real server, API key, JSON; server RSS {rss:,.0f} MB)")
+
+
+def indexes(tmp: str, ids: list[int], texts: list[str], queries: list[str], embedder) -> None:
+    """Each index alone: rank-bm25 vs bm25s (same rankings?), FAISS's exhaustive scan."""
+    tops = []
+    for cls in (RankBm25KeywordIndex, Bm25sKeywordIndex):
+        index = cls(Path(tmp) / cls.__name__, stem=True)
+        t = time.perf_counter()
+        index.add(ids, texts)
+        index.search("warm up", 1)
+        build = time.perf_counter() - t
+        ms = p50_ms(lambda q: index.search(q, 30), queries)
+        print(f"{cls.__name__:22} top-30 p50 {ms:8.1f} ms   (analyse + build {build:.0f} s)")
+        tops.append([[i for i, _ in index.search(q, 10)] for q in queries])
+    same = sum(a == b for a, b in zip(*tops))
+    hits = sum(bool(a) for a in tops[1])
+    print(f"same top-10 from both: {same}/{len(queries)} queries ({hits} with results)")
+
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((len(texts), embedder.dimension)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    faiss_index = FaissVectorIndex(Path(tmp) / "v.faiss", embedder.dimension)
+    faiss_index.add(ids, vectors)
+    qv = vectors[:len(queries)]
+    print(f"{'FAISS fp16 flat':22} top-30 p50 {p50_ms(lambda v: faiss_index.search(v, 30), list(qv)):8.1f} ms")
 
 
 class RandomEmbedder:
@@ -146,14 +155,18 @@ def whole_retrieval_ms(data_dir: Path, texts, queries, embedder) -> tuple[float,
     return everything, member
 
 
-def http_search_ms(data_dir: Path, queries) -> float:
+def http_search_ms(data_dir: Path, queries) -> tuple[float, float]:
+    """p50 of POST /search on a real server, and that server's resident memory (MB) after."""
     from scripts.bench_server import signed_in_server
 
     with signed_in_server(data_dir, role="admin") as (http, _):
         for q in queries[:20]:  # warm up: lazy index builds, connection, thread pool
             http.post("/search", json={"query": q, "top_k": 5})
-        return p50_ms(lambda q: http.post("/search", json={"query": q, "top_k": 5})
-                      .raise_for_status(), queries)
+        ms = p50_ms(lambda q: http.post("/search", json={"query": q, "top_k": 5})
+                    .raise_for_status(), queries)
+        status = Path(f"/proc/{http.server_pid}/status").read_text()
+        rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        return ms, rss / 1024
 
 
 if __name__ == "__main__":

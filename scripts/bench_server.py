@@ -46,6 +46,7 @@ def signed_in_server(data_dir: Path, role: str = "member",
                     break
                 except httpx.HTTPError:
                     time.sleep(0.2)
+            http.server_pid = server.pid  # for the server's memory (scripts/bench_search.py)
             yield http, time.perf_counter() - t0
     finally:
         server.terminate()
