@@ -137,11 +137,11 @@ class FaissVectorIndex:
         vectors = self._index.reconstruct_batch(ids)
         lists = max(1, min(int(4 * np.sqrt(len(ids))), len(ids) // 39))
         index = faiss.index_factory(self.dimension, f"IVF{lists},SQfp16", faiss.METRIC_INNER_PRODUCT)
-        faiss.extract_index_ivf(index).by_residual = False  # fp16 of the vector itself, as the scan
+        ivf = faiss.extract_index_ivf(index)
+        ivf.by_residual = False  # fp16 of the vector itself, as the scan
         # 40 points per list: k-means on 1M 768-d vectors takes minutes, and more buys no recall
         sample = np.random.default_rng(0).choice(len(ids), min(len(ids), 40 * lists), replace=False)
         index.train(vectors[sample])
-        ivf = faiss.extract_index_ivf(index)
         ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by chunk id
         index.add_with_ids(vectors, ids)
         log.info("vector index: %d vectors moved to an inverted file of %d lists", len(ids), lists)

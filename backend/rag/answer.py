@@ -14,9 +14,8 @@ from backend.access import Scope
 from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
-from backend.rag.citations import (attribute, best_sentence, figures_disagree, keep_supported,
-                                   match_strength, renumber, shared_terms, supporting_span,
-                                   terms)
+from backend.rag.citations import (attribute, best_sentence, best_span, figures_disagree,
+                                   keep_supported, renumber, shared_terms, supporting_span, terms)
 from backend.rag.text import sentence_spans
 from backend.rag.followup import Turn, rewrite
 from backend.rag.prompt import build_messages
@@ -142,14 +141,6 @@ def related(question: str, found: Sequence[ScoredChunk]) -> list[Citation]:
             for n, s in enumerate(found[:RELATED], start=1)]
 
 
-def best_span(question: str, text: str, heading: str | None) -> tuple[int, int] | None:
-    spans = sentence_spans(text)
-    strength = [match_strength(question, text[a:b], heading) for a, b in spans]
-    if not spans or max(strength) <= 0:
-        return None
-    return spans[max(range(len(spans)), key=lambda i: (strength[i], -i))]
-
-
 class AnswerService:
     def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int,
                  queue: int = 8, queue_per_user: int = 2, evidence_chars: int = 0,
@@ -228,7 +219,8 @@ class AnswerService:
         if cancel.is_set():  # gone during retrieval: do not start the model
             return
         # the question's terms in the other language count as its terms (an English question
-        # about a Chinese passage), for the decision and for the sentences the model reads
+        # about a Chinese passage), for the decision and (as searched) for the sentences the
+        # model reads
         lexicon = self.retriever.translate
         alternatives = lexicon.alternatives(question, terms) if lexicon is not None else {}
         answerable = bool(retrieval.chunks) and (
@@ -245,7 +237,7 @@ class AnswerService:
         budget = self.chat_model.context_window - self.max_answer_tokens
         messages, used = build_messages(
             question, [s.chunk for s in retrieval.chunks], self.chat_model.count_tokens, budget,
-            self.evidence_chars, lexicon.expand(question) if alternatives else None)
+            self.evidence_chars, retrieval.keyword_query)
         gen_start = time.perf_counter()
         parts: list[str] = []
         for piece in self.chat_model.stream(messages, self.max_answer_tokens, cancel):

@@ -18,8 +18,8 @@ only the terms a chunk holds).
 from __future__ import annotations
 
 import gzip
-import threading
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from importlib.util import find_spec

@@ -40,6 +40,22 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
+def sentence_strengths(question: str, text: str,
+                       heading: str | None = None) -> tuple[list[tuple[int, int]], list[float]]:
+    """The sentences of ``text`` as (start, end) offsets, and each one's ``match_strength``."""
+    spans = sentence_spans(text)
+    return spans, [match_strength(question, text[a:b], heading) for a, b in spans]
+
+
+def best_span(question: str, text: str, heading: str | None = None) -> tuple[int, int] | None:
+    """(start, end) of the sentence of ``text`` that matches the question best (the first of
+    equals); None when none shares anything with it."""
+    spans, strength = sentence_strengths(question, text, heading)
+    if not spans or max(strength) <= 0:
+        return None
+    return spans[max(range(len(spans)), key=lambda i: (strength[i], -i))]
+
+
 def cited_numbers(answer: str) -> list[int]:
     """Numbers in [n] / [n, m] markers, in order of first appearance."""
     seen: list[int] = []

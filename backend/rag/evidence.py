@@ -8,8 +8,7 @@ sentence either side, in document order. The whole chunk stays the citation's pa
 
 from __future__ import annotations
 
-from backend.rag.citations import match_strength
-from backend.rag.text import sentence_spans
+from backend.rag.citations import sentence_strengths
 
 GAP = " … "
 
@@ -21,10 +20,9 @@ def evidence_window(question: str, text: str, heading: str | None = None,
     keeps its head: retrieval found it for a reason the terms do not show (synonyms)."""
     if len(text) <= max_chars:
         return text
-    spans = sentence_spans(text)
+    spans, strength = sentence_strengths(question, text, heading)
     if not spans:
         return text[:max_chars]
-    strength = [match_strength(question, text[s:e], heading) for s, e in spans]
     order = sorted(range(len(spans)), key=lambda i: (-strength[i], i))
     if strength[order[0]] <= 0:
         order = list(range(len(spans)))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Protocol
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
@@ -23,6 +23,7 @@ MODES = ("bm25", "dense", "hybrid", "hybrid+rerank")
 class Retrieval:
     chunks: list[ScoredChunk]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    keyword_query: str = ""  # what BM25 searched: the query and its translations
 
 
 @dataclass
@@ -178,4 +179,5 @@ class Retriever:
         if reranking:
             scored = self.reranker.rerank(query, scored)
         t2 = time.perf_counter()
-        return Retrieval(scored[:top_k], {"retrieve": (t1 - t0) * 1000, "rerank": (t2 - t1) * 1000})
+        return Retrieval(scored[:top_k], {"retrieve": (t1 - t0) * 1000, "rerank": (t2 - t1) * 1000},
+                         terms)
