@@ -93,14 +93,18 @@ class Container:
 
     @cached_property
     def ingestor(self):
+        from ingest.ocr import OcrSettings
         from ingest.parsers import ParseLimits
         from ingest.pipeline import Ingestor, WorkLimits
         from ingest.sandbox import SandboxLimits
 
         s = self.settings
-        limits = SandboxLimits(s.parse_memory_mb, s.parse_cpu_seconds, s.parse_timeout_seconds,
+        ocr = OcrSettings(s.ocr_languages, s.ocr_seconds) if s.ocr == "tesseract" else None
+        # OCR has its own budget: the file's wall clock covers parsing and OCR both
+        timeout = s.parse_timeout_seconds + (s.ocr_seconds if ocr else 0)
+        limits = SandboxLimits(s.parse_memory_mb, s.parse_cpu_seconds, timeout,
                                ParseLimits(s.max_pdf_pages, s.max_zip_entries,
-                                           s.max_unzipped_bytes, s.max_zip_ratio))
+                                           s.max_unzipped_bytes, s.max_zip_ratio, ocr))
         return Ingestor(self.knowledge_base, s.chunk_tokens, s.chunk_overlap_tokens, limits,
                         WorkLimits(s.max_document_chars, s.max_document_chunks), s.uploads_dir)
 

@@ -162,6 +162,13 @@ class Settings(BaseSettings):
     parse_cpu_seconds: int = 60
     parse_timeout_seconds: int = 120
     max_pdf_pages: int = 1000
+    ocr: Literal["tesseract", "off"] = Field(
+        "tesseract", description="Read scanned PDF pages and page images (PNG, JPEG, TIFF) with "
+                                 "Tesseract (Debian's tesseract-ocr); off: they are reported.")
+    ocr_languages: str = Field("eng+chi_sim+chi_tra",
+                               description="Tesseract languages, '+'-joined; missing ones skipped.")
+    ocr_seconds: int = Field(300, description="What OCR may spend on one file; pages beyond it "
+                                              "are reported as unread.")
     max_zip_entries: int = 2000
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_zip_ratio: int = Field(100, description="Largest uncompressed/compressed ratio in a DOCX.")

@@ -1,4 +1,6 @@
-"""File parsers: PDF (pypdf, checked by PDFium, columns by pdfminer: ingest/pdf.py), Word (python-docx), text/Markdown (charset-normalizer).
+"""File parsers: PDF (pypdf, checked by PDFium, columns by pdfminer, scans by Tesseract:
+ingest/pdf.py), Word (python-docx), text/Markdown (charset-normalizer), page images (Pillow and
+Tesseract: ingest/ocr.py).
 
 Each returns the document as sections (PDF pages, Word/Markdown heading sections) or raises
 ParseError with a message a user can act on.
@@ -15,11 +17,16 @@ from pathlib import Path
 
 from backend.domain import ParsedDocument, Section
 from ingest.errors import ParseError
+from ingest.ocr import OcrBudget, OcrSettings, read_image, unavailable_reason, usable_languages
 from ingest.pdf import parse_pdf
 
 __all__ = ["ParseError", "ParseLimits", "parse_bytes", "parse_pdf", "doc_type_of"]
 
-SUPPORTED_TYPES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".markdown": "txt"}
+SUPPORTED_TYPES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".md": "txt", ".markdown": "txt",
+                   ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image",
+                   ".tiff": "image"}
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+MAX_IMAGE_PIXELS = 80_000_000  # an A3 page at 600 dpi is 70M; Pillow warns from 89M
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class ParseLimits:
     max_zip_entries: int = 2000
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_zip_ratio: int = 100
+    ocr: OcrSettings | None = OcrSettings()  # None: scanned pages are reported, not read
 
 
 def check_content(data: bytes, filename: str) -> None:
@@ -42,6 +50,8 @@ def check_content(data: bytes, filename: str) -> None:
         raise ParseError("not a PDF file (no %PDF header)")
     if doc_type == "docx" and not head.startswith(b"PK\x03\x04"):
         raise ParseError("not a Word .docx file (not a zip container)")
+    if doc_type == "image" and not head.startswith(_IMAGE_MAGIC):
+        raise ParseError("not a PNG, JPEG or TIFF image")
     if doc_type == "txt" and b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError("binary file, not text")
 
@@ -77,7 +87,9 @@ def parse_bytes(data: bytes, filename: str, limits: ParseLimits = ParseLimits())
     doc_type = doc_type_of(filename)
     check_content(data, filename)
     if doc_type == "pdf":
-        parsed = parse_pdf(data, limits.max_pdf_pages)
+        parsed = parse_pdf(data, limits.max_pdf_pages, limits.ocr)
+    elif doc_type == "image":
+        parsed = parse_image(data, limits.ocr, limits.max_pdf_pages)
     elif doc_type == "docx":
         check_zip(data, limits)
         parsed = parse_docx(data)
@@ -86,6 +98,49 @@ def parse_bytes(data: bytes, filename: str, limits: ParseLimits = ParseLimits())
     if not any(s.text.strip() for s in parsed.sections):
         raise ParseError("no text could be extracted")
     return parsed
+
+
+# Images of pages -------------------------------------------------------------------------------
+def parse_image(data: bytes, ocr: OcrSettings | None, max_pages: int = 1000) -> ParsedDocument:
+    """A photographed or scanned page (a multi-page TIFF: one page per frame), read by OCR."""
+    import warnings
+
+    from PIL import Image, ImageSequence
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))  # reads the header only
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError("too many pixels")
+            image.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise ParseError(f"image larger than {MAX_IMAGE_PIXELS // 10**6} megapixels "
+                         "- decompression bomb?") from exc
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ParseError(f"corrupt image: {exc}") from exc
+    languages = usable_languages(ocr) if ocr is not None else None
+    if languages is None:
+        raise ParseError(f"an image has no text layer and {unavailable_reason(ocr)}")
+    frames = getattr(image, "n_frames", 1)
+    if frames > max_pages:
+        raise ParseError(f"image has {frames} pages (limit {max_pages}, CITEQA_MAX_PDF_PAGES)")
+    budget, sections, unread = OcrBudget(ocr), [], []
+    for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+        if frame.width * frame.height > MAX_IMAGE_PIXELS:
+            raise ParseError(f"page {number} is larger than {MAX_IMAGE_PIXELS // 10**6} megapixels")
+        text = read_image(frame, languages, budget.left())
+        if text:
+            sections.append(Section(text=text, page=number))
+        else:
+            unread.append(number)
+    if not sections:
+        raise ParseError("OCR found no text in the image")
+    notes = [f"read by OCR ({languages})"]
+    if unread:
+        notes.append(f"OCR found no text on page(s) {', '.join(map(str, unread))} "
+                     "or ran out of time (CITEQA_OCR_SECONDS)")
+    return ParsedDocument(sections=sections, pages=frames, warnings=tuple(notes))
 
 
 # DOCX ------------------------------------------------------------------------------------------

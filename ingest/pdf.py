@@ -6,7 +6,9 @@ Three well-kept extractors, each for what it does best:
   where the two disagree (one of them emitted glyph codes because a font has no Unicode
   map), the readable one wins; PDFium also opens files whose structure pypdf cannot read;
 - pdfminer.six's layout analysis reorders pages whose text stands in columns, which both
-  others return line by line across the columns.
+  others return line by line across the columns;
+- a page that is a picture without text (a scan) is rendered by PDFium and read by Tesseract
+  (ingest/ocr.py), within the file's OCR budget.
 A page that no extractor reads as language is left out and reported, never indexed as garbage.
 """
 
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 from backend.domain import ParsedDocument, Section
 from ingest.errors import ParseError
+from ingest.ocr import OcrBudget, OcrSettings, read_image, render_scale, unavailable_reason, usable_languages
 from ingest.text_quality import garbled_share, similarity
 
 GARBLED = 0.3  # measured: readable pages of the shared real-world PDFs <= 0.02, glyph codes >= 0.6
@@ -38,7 +41,8 @@ class _Page:
     image_only: bool = False  # a picture with (almost) no text: a scan, reported
 
 
-def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
+def parse_pdf(data: bytes, max_pages: int = 1000, ocr: OcrSettings | None = None) -> ParsedDocument:
+    """The document's pages as sections; ``ocr=None`` reports scanned pages instead of reading them."""
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError
 
@@ -57,7 +61,7 @@ def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken files
         if "cryptography" in str(exc) or "AES" in str(exc):
             raise ParseError("encrypted PDF: a password is required") from exc
-        return _pdfium_only(data, max_pages, f"corrupt PDF: {exc}")
+        return _pdfium_only(data, max_pages, f"corrupt PDF: {exc}", ocr)
 
     extracted, failures = [], 0
     for number, page in enumerate(pages, start=1):
@@ -72,8 +76,8 @@ def parse_pdf(data: bytes, max_pages: int = 1000) -> ParsedDocument:
             failures += 1
             extracted.append(_Page(number, ""))
     checked = _cross_check(data, extracted)
-    layout_note = _restore_reading_order(data, checked)
-    return _document(checked, len(pages), failures, [layout_note] if layout_note else None)
+    notes = [_restore_reading_order(data, checked), _read_scans(data, checked, ocr)]
+    return _document(checked, len(pages), failures, [n for n in notes if n], ocr)
 
 
 def _check_page_count(count: int, max_pages: int) -> None:
@@ -81,7 +85,8 @@ def _check_page_count(count: int, max_pages: int) -> None:
         raise ParseError(f"PDF has {count} pages (limit {max_pages}, CITEQA_MAX_PDF_PAGES)")
 
 
-def _pdfium_only(data: bytes, max_pages: int, pypdf_reason: str) -> ParsedDocument:
+def _pdfium_only(data: bytes, max_pages: int, pypdf_reason: str,
+                 ocr: OcrSettings | None) -> ParsedDocument:
     """pypdf cannot read the file's structure; PDFium repairs more (missing xref tables)."""
     import pypdfium2 as pdfium
 
@@ -92,10 +97,15 @@ def _pdfium_only(data: bytes, max_pages: int, pypdf_reason: str) -> ParsedDocume
             raise ParseError(pypdf_reason) from exc
         try:
             _check_page_count(len(doc), max_pages)
-            pages = [_Page(i + 1, _pdfium_text(doc[i]), "pdfium") for i in range(len(doc))]
+            pages = []
+            for i in range(len(doc)):
+                pdf_page = doc[i]
+                pages.append(_Page(i + 1, _pdfium_text(pdf_page), "pdfium"))
+                pages[-1].image_only = _image_only(pages[-1].text, pdf_page)
         finally:
             doc.close()
-    return _document(pages, len(pages), 0, [f"read with PDFium: pypdf failed ({pypdf_reason})"])
+    notes = [f"read with PDFium: pypdf failed ({pypdf_reason})", _read_scans(data, pages, ocr)]
+    return _document(pages, len(pages), 0, [n for n in notes if n], ocr)
 
 
 def _pdfium_text(page) -> str:
@@ -109,7 +119,6 @@ def _pdfium_text(page) -> str:
 def _cross_check(data: bytes, pages: list[_Page]) -> list[_Page]:
     """Compare each page with PDFium's reading; keep the readable one where they disagree."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
 
     with _PDFIUM:
         try:
@@ -122,7 +131,7 @@ def _cross_check(data: bytes, pages: list[_Page]) -> list[_Page]:
                     continue  # a page pypdf refused as a decompression bomb is not opened
                 pdf_page = doc[page.number - 1]
                 try:
-                    _check_page(page, pdf_page, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+                    _check_page(page, pdf_page)
                 finally:
                     pdf_page.close()
         finally:
@@ -130,7 +139,7 @@ def _cross_check(data: bytes, pages: list[_Page]) -> list[_Page]:
     return pages
 
 
-def _check_page(page: _Page, pdf_page, image_type: int) -> None:
+def _check_page(page: _Page, pdf_page) -> None:
     other = _pdfium_text(pdf_page)
     if not page.text.strip() and other.strip():
         page.text, page.source = other, "pdfium"
@@ -141,9 +150,44 @@ def _check_page(page: _Page, pdf_page, image_type: int) -> None:
         if theirs < mine - 0.05 or (similarity(page.text, other) < DISAGREE and theirs <= mine
                                     and len(other) >= 0.5 * len(page.text)):
             page.text, page.source = other, "pdfium"
-    page.image_only = len(page.text.strip()) < 20 and any(
-        True for _ in pdf_page.get_objects(filter=[image_type]))
+    page.image_only = _image_only(page.text, pdf_page)
     page.columns = _has_columns(pdf_page)
+
+
+def _image_only(text: str, pdf_page) -> bool:
+    """A page with (almost) no text that shows a picture: a scan."""
+    import pypdfium2.raw as pdfium_c
+
+    return len(text.strip()) < 20 and any(
+        True for _ in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+
+
+def _read_scans(data: bytes, pages: list[_Page], ocr: OcrSettings | None) -> str | None:
+    """OCR the scanned pages, in order, while the file's budget lasts; a note on what was read."""
+    scans = [p for p in pages if p.image_only]
+    languages = usable_languages(ocr) if ocr is not None and scans else None
+    if languages is None:
+        return None
+    import pypdfium2 as pdfium
+
+    budget, read = OcrBudget(ocr), []
+    for page in scans:
+        if budget.left() <= 1:
+            break
+        with _PDFIUM:
+            doc = pdfium.PdfDocument(data)
+            try:
+                pdf_page = doc[page.number - 1]
+                scale = render_scale(*pdf_page.get_size(), ocr.dpi)
+                image = pdf_page.render(scale=scale, grayscale=True).to_pil()
+                pdf_page.close()
+            finally:
+                doc.close()
+        text = read_image(image, languages, budget.left())
+        if len(text.strip()) >= 20:  # a stamp or a logo is not a page's text
+            page.text, page.source, page.image_only = text, "ocr", False
+            read.append(page.number)
+    return f"page(s) {_ranges(read)} read by OCR ({languages})" if read else None
 
 
 def _has_columns(pdf_page) -> bool:
@@ -208,7 +252,7 @@ def _restore_reading_order(data: bytes, pages: list[_Page]) -> str | None:
 
 
 def _document(pages: list[_Page], count: int, failures: int,
-              warnings: list[str] | None = None) -> ParsedDocument:
+              warnings: list[str] | None = None, ocr: OcrSettings | None = None) -> ParsedDocument:
     sections, warnings, garbled, images = [], list(warnings or []), [], []
     for page in pages:
         text = _tidy_pdf(page.text)
@@ -223,12 +267,15 @@ def _document(pages: list[_Page], count: int, failures: int,
         warnings.append(f"page(s) {_ranges(garbled)} left out: the text cannot be read "
                         "(fonts without a Unicode map)")
     if images:
+        why = (unavailable_reason(ocr) if ocr is None or usable_languages(ocr) is None
+               else "OCR found no text in them or ran out of time (CITEQA_OCR_SECONDS)")
         warnings.append(f"page(s) {_ranges(images)} are images without a text layer "
-                        "(scanned?); OCR is not available")
+                        f"(scanned?): {why}")
     if not sections:
         if garbled:
             raise ParseError(f"no readable text in {count} page(s): fonts without a Unicode map")
-        reason = "unreadable pages" if failures else "no text layer (scanned PDF?)"
+        reason = ("unreadable pages" if failures else f"no text layer (scanned PDF?): {why}"
+                  if images else "no text layer (scanned PDF?)")
         raise ParseError(f"no text extracted from {count} page(s): {reason}")
     return ParsedDocument(sections=sections, pages=count, warnings=tuple(warnings))
 

@@ -54,6 +54,16 @@ PYEOF
   rm -rf "$tmp"
 fi
 
+# Scanned PDFs and page images are read by Tesseract (Debian's packages; English, Chinese).
+# Without root or apt the install goes on and scanned pages are reported as unread.
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -q chi_tra; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
+  echo "==> installing Debian's tesseract-ocr (English, Simplified and Traditional Chinese) for OCR"
+  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+      tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra >/dev/null; } \
+    || echo "    (could not install it: scanned pages will be reported, not read)"
+fi
+
 # Prompt evaluation (the time to the first token) is ~70% faster as Q4_0 than as the shipped
 # Q4_1: requantize once with llama.cpp's own quantizer (a second, under a second).
 FAST_GGUF="$MODEL_DIR/SmolLM2-135M-Instruct.Q4_0.gguf"

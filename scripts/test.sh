@@ -5,11 +5,12 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh test
 
 CHROMIUM="${CITEQA_CHROMIUM:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM" ]; then
-  echo "==> installing Debian's chromium for the browser tests"
+# Noto CJK: Chinese renders in the browser tests and in the page images the OCR tests read
+if [ ! -x "$CHROMIUM" ] || ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
+  echo "==> installing Debian's chromium and fonts-noto-cjk for the browser and OCR tests"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 
 # the API suite runs on SQLite and on a real PostgreSQL server (tests/api/conftest.py)

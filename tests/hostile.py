@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -231,6 +232,12 @@ def corpus() -> list[tuple[str, bytes, str]]:
                                           for i in range(3000)), "ok"),
         ("ansi_escapes.txt", b"\x1b[31mRed alert\x1b[0m: the fire drill is on Friday.\r\n", "ok"),
         ("bidi_controls.txt", "The \u202eexit door\u202c is on the left.".encode(), "ok"),
+        # page images (read by OCR)
+        ("pixel_bomb.png", png_header(200_000, 200_000), "decompression bomb"),
+        ("truncated.png", png_page()[:300], "corrupt image"),
+        ("text_named.png", b"Just some text pretending to be an image.", "not a PNG"),
+        ("pdf_named.jpg", handbook, "not a PNG"),
+        ("blank_page.png", png_page(text=False), ""),
         # wrong or missing types
         ("program.exe", b"MZ" + garbage[:1024], "unsupported file type"),
         ("no_extension", b"plain text without an extension", "unsupported file type"),
@@ -238,6 +245,27 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("page.html", b"<html><body>hi</body></html>", "unsupported file type"),
     ]
     return files
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels but carries almost no data."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+            + chunk(b"IEND", b""))
+
+
+def png_page(text: bool = True) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (800, 200), 255)
+    if text:
+        ImageDraw.Draw(image).text((20, 80), "Hostile corpus scanned page.", fill=0)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

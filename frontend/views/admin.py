@@ -14,7 +14,8 @@ if notice := st.session_state.pop("notice", None):  # set before a rerun, shown 
     st.success(notice)  # built with md_escape'd names
 
 with st.form("upload", clear_on_submit=True):
-    files = st.file_uploader("Upload PDF, Word or text files", type=["pdf", "docx", "txt", "md"],
+    files = st.file_uploader("Upload PDF, Word or text files, or scanned pages (PNG, JPEG, TIFF)",
+                             type=["pdf", "docx", "txt", "md", "png", "jpg", "jpeg", "tif", "tiff"],
                              accept_multiple_files=True)
     groups = st.text_input("Groups that may see them", placeholder="e.g. hr, finance (empty: everyone)")
     submitted = st.form_submit_button("Upload and index")
