@@ -25,7 +25,7 @@ def chunk_sections(
     drafts: list[ChunkDraft] = []
     for section in sections:
         units = _units(section.text, count_tokens, max_tokens)
-        for start, end in _pack(units, max_tokens, overlap_tokens):
+        for start, end in _pack(units, max_tokens, overlap_tokens, _paragraph_starts(section.text, units)):
             text = section.text[start:end]
             drafts.append(
                 ChunkDraft(
@@ -68,8 +68,17 @@ def _split_long(text, start, end, count_tokens, max_tokens) -> list[tuple[int, i
     return [(a, b - (len(text[a:b]) - len(text[a:b].rstrip())), n) for a, b, n in out]
 
 
-def _pack(units: list[tuple[int, int, int]], max_tokens: int, overlap: int) -> list[tuple[int, int]]:
-    """Greedy packing of whole units; each new chunk starts with up to ``overlap`` tokens of the last."""
+def _paragraph_starts(text: str, units: list[tuple[int, int, int]]) -> set[int]:
+    """Indices of the units that open a paragraph (a blank line before them): a table row, a
+    list item, a paragraph of prose."""
+    return {k for k in range(1, len(units)) if "\n\n" in text[units[k - 1][1]:units[k][0]]}
+
+
+def _pack(units: list[tuple[int, int, int]], max_tokens: int, overlap: int,
+          paragraph_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
+    """Greedy packing of whole units; each new chunk starts with up to ``overlap`` tokens of the
+    last. A chunk that would end inside a paragraph ends at the paragraph's start instead, if it
+    stays at least half full: a table row or a step of a procedure is not cut in two."""
     chunks: list[tuple[int, int]] = []
     i = 0
     while i < len(units):
@@ -77,6 +86,15 @@ def _pack(units: list[tuple[int, int, int]], max_tokens: int, overlap: int) -> l
         while j < len(units) and total + units[j][2] <= max_tokens:
             total += units[j][2]
             j += 1
+        if j < len(units) and j not in paragraph_starts:
+            kept = total
+            for b in range(j - 1, i, -1):
+                kept -= units[b][2]
+                if kept < max_tokens // 2:
+                    break
+                if b in paragraph_starts:
+                    j = b
+                    break
         chunks.append((units[i][0], units[j - 1][1]))
         if j >= len(units):
             break
