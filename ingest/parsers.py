@@ -19,6 +19,7 @@ from backend.domain import ParsedDocument, Section
 from ingest.errors import ParseError
 from ingest.ocr import OcrBudget, OcrSettings, read_image, unavailable_reason, usable_languages
 from ingest.pdf import parse_pdf
+from ingest.tables import row_lines
 
 __all__ = ["ParseError", "ParseLimits", "parse_bytes", "parse_pdf", "doc_type_of"]
 
@@ -244,9 +245,9 @@ def _heading_level(paragraph) -> int | None:
 
 
 def _table_rows(table, depth: int = 0) -> list[str]:
-    """One line per row. Under a header row each cell carries its column's name ("Expense: Hotel
-    | Limit: 180 euros per night"), so a row split from its header still says what its values
-    are; other rows join their cells with " | ". A table inside a cell (layout tables: forms,
+    """One line per row (ingest/tables.py: under a header row each value carries its column's
+    name, "Expense: Hotel | Limit: 180 euros per night"; Word's "repeat as header row" mark
+    makes the first row one). A table inside a cell (layout tables: forms,
     procedures) follows its row as lines of its own, however deep (python-docx's cell.text
     reads only the cell's own paragraphs)."""
     from docx.table import Table
@@ -270,40 +271,15 @@ def _table_rows(table, depth: int = 0) -> list[str]:
                     words.extend(block.text.split())
             cells.append(" ".join(words))
         grid.append((cells, nested))
-    header = grid[0][0] if len(grid) > 1 and _is_header(table.rows[0], grid[0][0]) else None
-    lines, labelled = [], 0
-    for i, (cells, nested) in enumerate(grid):
-        if header and i > 0 and len(cells) == len(header) and cells != header:
-            line = " | ".join(f"{name}: {value}" if name else value
-                              for name, value in zip(header, cells) if value)
-            labelled += 1
-        else:
-            line = " | ".join(_distinct(cells))
-        if line and not (i == 0 and header):
-            lines.append(line)
-        lines.extend(nested)
-    if header and not labelled:  # no row took the header's names: it stays a row of its own
-        lines.insert(0, " | ".join(_distinct(header)))
-    return lines
-
-
-def _is_header(row, cells: list[str]) -> bool:
-    """Word's "repeat as header row", or a first row of short labels (no sentences, no amounts)."""
-    marked = row._tr.trPr is not None and row._tr.trPr.find(
+    if not grid:
+        return []
+    marked = table.rows[0]._tr.trPr is not None and table.rows[0]._tr.trPr.find(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
-    if marked:
-        return len(_distinct(cells)) >= 2
-    return (len(cells) >= 2 and all(cells) and len(set(cells)) == len(cells)
-            and all(len(c) <= 40 and not re.search(r"[.:;。：；]$|\d", c) for c in cells))
-
-
-def _distinct(cells: list[str]) -> list[str]:
-    """Non-empty cells, a value repeated by a merge in the next cell given once."""
-    out: list[str] = []
-    for text in cells:
-        if text and (not out or out[-1] != text):
-            out.append(text)
-    return out
+    lines = []
+    for line, (_, nested) in zip(row_lines([cells for cells, _ in grid], marked), grid):
+        lines.extend([line] if line else [])
+        lines.extend(nested)
+    return lines
 
 
 # TXT / Markdown --------------------------------------------------------------------------------

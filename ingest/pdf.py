@@ -8,7 +8,9 @@ Three well-kept extractors, each for what it does best:
 - pdfminer.six's layout analysis reorders pages whose text stands in columns, which both
   others return line by line across the columns;
 - a page that is a picture without text (a scan) is rendered by PDFium and read by Tesseract
-  (ingest/ocr.py), within the file's OCR budget.
+  (ingest/ocr.py), within the file's OCR budget;
+- pdfplumber finds ruled tables and writes their rows with the column names
+  (ingest/pdf_tables.py).
 A page that no extractor reads as language is left out and reported, never indexed as garbage.
 """
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 
 from backend.domain import ParsedDocument, Section
 from ingest.errors import ParseError
+from ingest.pdf_tables import restore_tables
 from ingest.ocr import OcrBudget, OcrSettings, read_image, render_scale, unavailable_reason, usable_languages
 from ingest.text_quality import garbled_share, similarity
 
@@ -38,7 +41,8 @@ class _Page:
     text: str
     source: str = "pypdf"
     columns: bool = False
-    image_only: bool = False  # a picture with (almost) no text: a scan, reported
+    image_only: bool = False  # a picture with (almost) no text: a scan, OCR'd or reported
+    ruled: bool = False  # draws lines: may hold a table (ingest/pdf_tables.py)
 
 
 def parse_pdf(data: bytes, max_pages: int = 1000, ocr: OcrSettings | None = None) -> ParsedDocument:
@@ -77,6 +81,7 @@ def parse_pdf(data: bytes, max_pages: int = 1000, ocr: OcrSettings | None = None
             extracted.append(_Page(number, ""))
     checked = _cross_check(data, extracted)
     notes = [_restore_reading_order(data, checked), _read_scans(data, checked, ocr)]
+    restore_tables(data, checked)
     return _document(checked, len(pages), failures, [n for n in notes if n], ocr)
 
 
@@ -152,6 +157,7 @@ def _check_page(page: _Page, pdf_page) -> None:
             page.text, page.source = other, "pdfium"
     page.image_only = _image_only(page.text, pdf_page)
     page.columns = _has_columns(pdf_page)
+    page.ruled = not page.image_only and _draws_lines(pdf_page)
 
 
 def _image_only(text: str, pdf_page) -> bool:
@@ -160,6 +166,23 @@ def _image_only(text: str, pdf_page) -> bool:
 
     return len(text.strip()) < 20 and any(
         True for _ in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+
+
+def _draws_lines(pdf_page) -> bool:
+    """The page draws the rules of a table: at least two long horizontal and two vertical lines
+    (thin paths; a table's borders in any PDF writer), not only an equation's fraction bars."""
+    import pypdfium2.raw as pdfium_c
+
+    across = down = 0
+    for obj in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH],
+                                    max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        width, height = right - left, top - bottom
+        across += height <= 3 and width >= 50
+        down += width <= 3 and height >= 10
+        if across >= 2 and down >= 2:
+            return True
+    return False
 
 
 def _read_scans(data: bytes, pages: list[_Page], ocr: OcrSettings | None) -> str | None:

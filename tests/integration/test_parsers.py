@@ -324,3 +324,50 @@ def test_markdown_comments_inside_fenced_code_are_code_not_headings():
     assert [s.heading for s in sections] == ["Usage", "Usage > Install"]
     assert "# strict mode" in sections[0].text and "'smart')" in sections[0].text
     assert "# not a heading either" in sections[0].text
+
+
+def _ruled_table_pdf(rows: list[list[str]], intro: str = "Travel limits for 2026.") -> bytes:
+    """A page with a sentence, then a table drawn as a PDF writer draws one: text in cells,
+    lines between the rows and columns."""
+    from tests.hostile import text_page_pdf
+
+    left, top, col, height = 72, 660, 170, 24
+    ops = [b"BT /F1 12 Tf 72 700 Td (%s) Tj ET" % intro.encode()]
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            x, y = left + c * col + 6, top - (r + 1) * height + 8
+            ops.append(b"BT /F1 11 Tf %d %d Td (%s) Tj ET" % (x, y, cell.encode()))
+    bottom, right = top - len(rows) * height, left + len(rows[0]) * col
+    for r in range(len(rows) + 1):
+        ops.append(b"%d %d m %d %d l S" % (left, top - r * height, right, top - r * height))
+    for c in range(len(rows[0]) + 1):
+        ops.append(b"%d %d m %d %d l S" % (left + c * col, top, left + c * col, bottom))
+    ops.append(b"BT /F1 12 Tf 72 %d Td (Receipts are kept for ten years.) Tj ET" % (bottom - 40))
+    return text_page_pdf(b"\n".join(ops))
+
+
+def test_a_ruled_pdf_table_keeps_its_rows_and_column_names_in_reading_order():
+    pdf = _ruled_table_pdf([["Expense", "Limit", "Receipt"],
+                            ["Hotel", "180 euros per night", "always"],
+                            ["Taxi", "40 euros per day", "above 10 euros"]])
+    text = parse_bytes(pdf, "limits.pdf").sections[0].text
+    assert text.index("Travel limits for 2026.") \
+        < text.index("Expense: Hotel | Limit: 180 euros per night | Receipt: always") \
+        < text.index("Expense: Taxi | Limit: 40 euros per day | Receipt: above 10 euros") \
+        < text.index("Receipts are kept for ten years.")
+
+
+def test_ruled_prose_is_not_given_column_names():
+    """Rules drawn around sentences make no header: the cells stay as they were written."""
+    pdf = _ruled_table_pdf([["The hotel limit is set by the board.", "It changes yearly."],
+                            ["Ask the travel desk.", "They answer within a day."]])
+    plain = parse_bytes(pdf, "prose.pdf").sections[0].text
+    assert ":" not in plain.replace("2026.", "") and "The hotel limit is set by the board." in plain
+
+
+@needs_shared
+def test_a_real_revision_history_table_reads_as_labelled_rows():
+    """GeoBase_NHNC1_Data_Model_UML_EN.pdf page 3: a ruled Date | Version | Description table."""
+    doc = parse_bytes((SHARED_FILES / "GeoBase_NHNC1_Data_Model_UML_EN.pdf").read_bytes(), "g.pdf")
+    page = next(s.text for s in doc.sections if s.page == 3)
+    assert "Date: August 2004 | Version: 2004.1 | Description: The object metadata attribute" in page
