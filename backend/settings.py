@@ -158,6 +158,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 * 1024 * 1024
     max_upload_files: int = 20
     max_question_chars: int = 2000
+    max_conversations: int = Field(200, description="Saved conversations a user keeps; a new one "
+                                                    "beyond it deletes the least recently used.")
     parse_memory_mb: int = Field(1024, description="Address-space limit of a parser process.")
     parse_cpu_seconds: int = 60
     parse_timeout_seconds: int = 120

@@ -56,6 +56,9 @@ class QueryRequest(BaseModel):
                     "\"And for hotels?\" is searched as the standalone question they make.")
     top_k: int = Field(5, ge=1, le=20, description="Passages to give the model at most.")
     stream: bool = Field(False, description="Reply with Server-Sent Events instead of JSON.")
+    conversation_id: int | None = Field(
+        None, description="Save the answer in this conversation of yours (POST /conversations); "
+                          "without ``history``, its last turns are the conversation.")
 
 
 class SearchRequest(BaseModel):
@@ -109,6 +112,56 @@ class QueryResponse(BaseModel):
         [], description="When the documents do not answer (mode none, or nothing could be cited): "
                         "the closest passages the search found, with their best-matching sentence "
                         "as span. Not citations: they do not support an answer.")
+
+
+class ConversationIn(BaseModel):
+    model_config = example({"title": ""})
+
+    title: str = Field("", max_length=200, description="Empty: named after its first question.")
+
+
+class ConversationOut(BaseModel):
+    model_config = example({"id": 42, "title": "What is our travel reimbursement limit?",
+                            "created_at": "2026-12-01T09:30:00Z",
+                            "updated_at": "2026-12-01T09:31:00Z", "turns": 2})
+
+    id: int
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    turns: int = 0
+
+
+SAVED_TURN_EXAMPLE = {
+    "answer_id": 812, "question": "And for hotels?", "answer": "The hotel limit is 180 euros "
+    "per night [1].", "search_query": "What is our travel reimbursement limit for hotels?",
+    "mode": "extractive", "refused": False, "rating": "down", "created_at": "2026-12-01T09:31:00Z",
+    "citations": [CITATION_EXAMPLE]}
+
+
+class SavedTurn(BaseModel):
+    model_config = example(SAVED_TURN_EXAMPLE)
+
+    answer_id: int
+    question: str
+    answer: str
+    search_query: str
+    mode: str
+    refused: bool
+    rating: Literal["up", "down"] | None
+    created_at: datetime
+    citations: list[CitationOut] = Field(
+        description="As given then, with the passage's current text; a citation of a document "
+                    "since deleted, re-indexed or no longer visible to you is left out.")
+
+
+class ConversationDetail(ConversationOut):
+    model_config = example({"id": 42, "title": "What is our travel reimbursement limit?",
+                            "created_at": "2026-12-01T09:30:00Z",
+                            "updated_at": "2026-12-01T09:31:00Z", "turns": 1,
+                            "history": [SAVED_TURN_EXAMPLE]})
+
+    history: list[SavedTurn]
 
 
 class FeedbackIn(BaseModel):

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.domain import Answer, ChunkDraft, ChunkRecord
-from backend.storage.models import (AnswerLogRow, ApiKeyRow, ChunkRow, DocumentRow, JobRow, UserRow,
-                                    utcnow)
+from backend.storage.models import (AnswerLogRow, ApiKeyRow, ChunkRow, ConversationRow, DocumentRow,
+                                    JobRow, UserRow, utcnow)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -239,6 +239,68 @@ class Store:
                     "chunks": s.scalar(select(func.count(ChunkRow.id))) or 0,
                     "jobs_queued": s.scalar(select(func.count(JobRow.id))
                                             .where(JobRow.status == "queued")) or 0}
+
+    # saved conversations -----------------------------------------------------
+    def create_conversation(self, user_id: int, title: str = "", keep: int = 200) -> ConversationRow:
+        """A new conversation of ``user_id``; beyond ``keep`` the oldest ones are deleted."""
+        with self.session() as s, s.begin():
+            row = ConversationRow(user_id=user_id, title=title[:200])
+            s.add(row)
+            s.flush()
+            stale = s.scalars(select(ConversationRow.id).where(ConversationRow.user_id == user_id)
+                              .order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc())
+                              .offset(keep)).all()
+            if stale:
+                s.execute(delete(AnswerLogRow).where(AnswerLogRow.conversation_id.in_(stale)))
+                s.execute(delete(ConversationRow).where(ConversationRow.id.in_(stale)))
+            s.expunge(row)
+            return row
+
+    def conversations_of(self, user_id: int, limit: int = 200) -> list[tuple[ConversationRow, int]]:
+        """The user's conversations, last used first, with their number of turns."""
+        turns = (select(AnswerLogRow.conversation_id, func.count(AnswerLogRow.id).label("n"))
+                 .group_by(AnswerLogRow.conversation_id).subquery())
+        with self.session() as s:
+            return [(c, n or 0) for c, n in s.execute(
+                select(ConversationRow, turns.c.n)
+                .outerjoin(turns, turns.c.conversation_id == ConversationRow.id)
+                .where(ConversationRow.user_id == user_id)
+                .order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc()).limit(limit))]
+
+    def conversation(self, conversation_id: int, user_id: int,
+                     last: int | None = None) -> tuple[ConversationRow, list[AnswerLogRow]] | None:
+        """The conversation and its turns (oldest first; the ``last`` ones only if given), or
+        None if it is not this user's: another user's is indistinguishable from a missing one."""
+        with self.session() as s:
+            row = s.get(ConversationRow, conversation_id)
+            if row is None or row.user_id != user_id:
+                return None
+            query = (select(AnswerLogRow).where(AnswerLogRow.conversation_id == conversation_id)
+                     .order_by(AnswerLogRow.id.desc()))
+            turns = list(s.scalars(query.limit(last) if last else query))[::-1]
+            return row, turns
+
+    def add_to_conversation(self, conversation_id: int, user_id: int, answer_id: int) -> bool:
+        """File a logged answer under the user's conversation; the first question names it."""
+        with self.session() as s, s.begin():
+            row, answer = s.get(ConversationRow, conversation_id), s.get(AnswerLogRow, answer_id)
+            if row is None or answer is None or row.user_id != user_id or answer.user_id != user_id:
+                return False
+            answer.conversation_id = row.id
+            row.updated_at = utcnow()
+            if not row.title:
+                row.title = " ".join(answer.question.split())[:200]
+            return True
+
+    def delete_conversation(self, conversation_id: int, user_id: int) -> bool:
+        """Delete the user's conversation and its answers from the log (they asked to forget it)."""
+        with self.session() as s, s.begin():
+            row = s.get(ConversationRow, conversation_id)
+            if row is None or row.user_id != user_id:
+                return False
+            s.execute(delete(AnswerLogRow).where(AnswerLogRow.conversation_id == row.id))
+            s.delete(row)
+            return True
 
     # the answer log -----------------------------------------------------------
     def record_answer(self, user_id: int, question: str, answer: Answer) -> int:

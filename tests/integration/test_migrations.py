@@ -52,4 +52,4 @@ def test_a_new_database_gets_the_newest_schema(tmp_path):
     store.delete_user("a")
     assert store.add_user("b", "member", [], None).id == a.id + 1
     with create_engine(f"sqlite:///{tmp_path / 'new.db'}").connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0004"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0005"

@@ -1,7 +1,7 @@
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -11,12 +11,14 @@ from backend.api.deps import ContainerDep, PrincipalDep, ScopeDep
 from backend.api.schemas import QueryRequest, QueryResponse, query_response
 from backend.api.streaming import CancellingStreamingResponse, run_until_disconnect
 from backend.ports import ModelUnavailable
+from backend.domain import Answer
 from backend.rag.answer import AnswerStream, Cancelled, Final
 from backend.rag.followup import Turn
 
 log = logging.getLogger("citeqa")
 
 router = APIRouter(tags=["query"])
+MAX_SAVED_TURNS = 20  # a saved conversation's last turns are the follow-up's context
 
 
 def _check(body: QueryRequest, c) -> None:
@@ -25,8 +27,24 @@ def _check(body: QueryRequest, c) -> None:
         raise HTTPException(422, f"question is {len(body.question)} characters; the limit is {limit}")
 
 
-def _history(body: QueryRequest) -> list[Turn]:
+def _history(body: QueryRequest, principal, c) -> list[Turn]:
+    """The request's earlier turns, else those of its saved conversation (404 if not yours)."""
+    if body.conversation_id is not None:
+        found = c.store.conversation(body.conversation_id, principal.user_id, last=MAX_SAVED_TURNS)
+        if found is None:
+            raise HTTPException(404, f"no conversation {body.conversation_id} of yours")
+        if not body.history:
+            return [turn for t in found[1] for turn in (Turn("user", t.question),
+                                                        Turn("assistant", t.answer))]
     return [Turn(t.role, t.content) for t in body.history]
+
+
+def _saver(body: QueryRequest, principal, c) -> Callable[[Answer], None]:
+    """Files an answer under the request's conversation, if it names one."""
+    def save(answer: Answer) -> None:
+        if body.conversation_id is not None and answer.id is not None:
+            c.store.add_to_conversation(body.conversation_id, principal.user_id, answer.id)
+    return save
 
 
 STREAM_EXAMPLE = ('event: token\ndata: {"text": "The hotel limit"}\n\n'
@@ -42,15 +60,17 @@ async def query(body: QueryRequest, request: Request, c: ContainerDep, scope: Sc
     ``stream`` sends SSE. 503 with Retry-After when too many questions wait for the model
     (or you have too many waiting yourself). Stops when the client disconnects."""
     _check(body, c)
+    history = _history(body, principal, c)
     if body.stream:
         return _sse(c.answers.stream(body.question, body.top_k, scope, principal.user_id,
-                                     history=_history(body)))
+                                     history=history), _saver(body, principal, c))
     cancel = threading.Event()
     try:
         answer = await run_until_disconnect(request, cancel, lambda: c.answers.answer(
-            body.question, body.top_k, scope, principal.user_id, cancel, _history(body)))
+            body.question, body.top_k, scope, principal.user_id, cancel, history))
     except Cancelled:
         return JSONResponse({"detail": "cancelled: the client went away"}, 499)
+    _saver(body, principal, c)(answer)
     return query_response(answer)
 
 
@@ -64,14 +84,15 @@ def query_stream(body: QueryRequest, c: ContainerDep, scope: ScopeDep,
     Closing the connection stops the answer at once."""
     _check(body, c)
     return _sse(c.answers.stream(body.question, body.top_k, scope, principal.user_id,
-                                 history=_history(body)))
+                                 history=_history(body, principal, c)), _saver(body, principal, c))
 
 
-def _sse(stream: AnswerStream) -> CancellingStreamingResponse:
+def _sse(stream: AnswerStream, save: Callable[[Answer], None]) -> CancellingStreamingResponse:
     def frames() -> Iterator[bytes]:
         try:
             for event in stream:
                 if isinstance(event, Final):
+                    save(event.answer)
                     final = query_response(event.answer).model_dump()
                     yield _frame("citations", final)
                     yield _frame("done", {})
