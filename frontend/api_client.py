@@ -71,10 +71,12 @@ class ApiClient:
     def me(self) -> dict:
         return self._check(self._http.get("/auth/me")).json()
 
-    def ask_stream(self, question: str, top_k: int = 5,
-                   history: list[dict] | None = None) -> Iterator[StreamEvent]:
-        """The answer's events; ``history`` (earlier {role, content} turns) makes follow-ups work."""
-        body = {"question": question, "top_k": top_k, "history": history or []}
+    def ask_stream(self, question: str, top_k: int = 5, history: list[dict] | None = None,
+                   conversation_id: int | None = None) -> Iterator[StreamEvent]:
+        """The answer's events; ``history`` (earlier {role, content} turns) makes follow-ups
+        work; the answer is saved in ``conversation_id``, if given."""
+        body = {"question": question, "top_k": top_k, "history": history or [],
+                "conversation_id": conversation_id}
         with connect_sse(self._http, "POST", "/query/stream", json=body) as source:
             self._check_stream(source.response)
             for sse in source.iter_sse():
@@ -92,6 +94,19 @@ class ApiClient:
         """Thumbs ``rating`` ("up" or "down") and an optional comment on an answer given to us."""
         self._check(self._http.post(f"/answers/{answer_id}/feedback",
                                     json={"rating": rating, "comment": comment or None}))
+
+    # saved conversations ------------------------------------------------------------------
+    def conversations(self) -> list[dict]:
+        return self._check(self._http.get("/conversations")).json()
+
+    def conversation(self, conversation_id: int) -> dict:
+        return self._check(self._http.get(f"/conversations/{conversation_id}")).json()
+
+    def new_conversation(self) -> dict:
+        return self._check(self._http.post("/conversations", json={})).json()
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        self._check(self._http.delete(f"/conversations/{conversation_id}"))
 
     # accounts (admins) ----------------------------------------------------------------------
     def users(self) -> list[dict]:

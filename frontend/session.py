@@ -62,9 +62,9 @@ def sessions() -> Sessions:
     return Sessions()
 
 
-def write_cookie(value: str, max_age: int) -> None:
-    """Set (or, with max_age 0, delete) the session cookie in the browser."""
+def write_cookie(value: str, max_age: int, name: str = COOKIE) -> None:
+    """Set (or, with max_age 0, delete) a cookie in the browser: the session's by default."""
     attributes = f"; Max-Age={max_age}; Path=/; SameSite=Strict"
     components.html(
-        "<script>document.cookie = " + json.dumps(f"{COOKIE}={value}{attributes}")
+        "<script>document.cookie = " + json.dumps(f"{name}={value}{attributes}")
         + " + (location.protocol === 'https:' ? '; Secure' : '');</script>", height=0)

@@ -6,18 +6,19 @@ import time
 import streamlit as st
 
 from frontend.api_client import ApiClient, ApiError, SignedOut
+from frontend.i18n import t
 from frontend.render import answer_html, citation_anchor, md_escape, passage_html
 
 api: ApiClient = st.session_state["api"]
-st.title("Ask your documents")
-st.caption("Answers come only from the company's documents; every claim cites its source.")
+st.title(t("Ask your documents"))
+st.caption(t("Answers come only from the company's documents; every claim cites its source."))
 history: list[dict] = st.session_state.setdefault("history", [])
 MAX_TURNS = 6
 
 
 def where(c: dict) -> str:
     if c.get("page"):
-        return f"page {c['page']}"
+        return t("page {page}", page=c["page"])
     return c.get("section") or ""
 
 
@@ -25,11 +26,11 @@ def show_citations(citations: list[dict], related: bool = False, key: str | None
     """Citation cards, each after an anchor the answer's ``[n]`` links to (answer ``key``);
     ``related``: a refusal's closest passages, labelled as such."""
     if related and citations:
-        st.caption("Related passages (the search found them, but they do not answer it):")
+        st.caption(t("Related passages (the search found them, but they do not answer it):"))
     for c in citations:
         if key is not None and not related:
             st.html(f'<span id="{citation_anchor(key, c["n"])}"></span>')
-        mark = "Related" if related else f"[{c['n']}]"
+        mark = t("Related") if related else f"[{c['n']}]"
         label = f"{mark} {c['filename']}" + (f" — {where(c)}" if where(c) else "")
         with st.expander(md_escape(label)):
             st.html(passage_html(c["text"], c.get("span")))
@@ -37,7 +38,7 @@ def show_citations(citations: list[dict], related: bool = False, key: str | None
                 url = api.file_url(c["document_id"])
             except (ApiError, OSError):
                 continue  # the document was deleted or its access changed since the answer
-            st.link_button("Open document", url, icon=":material/open_in_new:")
+            st.link_button(t("Open document"), url, icon=":material/open_in_new:")
 
 
 def turn_key(turn: dict) -> str:
@@ -52,28 +53,76 @@ def feedback_controls(turn: dict) -> None:
     if not answer_id:
         return
     if turn.get("rated"):
-        st.caption("Thanks for your feedback.")
+        st.caption(t("Thanks for your feedback."))
         return
     left, right, _ = st.columns([1, 1, 4])
-    if left.button("Helpful", icon=":material/thumb_up:", key=f"up-{answer_id}"):
+    if left.button(t("Helpful"), icon=":material/thumb_up:", key=f"up-{answer_id}"):
         st.session_state[f"rating-{answer_id}"] = "up"
-    if right.button("Not helpful", icon=":material/thumb_down:", key=f"down-{answer_id}"):
+    if right.button(t("Not helpful"), icon=":material/thumb_down:", key=f"down-{answer_id}"):
         st.session_state[f"rating-{answer_id}"] = "down"
     rating = st.session_state.get(f"rating-{answer_id}")
     if rating is None:
         return
     with st.form(f"feedback-{answer_id}"):
-        comment = st.text_input("What was wrong or missing? (optional)" if rating == "down"
-                                else "Anything to add? (optional)", max_chars=2000)
-        if st.form_submit_button("Send feedback"):
+        comment = st.text_input(t("What was wrong or missing? (optional)") if rating == "down"
+                                else t("Anything to add? (optional)"), max_chars=2000)
+        if st.form_submit_button(t("Send feedback")):
             try:
                 api.feedback(answer_id, rating, comment)
             except (ApiError, OSError) as exc:
-                st.error(f"The feedback could not be sent: {md_escape(str(exc))}")
+                st.error(t("The feedback could not be sent: {error}", error=md_escape(str(exc))))
             else:
                 turn["rated"] = rating
                 st.rerun()
 
+
+def reopen(conversation_id: int) -> None:
+    """Show a saved conversation; the next question continues it."""
+    saved = api.conversation(conversation_id)
+    turns: list[dict] = []
+    for t in saved["history"]:
+        turns.append({"role": "user", "content": t["question"]})
+        turns.append({"role": "assistant", "content": t["answer"], "citations": t["citations"],
+                      "related": [], "answer_id": t["answer_id"], "key": t["answer_id"],
+                      "rated": t["rating"]})
+    st.session_state["history"], st.session_state["conversation_id"] = turns, conversation_id
+
+
+def start_new() -> None:
+    st.session_state["history"], st.session_state["conversation_id"] = [], None
+
+
+def forget(conversation_id: int) -> None:
+    api.delete_conversation(conversation_id)
+    if st.session_state.get("conversation_id") == conversation_id:
+        start_new()
+
+
+def conversation_list() -> None:
+    """The sidebar: a new conversation, and the user's saved ones to reopen or delete."""
+    st.button(t("New conversation"), icon=":material/add_comment:", on_click=start_new,
+              use_container_width=True)
+    try:
+        saved = api.conversations()
+    except (ApiError, OSError):
+        st.caption(t("Saved conversations could not be loaded."))
+        return
+    if saved:
+        st.caption(t("Your conversations"))
+    current = st.session_state.get("conversation_id")
+    for conv in saved[:30]:
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        title = conv["title"] or t("(no question yet)")
+        left.button(md_escape(title[:60]), key=f"open-{conv['id']}", on_click=reopen,
+                    args=(conv["id"],), use_container_width=True,
+                    type="primary" if conv["id"] == current else "secondary",
+                    help=md_escape(title))
+        right.button("", key=f"forget-{conv['id']}", icon=":material/delete:", on_click=forget,
+                     args=(conv["id"],), help=t("Delete this conversation"))
+
+
+with st.sidebar:
+    conversation_list()
 
 for turn in history:
     with st.chat_message(turn["role"]):
@@ -89,7 +138,7 @@ for turn in history:
         if turn["role"] == "assistant":
             feedback_controls(turn)
 
-if question := st.chat_input("Ask a question, e.g. What is our travel reimbursement limit?"):
+if question := st.chat_input(t("Ask a question, e.g. What is our travel reimbursement limit?")):
     # the conversation so far (the last few turns) lets the API read a follow-up
     earlier = [{"role": t["role"], "content": t["content"]} for t in history[-MAX_TURNS:]]
     history.append({"role": "user", "content": question})
@@ -101,7 +150,12 @@ if question := st.chat_input("Ask a question, e.g. What is our travel reimbursem
         try:
             # closing() ends the HTTP stream whatever stops this script (a rerun, a closed tab:
             # Streamlit raises inside the next st call), and the API then stops the model
-            with contextlib.closing(api.ask_stream(question, history=earlier)) as events:
+            started = st.session_state.get("conversation_id") is None
+            if started:
+                st.session_state["conversation_id"] = api.new_conversation()["id"]
+            with contextlib.closing(api.ask_stream(
+                    question, history=earlier,
+                    conversation_id=st.session_state["conversation_id"])) as events:
                 text, shown = "", 0.0
                 for event in events:
                     if event.kind == "token":
@@ -117,19 +171,21 @@ if question := st.chat_input("Ask a question, e.g. What is our travel reimbursem
             placeholder.html(answer_html(final.get("answer", ""), key=key,
                                          cited=frozenset(c["n"] for c in final.get("citations", []))))
             if final.get("search_query") and final["search_query"] != question:
-                st.caption(md_escape(f"Searched for: {final['search_query']}"))
+                st.caption(t("Searched for: {query}", query=md_escape(final["search_query"])))
             show_citations(final.get("citations", []), key=key)
             show_citations(final.get("related", []), related=True)
             if final.get("mode") == "extractive":
-                st.caption("Quoted from the best-matching source: the model's own answer could "
-                           "not be verified against the documents.")
+                st.caption(t("Quoted from the best-matching source: the model's own answer "
+                             "could not be verified against the documents."))
             turn = {"role": "assistant", "content": final.get("answer", ""),
                     "citations": final.get("citations", []), "related": final.get("related", []),
                     "answer_id": final.get("answer_id"), "key": key}
             history.append(turn)
+            if started:  # the sidebar lists the new conversation under its first question
+                st.rerun()
             feedback_controls(turn)
         except SignedOut as exc:
             placeholder.error(md_escape(str(exc)))
             st.session_state.pop("me", None)
         except (ApiError, OSError) as exc:
-            placeholder.error(f"The API could not answer: {md_escape(str(exc))}")
+            placeholder.error(t("The API could not answer: {error}", error=md_escape(str(exc))))

@@ -160,7 +160,8 @@ def test_ask_a_question_and_open_its_citation(page, ui_url):
     assert page.evaluate("location.hash") == target
     expander.get_by_text("[1] travel_reimbursement_policy.docx").click()
     expander.get_by_text("180 euros per night").wait_for()
-    expander.get_by_text("Hotel | 180 euros per night").wait_for()  # table rows shown verbatim
+    # table rows shown verbatim, each value with its column's name
+    expander.get_by_text("Expense: Hotel | Limit: 180 euros per night").wait_for()
     link = expander.get_by_role("link", name="Open document")
     link.wait_for()
     href = link.get_attribute("href")
@@ -202,6 +203,55 @@ def test_thumbs_down_with_a_comment_reaches_the_feedback_list(page, http):
     assert "hotels" in rated[0]["search_query"] and rated[0]["citations"]
     exported = [json.loads(line) for line in http.get("/feedback/export").text.splitlines()]
     assert any(row["feedback"]["comment"] == comment for row in exported)
+
+
+def test_conversations_are_kept_reopened_after_a_reload_and_deleted(page, ui_url, http):
+    """Runs after the rated follow-up above: that conversation is saved under its first question."""
+    [saved] = [c for c in http.get("/conversations").json()
+               if c["title"] == "What is our travel reimbursement limit?"]
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.locator(f".st-key-open-{saved['id']} button").first.wait_for()
+    sidebar.get_by_role("button", name="New conversation").click()
+    expect(page.get_by_test_id("stChatMessage")).to_have_count(0)
+
+    page.reload()  # a new Streamlit session: signed in still, the conversation on the server
+    sidebar.locator(f".st-key-open-{saved['id']} button").first.click()
+    messages = page.get_by_test_id("stChatMessage")
+    expect(messages).to_have_count(4)
+    messages.nth(1).get_by_text("2,500 euros").first.wait_for()
+    messages.nth(1).get_by_text("[1] travel_reimbursement_policy.docx").wait_for()
+    messages.nth(3).get_by_text("Thanks for your feedback.").wait_for()  # its rating kept
+
+    other = http.post("/conversations", json={"title": "Parking <b>permits</b> [x](http://e.vil)"}).json()
+    page.reload()
+    label = sidebar.locator(f".st-key-open-{other['id']} button").first
+    label.wait_for()  # the title as text: no bold, no link (a word joiner breaks "://")
+    assert label.inner_text().replace("\u2060", "") == "Parking <b>permits</b> [x](http://e.vil)"
+    expect(label.locator("a, b, img")).to_have_count(0)
+    sidebar.locator(f".st-key-forget-{other['id']} button").first.click()
+    expect(sidebar.locator(f".st-key-open-{other['id']}")).to_have_count(0)
+    assert http.get(f"/conversations/{other['id']}").status_code == 404
+    page.screenshot(path=str(ARTIFACTS / "conversations.png"), full_page=True)
+
+
+def choose_language(page, name: str) -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Language / 語言").click()
+    page.get_by_role("option", name=name).click()
+
+
+def test_the_interface_switches_to_traditional_chinese_and_stays_after_a_reload(page):
+    choose_language(page, "繁體中文")
+    page.get_by_role("heading", name="向文件提問").wait_for()
+    page.get_by_test_id("stSidebar").get_by_role("button", name="新對話").wait_for()
+    page.get_by_role("button", name="登出").wait_for()
+    page.reload()  # the choice is kept in a cookie
+    page.get_by_role("heading", name="向文件提問").wait_for()
+    expect(page.get_by_test_id("stChatInputTextArea")).to_have_attribute(
+        "placeholder", "請輸入問題，例如：差旅費報銷上限是多少？")
+    page.screenshot(path=str(ARTIFACTS / "ask-zh-tw.png"), full_page=True)
+    choose_language(page, "English")
+    page.get_by_role("heading", name="Ask your documents").wait_for()
 
 
 def test_the_dashboard_shows_questions_and_thumbs_down(page):

@@ -1,0 +1,135 @@
+"""The interface in English and Traditional Chinese (zh-TW).
+
+The language is the user's choice (the sidebar; kept in a cookie across reloads), by default the
+browser's (``navigator.language``: any Chinese locale gets zh-TW, the one Chinese interface).
+Texts are looked up by their English wording, which stays the fallback; placeholders are
+``str.format`` fields. Document text, answers and names are never translated.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"en": "English", "zh-TW": "繁體中文"}
+COOKIE = "citeqa_lang"
+
+ZH_TW: dict[str, str] = {
+    # app and sign-in
+    "Sign in to citeqa": "登入 citeqa",
+    "Sign in": "登入",
+    "Sign out": "登出",
+    "User name": "使用者名稱",
+    "Password": "密碼",
+    "Signed in as **{name}** ({role})": "已登入：**{name}**（{role}）",
+    "Signed in as **{name}** ({role}; groups: {groups})": "已登入：**{name}**（{role}；群組：{groups}）",
+    "Ask": "提問",
+    "admin": "管理員",
+    "member": "成員",
+    "Documents": "文件",
+    "Dashboard": "儀表板",
+    "Users and keys": "使用者與金鑰",
+    # ask
+    "Ask your documents": "向文件提問",
+    "Answers come only from the company's documents; every claim cites its source.":
+        "答案只來自公司的文件，每項陳述都註明出處。",
+    "Ask a question, e.g. What is our travel reimbursement limit?":
+        "請輸入問題，例如：差旅費報銷上限是多少？",
+    "New conversation": "新對話",
+    "Your conversations": "您的對話",
+    "(no question yet)": "（尚無問題）",
+    "Delete this conversation": "刪除此對話",
+    "Saved conversations could not be loaded.": "無法載入已儲存的對話。",
+    "Related passages (the search found them, but they do not answer it):":
+        "相關段落（搜尋找到了它們，但它們並未回答此問題）：",
+    "Related": "相關",
+    "page {page}": "第 {page} 頁",
+    "Open document": "開啟文件",
+    "Thanks for your feedback.": "感謝您的意見回饋。",
+    "Helpful": "有幫助",
+    "Not helpful": "沒有幫助",
+    "What was wrong or missing? (optional)": "哪裡有誤或缺漏？（選填）",
+    "Anything to add? (optional)": "還有要補充的嗎？（選填）",
+    "Send feedback": "送出意見回饋",
+    "The feedback could not be sent: {error}": "無法送出意見回饋：{error}",
+    "Searched for: {query}": "搜尋內容：{query}",
+    "Quoted from the best-matching source: the model's own answer could not be verified "
+    "against the documents.": "引用自最相符的來源：模型自行產生的答案無法以文件查證。",
+    "The API could not answer: {error}": "API 無法回答：{error}",
+    # documents
+    "Upload PDF, Word or text files, or scanned pages (PNG, JPEG, TIFF)":
+        "上傳 PDF、Word 或文字檔，或掃描頁面（PNG、JPEG、TIFF）",
+    "Groups that may see them": "可檢視的群組",
+    "e.g. hr, finance (empty: everyone)": "例如 hr, finance（留空：所有人）",
+    "Upload and index": "上傳並建立索引",
+    "Choose one or more files first.": "請先選擇一個或多個檔案。",
+    "Upload refused: {error}": "上傳遭拒：{error}",
+    "indexing…": "建立索引中…",
+    "indexing… {done}/{total}": "建立索引中… {done}/{total}",
+    "upload {status}": "上傳{status}",
+    "Cannot reach the API: {error}": "無法連線到 API：{error}",
+    "{n} documents": "{n} 份文件",
+    "{n} pages": "{n} 頁",
+    "{n} chunks": "{n} 個區塊",
+    "Groups (empty: everyone)": "群組（留空：所有人）",
+    "Save": "儲存",
+    "Delete": "刪除",
+    # dashboard
+    "Period": "期間",
+    "{n} days": "{n} 天",
+    "Questions": "問題數",
+    "Refused (not covered)": "拒答（文件未涵蓋）",
+    "Thumbs down": "負評",
+    "Latency p50 / p95": "延遲 p50 / p95",
+    "Questions per day": "每日問題數",
+    "Documents and chunks": "文件與區塊",
+    "Questions the documents did not cover": "文件未涵蓋的問題",
+    "The content gaps to write: the most frequent questions that were refused.":
+        "待補的內容缺口：最常被拒答的問題。",
+    "None in this period.": "此期間內沒有。",
+    "deleted user": "已刪除的使用者",
+    "Download thumbs-down answers as a test file (citeqa eval --qa)":
+        "下載負評答案作為測試檔（citeqa eval --qa）",
+    # users and keys
+    "Copy this API key now: it is shown only once.": "請立即複製此 API 金鑰：它只會顯示一次。",
+    "Groups in use: {groups}": "使用中的群組：{groups}",
+    "Add a user": "新增使用者",
+    "Change a user": "變更使用者",
+    "API keys": "API 金鑰",
+    "Name": "名稱",
+    "Role": "角色",
+    "Groups": "群組",
+    "e.g. hr, finance": "例如 hr, finance",
+    "Password (at least 8 characters; empty: API keys only)": "密碼（至少 8 個字元；留空：僅能使用 API 金鑰）",
+    "Add user": "新增使用者",
+    "User": "使用者",
+    "New password (empty: unchanged)": "新密碼（留空：不變更）",
+    "Save changes": "儲存變更",
+    "Yes, delete {name} and revoke their keys": "是，刪除 {name} 並撤銷其金鑰",
+    "Delete user": "刪除使用者",
+    "{name} has no API keys yet.": "{name} 尚無 API 金鑰。",
+    "Label": "標籤",
+    "e.g. intranet search script": "例如 內部網路搜尋腳本",
+    "Create key": "建立金鑰",
+    "Key to revoke": "要撤銷的金鑰",
+    "Revoke key": "撤銷金鑰",
+}
+TABLES = {"zh-TW": ZH_TW}
+
+
+def language_from(cookie: str | None, browser_locale: str | None) -> str:
+    """The chosen language (cookie) if valid, else the browser's, else English."""
+    if cookie in LANGUAGES:
+        return cookie
+    return "zh-TW" if (browser_locale or "").lower().startswith("zh") else "en"
+
+
+def current() -> str:
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = language_from(st.context.cookies.get(COOKIE), st.context.locale)
+    return st.session_state["lang"]
+
+
+def t(text: str, **fields) -> str:
+    """``text`` in the session's language, its ``{fields}`` filled in."""
+    return TABLES.get(current(), {}).get(text, text).format(**fields) if fields \
+        else TABLES.get(current(), {}).get(text, text)
