@@ -95,6 +95,15 @@ class ApiClient:
         self._check(self._http.post(f"/answers/{answer_id}/feedback",
                                     json={"rating": rating, "comment": comment or None}))
 
+    # the whole page around a citation -------------------------------------------------------
+    def page_view(self, chunk_id: int, span: list[int] | None) -> dict:
+        params = {"start": span[0], "end": span[1]} if span else {}
+        return self._check(self._http.get(f"/chunks/{chunk_id}/page", params=params)).json()
+
+    def page_image(self, chunk_id: int, span: list[int] | None) -> bytes:
+        params = {"start": span[0], "end": span[1]} if span else {}
+        return self._check(self._http.get(f"/chunks/{chunk_id}/page.png", params=params)).content
+
     # saved conversations ------------------------------------------------------------------
     def conversations(self) -> list[dict]:
         return self._check(self._http.get("/conversations")).json()

@@ -44,6 +44,8 @@ ZH_TW: dict[str, str] = {
     "Related": "相關",
     "page {page}": "第 {page} 頁",
     "Open document": "開啟文件",
+    "Show the whole page": "顯示整頁",
+    "The page cannot be shown: {error}": "無法顯示此頁：{error}",
     "Thanks for your feedback.": "感謝您的意見回饋。",
     "Helpful": "有幫助",
     "Not helpful": "沒有幫助",

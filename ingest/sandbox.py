@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from backend.domain import ParsedDocument
@@ -27,11 +28,16 @@ class SandboxLimits:
 
 def parse_isolated(data: bytes, filename: str, limits: SandboxLimits) -> ParsedDocument:
     """``parse_bytes`` in a limited child process; ParseError for any failure, with the reason."""
+    return run_isolated(parse_bytes, (data, filename, limits.parse), limits, f"parse {filename[:40]}")
+
+
+def run_isolated(work: Callable, args: tuple, limits: SandboxLimits, name: str):
+    """``work(*args)`` (a module-level function reading an untrusted file) in a limited child
+    process; its result, or ParseError for any failure, with the reason."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_PRELOAD)
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_work, args=(data, filename, limits, sender), daemon=True,
-                        name=f"parse {filename[:40]}")
+    child = ctx.Process(target=_work, args=(work, args, limits, sender), daemon=True, name=name)
     child.start()
     sender.close()  # so recv() sees EOF if the child dies
     try:
@@ -52,14 +58,14 @@ def parse_isolated(data: bytes, filename: str, limits: SandboxLimits) -> ParsedD
     return payload
 
 
-def _work(data: bytes, filename: str, limits: SandboxLimits, sender) -> None:
+def _work(work: Callable, args: tuple, limits: SandboxLimits, sender) -> None:
     import resource
 
     memory = limits.memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     try:
-        result = ("ok", parse_bytes(data, filename, limits.parse))
+        result = ("ok", work(*args))
     except ParseError as exc:
         result = ("error", str(exc))
     except MemoryError:

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from backend.api.routes import (auth, conversations, documents, feedback, health, jobs,
-                                openai_compat, query, search, users)
+                                openai_compat, pages, query, search, users)
 from backend.api.guard import RequestGuard
 from backend.api.logs import install_redaction
 from backend.api.observability import Observability, install_logging
@@ -65,8 +65,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         return JSONResponse({"detail": "the language model is unavailable; try again shortly"}, 503,
                             headers={"Retry-After": "10"})
 
-    for module in (health, auth, users, query, search, feedback, conversations, documents, jobs,
-                   openai_compat):
+    for module in (health, auth, users, query, search, feedback, conversations, documents, pages,
+                   jobs, openai_compat):
         app.include_router(module.router)
     app.include_router(users.keys_router)
     return app

@@ -164,6 +164,21 @@ class ConversationDetail(ConversationOut):
     history: list[SavedTurn]
 
 
+class PageView(BaseModel):
+    model_config = example({
+        "document_id": 3, "filename": "employee_handbook.pdf", "page": 3, "section": None,
+        "text": "3. Vacation and leave\nEvery full-time employee receives 25 days of paid annual "
+                "leave per calendar year. …", "span": [22, 105], "image": True})
+
+    document_id: int
+    filename: str
+    page: int | None
+    section: str | None
+    text: str = Field(description="The whole page (PDF) or section (Word, text, Markdown).")
+    span: list[int] = Field(description="[start, end): the cited span (or passage) in ``text``.")
+    image: bool = Field(description="True: GET /chunks/{id}/page.png renders the PDF page.")
+
+
 class FeedbackIn(BaseModel):
     model_config = example({"rating": "down", "comment": "It quoted the taxi rule, not the hotel limit."})
 

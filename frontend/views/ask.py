@@ -34,11 +34,34 @@ def show_citations(citations: list[dict], related: bool = False, key: str | None
         label = f"{mark} {c['filename']}" + (f" — {where(c)}" if where(c) else "")
         with st.expander(md_escape(label)):
             st.html(passage_html(c["text"], c.get("span")))
+            whole_page(c, f"{key or 'related'}-{c['n']}-{c['chunk_id']}")
             try:
                 url = api.file_url(c["document_id"])
             except (ApiError, OSError):
                 continue  # the document was deleted or its access changed since the answer
             st.link_button(t("Open document"), url, icon=":material/open_in_new:")
+
+
+def whole_page(c: dict, key: str) -> None:
+    """On demand: the cited page (PDF: the page image with the span boxed) or the section's
+    whole text with the span highlighted."""
+    if not st.toggle(t("Show the whole page"), key=f"page-{key}"):
+        return
+    cache = st.session_state.setdefault("pages", {})
+    wanted = (c["chunk_id"], tuple(c.get("span") or ()))
+    try:
+        if wanted not in cache:
+            view = api.page_view(c["chunk_id"], c.get("span"))
+            image = api.page_image(c["chunk_id"], c.get("span")) if view["image"] else None
+            cache[wanted] = (view, image)
+        view, image = cache[wanted]
+    except (ApiError, OSError) as exc:
+        st.caption(t("The page cannot be shown: {error}", error=md_escape(str(exc))))
+        return
+    if image:
+        st.image(image, caption=t("page {page}", page=view["page"]))
+    else:
+        st.html(passage_html(view["text"], view["span"]))
 
 
 def turn_key(turn: dict) -> str:

@@ -254,6 +254,36 @@ def test_the_interface_switches_to_traditional_chinese_and_stays_after_a_reload(
     page.get_by_role("heading", name="Ask your documents").wait_for()
 
 
+def ask(page, question: str) -> None:
+    """Type and send a question; again if a rerun (a language switch's cookie write) ate it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.get_by_test_id("stChatInputTextArea")
+    for _ in range(3):
+        box.fill(question)
+        box.press("Enter")
+        try:
+            page.get_by_test_id("stChatMessage").filter(has_text=question).last.wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the question was not sent: {question}")
+
+
+def test_a_pdf_citation_shows_its_whole_page_with_the_span_marked(page):
+    ask(page, "How many days of paid annual leave do employees get?")
+    answer = page.get_by_test_id("stChatMessage").last
+    card = answer.get_by_test_id("stExpander").filter(has_text="employee_handbook.pdf").first
+    card.wait_for()
+    card.get_by_text("employee_handbook.pdf").first.click()
+    card.get_by_text("Show the whole page").click()
+    image = card.get_by_test_id("stImage").locator("img")
+    image.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=image.element_handle())
+    card.get_by_text("page 3").last.wait_for()  # the image's caption: the cited page
+    page.screenshot(path=str(ARTIFACTS / "whole-page.png"), full_page=True)
+
+
 def test_the_dashboard_shows_questions_and_thumbs_down(page):
     """Runs after the thumbs down above."""
     page.get_by_role("link", name="Dashboard").click()
