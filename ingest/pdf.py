@@ -169,8 +169,9 @@ def _image_only(text: str, pdf_page) -> bool:
 
 
 def _draws_lines(pdf_page) -> bool:
-    """The page draws the rules of a table: at least two long horizontal and two vertical lines
-    (thin paths; a table's borders in any PDF writer), not only an equation's fraction bars."""
+    """The page draws the rules of a table: at least three long horizontal and three vertical
+    lines (thin paths: a table's borders in any PDF writer), so a frame around a box of text
+    (two and two) or an equation's fraction bars do not count."""
     import pypdfium2.raw as pdfium_c
 
     across = down = 0
@@ -180,7 +181,7 @@ def _draws_lines(pdf_page) -> bool:
         width, height = right - left, top - bottom
         across += height <= 3 and width >= 50
         down += width <= 3 and height >= 10
-        if across >= 2 and down >= 2:
+        if across >= 3 and down >= 3:
             return True
     return False
 
