@@ -11,7 +11,9 @@
   CC-CEDICT, Traditional script.
 
 Accuracy = characters of the reference found in order in the OCR text (difflib's matching
-blocks, whitespace ignored) / characters of the reference.
+blocks, whitespace ignored) / characters of the reference. It punishes a different reading
+order (Tesseract reads columns one after the other, the text layer may run across them), so
+word recall is printed too: the share of the reference's words (as a multiset) the OCR text has.
 
 Run: .venv/bin/python scripts/bench_ocr.py [--zh /tmp/mixed/docs]
 """
@@ -41,6 +43,15 @@ def accuracy(reference: str, got: str) -> float:
     a, b = re.sub(r"\s+", "", reference), re.sub(r"\s+", "", got)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return sum(m.size for m in matcher.get_matching_blocks()) / max(1, len(a))
+
+
+def word_recall(reference: str, got: str) -> float:
+    from collections import Counter
+
+    want, have = Counter(re.findall(r"\w+", reference.lower())), Counter(re.findall(r"\w+", got.lower()))
+    if any(len(w) > 1 and not w.isascii() for w in want):  # Chinese: characters are the words
+        want, have = Counter(re.sub(r"\W", "", reference)), Counter(re.sub(r"\W", "", got))
+    return sum((want & have).values()) / max(1, sum(want.values()))
 
 
 def as_scan(image) -> bytes:
@@ -95,13 +106,14 @@ def to_traditional(text: str) -> str:
     return "".join(mapping.get(ch, ch) for ch in text)
 
 
-def report(label: str, rows: list[tuple[str, float, float]]) -> None:
+def report(label: str, rows: list[tuple[str, float, float, float]]) -> None:
     print(f"\n{label}")
-    for name, acc, seconds in rows:
-        print(f"  {name:45s} accuracy {acc:.3f}  {seconds:5.1f} s")
+    for name, acc, recall, seconds in rows:
+        print(f"  {name:45s} accuracy {acc:.3f}  word recall {recall:.3f}  {seconds:5.1f} s")
     if rows:
         print(f"  {'mean':45s} accuracy {statistics.mean(r[1] for r in rows):.3f}  "
-              f"{statistics.mean(r[2] for r in rows):5.1f} s/page")
+              f"word recall {statistics.mean(r[2] for r in rows):.3f}  "
+              f"{statistics.mean(r[3] for r in rows):5.1f} s/page")
 
 
 def main() -> None:
@@ -113,14 +125,16 @@ def main() -> None:
     for name, numbers in TEXT_PAGES.items():
         for n, reference, image in pdf_pages(name, numbers):
             text, seconds = read(as_scan(image))
-            rows.append((f"{name} p{n}", accuracy(reference, text), seconds))
+            rows.append((f"{name} p{n}", accuracy(reference, text), word_recall(reference, text),
+                         seconds))
     report("Text PDFs rendered without their text layer (English, German-style Latin)", rows)
 
     rows = []
     for name, numbers in SCANS.items():
         for n, their_ocr, image in pdf_pages(name, numbers):
             text, seconds = read(as_scan(image))
-            rows.append((f"{name} p{n}", accuracy(their_ocr, text), seconds))
+            rows.append((f"{name} p{n}", accuracy(their_ocr, text), word_recall(their_ocr, text),
+                         seconds))
     report("Shared scans: agreement with the file's own OCR layer", rows)
 
     if args.zh:
@@ -131,7 +145,8 @@ def main() -> None:
                 if script == "Traditional":
                     sample = to_traditional(sample)
                 text, seconds = read(as_scan(drawn_page(sample)))
-                rows.append((f"{doc.name} ({script})", accuracy(sample, text), seconds))
+                rows.append((f"{doc.name} ({script})", accuracy(sample, text),
+                             word_recall(sample, text), seconds))
             report(f"Chinese READMEs drawn in {script} script (Noto Sans CJK)", rows)
 
 
