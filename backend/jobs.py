@@ -21,6 +21,9 @@ from ingest.pipeline import Ingestor
 log = logging.getLogger(__name__)
 
 
+UNFINISHED = ("queued", "parsing", "embedding")
+
+
 class JobRunner:
     def __init__(self, store: Store, ingestor_factory, uploads_dir: Path,
                  max_job_chunks: int | None = None, in_process: bool = True) -> None:
@@ -60,22 +63,28 @@ class JobRunner:
         ingestor.kb.refresh_if_changed()  # another process may have written the index files
         try:
             for f in files:
-                if f["status"] != "queued":
+                if f["status"] not in UNFINISHED:  # a crash mid-file leaves it parsing/embedding
                     continue
                 path = Path(f["stored_as"])
                 added = sum(x.get("chunks") or 0 for x in files if x["status"] in ("ingested", "replaced"))
                 left = None if self._max_job_chunks is None else self._max_job_chunks - added
+                def stage(name: str, f: dict = f) -> None:  # shown per file while it runs
+                    f["status"] = name
+                    self._store.update_job(job_id, "running", files)
+
                 try:
                     result = ingestor.ingest_bytes(
                         path.read_bytes(), f["filename"], source_path=str(path),
                         access=f.get("access"), uploaded_by=f.get("uploaded_by"),
-                        replace=f.get("replace"), chunks_left=left)
+                        replace=f.get("replace"), chunks_left=left,
+                        force=bool(f.get("reindex")), on_stage=stage)
                 except OSError as exc:
                     f.update(status="failed", error=f"upload lost: {exc.strerror}")
                 else:
                     f.update(status=result.status, document_id=result.document_id,
                              chunks=result.chunks, error=result.error, note=result.note)
-                    if result.status in ("unchanged", "failed"):  # no document keeps this copy
+                    # no document keeps this copy (a re-index reads the document's own file)
+                    if result.status in ("unchanged", "failed") and not f.get("reindex"):
                         discard_upload(str(path), self._uploads_dir)
                 self._store.update_job(job_id, "running", files)
         finally:

@@ -169,6 +169,9 @@ class ApiClient:
         return self._check(self._http.patch(f"/documents/{document_id}",
                                             json={"groups": groups})).json()
 
+    def reindex(self, document_ids: list[int]) -> dict:
+        return self._check(self._http.post("/documents/reindex", json={"ids": document_ids})).json()
+
     def job(self, job_id: str) -> dict:
         return self._check(self._http.get(f"/jobs/{job_id}")).json()
 

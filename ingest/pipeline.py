@@ -68,20 +68,26 @@ class Ingestor:
 
     def ingest_bytes(self, data: bytes, filename: str, source_path: str | None = None,
                      access: list[str] | None = None, uploaded_by: str | None = None,
-                     replace: int | None = None, chunks_left: int | None = None) -> FileResult:
+                     replace: int | None = None, chunks_left: int | None = None,
+                     force: bool = False,
+                     on_stage: Callable[[str], None] | None = None) -> FileResult:
         """Ingest one file. A document is identified by its name *and* its access list: the
         same name for other groups is another document, never a replacement, and an unchanged
         file never changes who may see it. ``replace`` names a document to replace explicitly;
         ``access=None`` means "the one document of this name, keeping its groups" (the CLI
-        without --groups). ``chunks_left`` is what the rest of the batch may still add."""
+        without --groups). ``chunks_left`` is what the rest of the batch may still add.
+        ``force`` re-reads an unchanged file (a re-index with today's parsers); ``on_stage``
+        hears "parsing", then "embedding"."""
+        stage = on_stage or (lambda _: None)
         try:
             doc_type = doc_type_of(filename)
             digest = hashlib.sha256(data).hexdigest()
             existing, note = self._identify(filename, access, replace)
-            if existing is not None and existing.content_hash == digest:
+            if existing is not None and existing.content_hash == digest and not force:
                 return FileResult(filename, "unchanged", existing.id, existing.pages, note=note)
             if access is None:  # not given: a new version keeps its groups, a new file is public
                 access = list(existing.access) if existing is not None else [PUBLIC]
+            stage("parsing")
             parsed = (parse_isolated(data, filename, self.sandbox) if self.sandbox
                       else parse_bytes(data, filename))
             chars = sum(len(s.text) for s in parsed.sections)
@@ -96,6 +102,7 @@ class Ingestor:
             if chunks_left is not None and len(drafts) > chunks_left:
                 raise ParseError(f"{len(drafts):,} chunks would exceed what one upload may add "
                                  "(CITEQA_MAX_JOB_CHUNKS): ingest it in an upload of its own")
+            stage("embedding")
             row = DocumentRow(
                 filename=filename, source_path=source_path, content_hash=digest, doc_type=doc_type,
                 size_bytes=len(data), pages=parsed.pages, status="ready",

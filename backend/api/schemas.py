@@ -342,6 +342,12 @@ def key_created(key: str, row, user: str) -> KeyCreated:
                       revoked=False, key=key, user=user)
 
 
+class DocumentIds(BaseModel):
+    model_config = example({"ids": [3, 6]})
+
+    ids: list[int] = Field(min_length=1, max_length=500)
+
+
 class AccessPatch(BaseModel):
     model_config = example({"groups": ["hr"]})
 

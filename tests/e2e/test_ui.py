@@ -372,11 +372,46 @@ def test_upload_list_and_delete_a_document(page, ui_url, tmp_path):
     page.get_by_text("bike_policy.md: ingested").wait_for()
     row = page.get_by_test_id("stHorizontalBlock").filter(has_text="bike_policy.md")
     row.get_by_text("1 chunks").wait_for()
+    rows = page.get_by_test_id("stHorizontalBlock").filter(has=page.get_by_test_id("stCheckbox"))
+    # searchable: only the matching document is listed
+    page.get_by_label("Search by name, group or uploader").fill("bike")
+    page.get_by_label("Search by name, group or uploader").press("Enter")
+    expect(rows.filter(has_text="employee_handbook.pdf")).to_have_count(0)
+    expect(rows.filter(has_text="bike_policy.md")).to_have_count(1)
+    # re-index the selected document: each file's stage, then its result
+    row.get_by_test_id("stCheckbox").click()
+    page.get_by_text("1 selected").wait_for()
+    page.get_by_role("button", name="Re-index").click()
+    page.get_by_text("bike_policy.md: replaced").wait_for()
+    page.get_by_label("Search by name, group or uploader").fill("")
+    page.get_by_label("Search by name, group or uploader").press("Enter")
+    expect(rows.filter(has_text="employee_handbook.pdf")).to_have_count(1)
     page.screenshot(path=str(ARTIFACTS / "documents.png"), full_page=True)
     row.get_by_role("button", name="Delete").click()
     page.get_by_text("Deleted bike_policy.md").wait_for()
     expect(page.get_by_test_id("stHorizontalBlock").filter(has_text="bike_policy.md")).to_have_count(0)
     expect(page.get_by_test_id("stHorizontalBlock").filter(has_text="employee_handbook.pdf")).to_have_count(1)
+
+
+def test_a_scanned_pdf_is_uploaded_read_by_ocr_and_found(page, tmp_path):
+    from tests.integration.test_ocr import text_then_scan_pdf
+
+    scan = tmp_path / "inspection.pdf"
+    scan.write_bytes(text_then_scan_pdf())  # page 2 is only a picture of a page
+    page.get_by_role("link", name="Documents").click()
+    page.locator("input[type=file]").set_input_files(str(scan))
+    page.get_by_test_id("stFileUploader").get_by_text("inspection.pdf").wait_for()
+    page.get_by_role("button", name="Upload and index").click()
+    page.get_by_text("inspection.pdf: ingested").wait_for(timeout=180_000)
+    page.get_by_text("page(s) 2 read by OCR").wait_for()
+    page.get_by_role("link", name="Ask").click()
+    ask(page, "Which supplier sells the replacement hinges for the fire door?")
+    answer = page.get_by_test_id("stChatMessage").last
+    # cited, or listed as related if the model's answer is refused: either way the scanned page
+    card = answer.get_by_test_id("stExpander").filter(has_text="inspection.pdf — page 2").first
+    card.wait_for()
+    card.get_by_text("inspection.pdf — page 2").click()
+    card.get_by_text("Brandwacht").first.wait_for()
 
 
 HOSTILE_NAME = "gym ![i](http:x.png) [claim](https:evil.example).md"

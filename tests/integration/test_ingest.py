@@ -157,3 +157,16 @@ def test_work_after_parsing_is_capped_per_document_and_per_run(tmp_path, embedde
     by_name = {r.filename: r for r in capped.results}
     assert by_name["many.md"].status == "ingested" and by_name["many.md"].chunks == 6
     assert by_name["small.txt"].status == "failed" and "CITEQA_MAX_JOB_CHUNKS" in by_name["small.txt"].error
+
+
+def test_each_file_reports_its_stages_and_force_reads_an_unchanged_file_again(kb_container):
+    stages: list[str] = []
+    data = b"# Parking\n\nThe parking fee is 3 euros per day."
+    first = kb_container.ingestor.ingest_bytes(data, "parking.md", on_stage=stages.append)
+    assert first.status == "ingested" and stages == ["parsing", "embedding"]
+    stages.clear()
+    same = kb_container.ingestor.ingest_bytes(data, "parking.md", on_stage=stages.append)
+    assert same.status == "unchanged" and stages == []
+    again = kb_container.ingestor.ingest_bytes(data, "parking.md", force=True, on_stage=stages.append)
+    assert again.status == "replaced" and stages == ["parsing", "embedding"]
+    assert len(kb_container.store.list_documents()) == 1

@@ -7,7 +7,9 @@ from pathlib import Path
 from frontend.i18n import LANGUAGES, ZH_TW, language_from
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
-TASKS = ["Add a user", "Change a user", "API keys"]  # shown through format_func=t
+# options shown through format_func=t
+TASKS = ["Add a user", "Change a user", "API keys", "member", "admin", "Newest first", "Name",
+         "Type", "Most chunks", "Status"]
 
 
 def texts_passed_to_t() -> set[str]:

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from backend.access import parse_groups
 from backend.api.deps import AdminDep, ContainerDep, JobsDep, PrincipalDep, bearer_scheme
-from backend.api.schemas import AccessPatch, DocumentList, DocumentOut, json_example
+from backend.api.schemas import AccessPatch, DocumentIds, DocumentList, DocumentOut, json_example
 from backend.auth import AuthError
 from backend.uploads import discard_upload
 from ingest.parsers import ParseError, check_content
@@ -78,6 +78,27 @@ async def upload_documents(files: Annotated[list[UploadFile], File(examples=[["p
                         "uploaded_by": admin.name, "replace": replace})
     job_id = jobs.submit(entries)
     return {"job_id": job_id, "files": [e["filename"] for e in entries], "access": access}
+
+
+@router.post("/documents/reindex", status_code=202, responses=json_example(
+    {"job_id": "7c1d…", "files": ["employee_handbook.pdf", "scan.pdf"]}, 202))
+def reindex_documents(body: DocumentIds, c: ContainerDep, jobs: JobsDep, _: AdminDep) -> dict:
+    """Read documents again from their original files with today's parsers (OCR, tables),
+    keeping their groups; poll ``GET /jobs/{job_id}``. A document whose file is gone fails in
+    the job with the reason; the document itself stays as it was."""
+    entries = []
+    for document_id in dict.fromkeys(body.ids):
+        doc = c.store.get_document(document_id)
+        if doc is None:
+            raise HTTPException(404, f"no document {document_id}")
+        if not doc.source_path or not Path(doc.source_path).is_file():
+            entries.append({"filename": doc.filename, "status": "failed", "document_id": doc.id,
+                            "error": "the original file is no longer on disk: upload it again"})
+            continue
+        entries.append({"filename": doc.filename, "stored_as": doc.source_path,
+                        "access": list(doc.access or []), "uploaded_by": doc.uploaded_by,
+                        "replace": doc.id, "reindex": True})
+    return {"job_id": jobs.submit(entries), "files": [e["filename"] for e in entries]}
 
 
 @router.patch("/documents/{document_id}")
