@@ -66,3 +66,5 @@ def test_a_page_of_a_hidden_document_is_not_shown(http, api_url, server_data_dir
         assert r.status_code == 404 and "BLUEHERON" not in r.text
     assert outsider.get("/chunks/99999999/page").status_code == 404
     assert http.get(f"/chunks/{chunk_id}/page", params={"start": -1}).status_code == 422
+    doc_id = next(p["document_id"] for p in hit["results"] if p["filename"] == "merger.pdf")
+    assert http.delete(f"/documents/{doc_id}").status_code == 204  # the server is shared

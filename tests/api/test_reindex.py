@@ -29,6 +29,7 @@ def test_reindex_reads_documents_again_and_keeps_their_groups(http):
     assert http.get(f"/documents/{new_id}/file").content == POLICY
     again = wait_job(http, http.post("/documents/reindex", json={"ids": [new_id]}).json()["job_id"])
     assert again["files"][0]["status"] == "replaced"
+    http.delete(f"/documents/{again['files'][0]['document_id']}")
 
 
 def test_reindex_of_a_lost_file_fails_and_keeps_the_document(http, server_data_dir):
@@ -45,3 +46,5 @@ def test_reindex_of_a_lost_file_fails_and_keeps_the_document(http, server_data_d
                for d in http.get("/documents").json()["documents"])
     assert http.post("/documents/reindex", json={"ids": [987654]}).status_code == 404
     assert http.post("/documents/reindex", json={"ids": []}).status_code == 422
+    # the server is shared: leave no document without its file for the tests that follow
+    assert http.delete(f"/documents/{doc_id}").status_code == 204

@@ -270,9 +270,16 @@ def ask(page, question: str) -> None:
     raise AssertionError(f"the question was not sent: {question}")
 
 
+def answered(message) -> None:
+    """Wait for the checked answer (its feedback buttons come last); the model may be slow on a
+    busy machine (the whole suite shares 2 cores)."""
+    message.get_by_role("button", name="Helpful", exact=True).wait_for(timeout=240_000)
+
+
 def test_a_pdf_citation_shows_its_whole_page_with_the_span_marked(page):
     ask(page, "How many days of paid annual leave do employees get?")
     answer = page.get_by_test_id("stChatMessage").last
+    answered(answer)
     card = answer.get_by_test_id("stExpander").filter(has_text="employee_handbook.pdf").first
     card.wait_for()
     card.get_by_text("employee_handbook.pdf").first.click()
@@ -393,20 +400,37 @@ def test_upload_list_and_delete_a_document(page, ui_url, tmp_path):
     expect(page.get_by_test_id("stHorizontalBlock").filter(has_text="employee_handbook.pdf")).to_have_count(1)
 
 
+def chosen(page, path) -> None:
+    """Give the uploader a file; again if a rerun replaced the input before Streamlit took it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        page.locator("input[type=file]").set_input_files(str(path))
+        try:
+            page.get_by_test_id("stFileUploader").get_by_text(path.name).wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the uploader did not take {path.name}")
+
+
 def test_a_scanned_pdf_is_uploaded_read_by_ocr_and_found(page, tmp_path):
     from tests.integration.test_ocr import text_then_scan_pdf
 
     scan = tmp_path / "inspection.pdf"
     scan.write_bytes(text_then_scan_pdf())  # page 2 is only a picture of a page
+    page.get_by_role("link", name="Ask").click()  # leave the page the last test changed
+    page.get_by_role("heading", name="Ask your documents").wait_for()
     page.get_by_role("link", name="Documents").click()
-    page.locator("input[type=file]").set_input_files(str(scan))
-    page.get_by_test_id("stFileUploader").get_by_text("inspection.pdf").wait_for()
+    page.get_by_role("heading", name="Documents").first.wait_for()
+    chosen(page, scan)
     page.get_by_role("button", name="Upload and index").click()
-    page.get_by_text("inspection.pdf: ingested").wait_for(timeout=180_000)
+    page.get_by_text("inspection.pdf: ingested").wait_for(timeout=300_000)
     page.get_by_text("page(s) 2 read by OCR").wait_for()
     page.get_by_role("link", name="Ask").click()
     ask(page, "Which supplier sells the replacement hinges for the fire door?")
     answer = page.get_by_test_id("stChatMessage").last
+    answered(answer)
     # cited, or listed as related if the model's answer is refused: either way the scanned page
     card = answer.get_by_test_id("stExpander").filter(has_text="inspection.pdf — page 2").first
     card.wait_for()
