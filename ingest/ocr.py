@@ -89,12 +89,13 @@ def tidy_ocr(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def render_scale(width_pt: float, height_pt: float, dpi: int = DPI) -> float:
-    """PDFium's scale for ``dpi``, reduced so the bitmap stays within MAX_PIXELS."""
+def render_scale(width_pt: float, height_pt: float, dpi: int = DPI,
+                 max_pixels: int = MAX_PIXELS) -> float:
+    """PDFium's scale for ``dpi``, reduced so the bitmap stays within ``max_pixels``."""
     scale = dpi / 72
     pixels = width_pt * height_pt * scale * scale
-    if pixels > MAX_PIXELS:
-        scale *= (MAX_PIXELS / pixels) ** 0.5
+    if pixels > max_pixels:
+        scale *= (max_pixels / pixels) ** 0.5
     return scale
 
 

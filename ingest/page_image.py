@@ -10,8 +10,9 @@ import io
 import re
 
 from ingest.errors import ParseError
+from ingest.ocr import render_scale
 
-SCALE = 1.5  # 108 dpi: a page fits a citation card and its print stays legible
+DPI = 108  # a page fits a citation card and its print stays legible
 MAX_PIXELS = 12_000_000
 MARK = (255, 221, 0, 110)  # translucent yellow, as the passage's highlight
 
@@ -31,7 +32,7 @@ def render_page_png(data: bytes, page_number: int, marked: str = "") -> bytes:
             raise ParseError(f"the PDF has no page {page_number}")
         page = doc[page_number - 1]
         width, height = page.get_size()
-        scale = min(SCALE, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+        scale = render_scale(width, height, DPI, MAX_PIXELS)
         image = page.render(scale=scale).to_pil().convert("RGBA")
         boxes = _boxes(page, marked) if marked.strip() else []
     finally:

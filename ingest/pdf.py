@@ -195,22 +195,26 @@ def _read_scans(data: bytes, pages: list[_Page], ocr: OcrSettings | None) -> str
     import pypdfium2 as pdfium
 
     budget, read = OcrBudget(ocr), []
-    for page in scans:
-        if budget.left() <= 1:
-            break
-        with _PDFIUM:
-            doc = pdfium.PdfDocument(data)
-            try:
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(data)
+    try:
+        for page in scans:
+            if budget.left() <= 1:
+                break
+            with _PDFIUM:  # rendering holds the lock, Tesseract's minutes do not
                 pdf_page = doc[page.number - 1]
-                scale = render_scale(*pdf_page.get_size(), ocr.dpi)
-                image = pdf_page.render(scale=scale, grayscale=True).to_pil()
-                pdf_page.close()
-            finally:
-                doc.close()
-        text = read_image(image, languages, budget.left())
-        if len(text.strip()) >= 20:  # a stamp or a logo is not a page's text
-            page.text, page.source, page.image_only = text, "ocr", False
-            read.append(page.number)
+                try:
+                    scale = render_scale(*pdf_page.get_size(), ocr.dpi)
+                    image = pdf_page.render(scale=scale, grayscale=True).to_pil()
+                finally:
+                    pdf_page.close()
+            text = read_image(image, languages, budget.left())
+            if len(text.strip()) >= 20:  # a stamp or a logo is not a page's text
+                page.text, page.source, page.image_only = text, "ocr", False
+                read.append(page.number)
+    finally:
+        with _PDFIUM:
+            doc.close()
     return f"page(s) {_ranges(read)} read by OCR ({languages})" if read else None
 
 

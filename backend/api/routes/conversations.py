@@ -3,11 +3,11 @@
 from fastapi import APIRouter, HTTPException
 
 from backend.api.deps import ContainerDep, PrincipalDep
+from backend.api.routes.feedback import RATING_NAMES
 from backend.api.schemas import (CitationOut, ConversationDetail, ConversationIn, ConversationOut,
                                  SavedTurn)
 
 router = APIRouter(tags=["conversations"])
-RATINGS = {1: "up", -1: "down"}
 
 
 def _out(row, turns: int) -> ConversationOut:
@@ -54,7 +54,7 @@ def get_conversation(conversation_id: int, principal: PrincipalDep, c: Container
                                      score=0.0, span=cit.get("span")))
         history.append(SavedTurn(answer_id=t.id, question=t.question, answer=t.answer,
                                  search_query=t.search_query, mode=t.mode, refused=t.refused,
-                                 rating=RATINGS.get(t.rating), created_at=t.created_at,
+                                 rating=RATING_NAMES.get(t.rating), created_at=t.created_at,
                                  citations=cited))
     return ConversationDetail(**_out(row, len(turns)).model_dump(), history=history)
 

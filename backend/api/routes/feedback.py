@@ -15,6 +15,7 @@ from backend.api.schemas import FeedbackIn, FeedbackOut, json_example
 
 router = APIRouter(tags=["feedback"])
 RATINGS = {"up": 1, "down": -1}
+RATING_NAMES = {value: name for name, value in RATINGS.items()}
 
 
 @router.post("/answers/{answer_id}/feedback", status_code=204)
@@ -34,7 +35,7 @@ def list_feedback(_: AdminDep, c: ContainerDep,
     timings (admins)."""
     rows = c.store.rated_answers(RATINGS[rating] if rating else None, limit)
     return [FeedbackOut(answer_id=r.id, user=name, created_at=r.created_at, rated_at=r.rated_at,
-                        rating="up" if r.rating > 0 else "down", comment=r.comment,
+                        rating=RATING_NAMES[r.rating], comment=r.comment,
                         question=r.question, search_query=r.search_query, answer=r.answer,
                         mode=r.mode, citations=r.citations, model=r.model, timings_ms=r.timings)
             for r, name in rows]
