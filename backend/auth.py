@@ -228,11 +228,10 @@ class Accounts:
         """The principal behind an API key or a session token; AuthError otherwise."""
         if bearer.startswith(KEY_PREFIX):
             prefix, _, secret = bearer[len(KEY_PREFIX):].partition("_")
-            key = self.store.key_by_prefix(prefix)
+            key, user = self.store.key_and_user(prefix) or (None, None)
             if key is None or key.revoked_at is not None or \
                     not hmac.compare_digest(key.secret_hash, _digest(secret)):
                 raise AuthError("invalid or revoked API key")
-            user = self.store.get_user(user_id=key.user_id)
             if user is None:
                 raise AuthError("the user of this credential no longer exists")
             return self.principal(user, "key")

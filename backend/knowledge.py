@@ -216,3 +216,7 @@ class KnowledgeBase:
 
     def texts(self, ids: Sequence[int]) -> dict[int, str]:
         return self.store.chunk_texts(ids)
+
+    def written_in(self, ids: Sequence[int], cjk: bool) -> set[int]:
+        """Those of ``ids`` written mainly in CJK script (``cjk``), or mainly not."""
+        return self.store.chunks_written_in(ids, cjk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -26,9 +27,10 @@ def signed_in_server(data_dir: Path, role: str = "member",
     env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir), "CITEQA_RATE_LIMIT": "100000/minute",
            **(settings or {})}
     cli = [sys.executable, "-m", "backend.cli"]
-    subprocess.run([*cli, "users", "add", "bench", "--role", role, "--password", ""], env=env,
+    user = f"bench-{secrets.token_hex(4)}"  # a data dir may be benchmarked more than once
+    subprocess.run([*cli, "users", "add", user, "--role", role, "--password", ""], env=env,
                    cwd=ROOT, check=True, capture_output=True)
-    key = subprocess.run([*cli, "keys", "add", "bench"], env=env, cwd=ROOT, check=True,
+    key = subprocess.run([*cli, "keys", "add", user], env=env, cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout.split()[-1]
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "backend.main:app", "--port",

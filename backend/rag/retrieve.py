@@ -110,8 +110,7 @@ class Retriever:
     def foreign(self, query: str, ids: list[int]) -> set[int]:
         """The passages written in another script than the question (an English question and a
         Chinese passage, or the reverse): they can hardly share its words."""
-        query_cjk = mostly_cjk(query)
-        return {i for i, text in self.kb.texts(ids).items() if mostly_cjk(text) != query_cjk}
+        return self.kb.written_in(ids, cjk=not mostly_cjk(query))
 
     def unblind(self, ranked: list[tuple[int, float]], dense: list[tuple[int, float]],
                 foreign: set[int]) -> list[tuple[int, float]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -57,6 +57,9 @@ class ChunkRow(Base):
     char_start: Mapped[int] = mapped_column(Integer)
     char_end: Mapped[int] = mapped_column(Integer)
     token_count: Mapped[int] = mapped_column(Integer)
+    # written mainly in Chinese/Japanese/Korean: retrieval's cross-language rules ask this of
+    # ~200 candidates per question, cheaper from a column than by reading and scanning texts
+    cjk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     document: Mapped[DocumentRow] = relationship(back_populates="chunks")
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.domain import Answer, ChunkDraft, ChunkRecord
+from backend.rag.text import mostly_cjk
 from backend.storage.models import (AnswerLogRow, ApiKeyRow, ChunkRow, ConversationRow, DocumentRow,
                                     JobRow, UserRow, utcnow)
 
@@ -106,7 +107,7 @@ class Store:
             rows_per_doc = [
                 [ChunkRow(document_id=doc.id, ordinal=c.ordinal, text=c.text, page=c.page,
                           section=c.section, char_start=c.char_start, char_end=c.char_end,
-                          token_count=c.token_count) for c in chunks]
+                          token_count=c.token_count, cjk=mostly_cjk(c.text)) for c in chunks]
                 for doc, chunks in batch
             ]
             s.add_all([row for rows in rows_per_doc for row in rows])
@@ -188,6 +189,15 @@ class Store:
             return {}
         with self.session() as s:
             return dict(s.execute(select(ChunkRow.id, ChunkRow.text).where(ChunkRow.id.in_(ids))).all())
+
+    def chunks_written_in(self, ids: Iterable[int], cjk: bool) -> set[int]:
+        """Those of ``ids`` written mainly in CJK script (``cjk``) or mainly not."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        with self.engine.connect() as conn:  # no ORM session: this runs for every question
+            return set(conn.scalars(select(ChunkRow.id).where(ChunkRow.id.in_(ids),
+                                                              ChunkRow.cjk.is_(cjk))))
 
     def all_chunks(self) -> list[tuple[int, str]]:
         with self.session() as s:
@@ -378,9 +388,12 @@ class Store:
             s.add(key)
             return key
 
-    def key_by_prefix(self, prefix: str) -> ApiKeyRow | None:
+    def key_and_user(self, prefix: str) -> tuple[ApiKeyRow, UserRow | None] | None:
+        """The key with this prefix and its user, in one query (every API request asks)."""
         with self.session() as s:
-            return s.scalars(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix)).first()
+            row = s.execute(select(ApiKeyRow, UserRow).outerjoin(UserRow, UserRow.id == ApiKeyRow.user_id)
+                            .where(ApiKeyRow.prefix == prefix)).first()
+            return (row[0], row[1]) if row is not None else None
 
     def list_keys(self, user_id: int | None = None) -> list[ApiKeyRow]:
         with self.session() as s:

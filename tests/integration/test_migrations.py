@@ -52,4 +52,21 @@ def test_a_new_database_gets_the_newest_schema(tmp_path):
     store.delete_user("a")
     assert store.add_user("b", "member", [], None).id == a.id + 1
     with create_engine(f"sqlite:///{tmp_path / 'new.db'}").connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0005"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0006"
+
+
+def test_chunks_of_an_old_database_learn_their_script(tmp_path):
+    """Retrieval's cross-language rules read a chunk's script from a column: chunks stored
+    before it existed get it from their text."""
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(OLD_SCHEMA)
+        conn.execute("INSERT INTO documents VALUES (1, 'a.txt', NULL, 'h', 'txt', 1, NULL, 'ready',"
+                     " NULL, '[\"public\"]', '2026-01-01', '2026-01-01')")
+        for i, text in enumerate(["差旅報銷的住宿上限為每晚一百八十歐元。",
+                                  "The hotel limit is 180 euros per night.",
+                                  "設定 chunk_size = 512 與 overlap = 64 的方法"], start=1):
+            conn.execute("INSERT INTO chunks VALUES (?, 1, ?, ?, NULL, NULL, 0, 1, 1)", (i, i, text))
+    store = create_store(f"sqlite:///{db}")
+    assert store.chunks_written_in([1, 2, 3], cjk=True) == {1, 3}
+    assert store.chunks_written_in([1, 2, 3], cjk=False) == {2}

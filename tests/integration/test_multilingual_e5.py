@@ -80,3 +80,22 @@ def test_by_default_english_questions_find_chinese_documents_and_off_topic_finds
         assert hits[0].chunk.filename in q["documents"], q["question"]  # ranked first
     for q in [q for q in sample_questions() if q["lang"] == "off-topic"]:
         assert c.retriever.retrieve(q["question"], 5).chunks == [], q["question"]
+
+
+def test_a_passage_in_the_other_script_passes_the_gate_on_meaning_alone(tmp_path):
+    """With no translation to share a word, an English question's Chinese answer is admitted on its fused cosine: the retriever knows each candidate's script from
+    the store (the ``cjk`` column) and judges a passage in the other script as if a term
+    matched. English distractors share the question's words."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in {
+        "marriage-zh.txt": "员工结婚可享受婚假十天，须提前两周向人事部门提出申请。",
+        "parking-en.txt": "Employees get a parking space; the leave of a car is logged.",
+        "canteen-en.txt": "The canteen serves employees lunch on working days from noon.",
+        "remote-en.txt": "Working from home: employees may work remotely two days a week.",
+    }.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    c = Container(Settings(data_dir=tmp_path, query_translation="off", reranker="none"))
+    c.ingestor.ingest_paths(sorted(docs.iterdir()))
+    hits = c.retriever.retrieve("How many days of marriage leave do employees get?", 3, mode="hybrid")
+    assert "marriage-zh.txt" in [h.chunk.filename for h in hits.chunks]
