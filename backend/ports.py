@@ -60,6 +60,19 @@ class Reranker(Protocol):
     def rerank(self, query: str, candidates: list[ScoredChunk]) -> list[ScoredChunk]: ...
 
 
+class FileStore(Protocol):
+    """Where the original files of uploaded documents are kept (citations open them, re-index
+    and page images read them). A location is what the document records as its source."""
+
+    def put(self, name: str, data: bytes) -> str:
+        """Keep a new upload's bytes under ``name``; its location."""
+    def read(self, location: str) -> bytes:
+        """The file's bytes; FileNotFoundError when it is gone, OSError when unreachable."""
+    def exists(self, location: str) -> bool: ...
+    def discard(self, location: str | None) -> bool:
+        """Delete a kept upload (never a file ingested from elsewhere); True if one was deleted."""
+
+
 class ModelUnavailable(RuntimeError):
     """The chat model cannot answer now (its server is down or failing); the message says why."""
 

@@ -135,6 +135,13 @@ class Settings(BaseSettings):
     ingest_in_server: bool = Field(
         True, description="Run upload jobs in a thread of the API server. false: the server only "
                           "queues them in the database and `citeqa worker` processes run them.")
+    files_url: str | None = Field(
+        None, description="Where uploaded files are kept: unset = the data dir's uploads/ (a "
+                          "shared volume for several hosts); s3://bucket/prefix = an "
+                          "S3-compatible object store (AWS S3, MinIO, Ceph), credentials from "
+                          "the usual AWS_* variables.")
+    s3_endpoint_url: str | None = Field(
+        None, description="The object store's URL when it is not AWS, e.g. http://minio:9000.")
     limits_storage_url: str | None = Field(
         None, description="Where rate-limit and sign-in failure counters live: unset = in this "
                           "process; redis://host:6379/0 shares them between API replicas (any "

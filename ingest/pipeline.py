@@ -10,10 +10,10 @@ from pathlib import Path
 
 from backend.domain import PUBLIC
 from backend.knowledge import KnowledgeBase
+from backend.ports import FileStore
 from backend.storage import DocumentRow
 from ingest.chunking import chunk_sections
 from ingest.parsers import SUPPORTED_TYPES, ParseError, doc_type_of, parse_bytes
-from backend.uploads import discard_upload
 from ingest.sandbox import SandboxLimits, parse_isolated
 
 
@@ -56,12 +56,12 @@ class Summary:
 class Ingestor:
     def __init__(self, kb: KnowledgeBase, chunk_tokens: int, overlap_tokens: int,
                  sandbox: SandboxLimits | None = SandboxLimits(), work: WorkLimits = WorkLimits(),
-                 uploads_dir: Path | None = None) -> None:
+                 files: FileStore | None = None) -> None:
         """``sandbox=None`` parses in this process (trusted files only, e.g. benchmarks)."""
         self.kb = kb
         self.sandbox = sandbox
         self.work = work
-        self.uploads_dir = uploads_dir  # stored copies a replaced document no longer needs go
+        self.files = files  # kept uploads: the copy a replaced document no longer needs goes
         # leave room for the title/section header that searchable_text() prepends
         self.chunk_tokens = min(chunk_tokens, kb.embedder.max_tokens - 32)
         self.overlap_tokens = overlap_tokens
@@ -112,8 +112,8 @@ class Ingestor:
             if existing is not None:
                 if note is None or "as asked" not in note:
                     note = "; ".join(n for n in (f"replaced document {existing.id}", note) if n)
-                if self.uploads_dir is not None and existing.source_path != source_path:
-                    discard_upload(existing.source_path, self.uploads_dir)
+                if self.files is not None and existing.source_path != source_path:
+                    self.files.discard(existing.source_path)
             status = "replaced" if existing else "ingested"
             note = "; ".join(n for n in (note, *parsed.warnings) if n) or None
             return FileResult(filename, status, doc.id, parsed.pages, len(drafts), note=note)

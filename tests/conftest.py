@@ -305,3 +305,17 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
         time.sleep(0.1)
     proc.kill()
     raise RuntimeError("redis-server did not start")
+
+
+def start_s3(workdir: Path) -> tuple[subprocess.Popen, dict[str, str]]:
+    """An S3-compatible object store on loopback (moto's server: the S3 HTTP API, in memory) and
+    the environment that points citeqa and boto3 at it."""
+    pytest.importorskip("moto", reason="moto[server] is a test dependency (pip install -e '.[test]')")
+    port = free_port()
+    log = workdir / "s3.log"
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    endpoint = f"http://127.0.0.1:{port}"
+    wait_until_up(proc, f"{endpoint}/moto-api/", log, timeout=60)
+    return proc, {"CITEQA_S3_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "citeqa-test",
+                  "AWS_SECRET_ACCESS_KEY": "citeqa-test-secret", "AWS_DEFAULT_REGION": "us-east-1"}

@@ -35,7 +35,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         container.chat_model
         if container.lexicon is not None:  # ~2 s: not worth delaying readiness for
             threading.Thread(target=container.lexicon.load, name="lexicon", daemon=True).start()
-        runner = JobRunner(container.store, lambda: container.ingestor, settings.uploads_dir,
+        runner = JobRunner(container.store, lambda: container.ingestor, container.files,
                            settings.max_job_chunks, in_process=settings.ingest_in_server)
         app.state.jobs = runner
         resumed = runner.resume_unfinished()

@@ -41,7 +41,7 @@ def test_reindex_of_a_lost_file_fails_and_keeps_the_document(http, server_data_d
     os.remove(stored)
     r = http.post("/documents/reindex", json={"ids": [doc_id]})
     done = wait_job(http, r.json()["job_id"])
-    assert done["files"][0]["status"] == "failed" and "no longer on disk" in done["files"][0]["error"]
+    assert done["files"][0]["status"] == "failed" and "no longer stored" in done["files"][0]["error"]
     assert any(d["id"] == doc_id and d["chunks"] == doc["chunks"]
                for d in http.get("/documents").json()["documents"])
     assert http.post("/documents/reindex", json={"ids": [987654]}).status_code == 404

@@ -70,3 +70,5 @@ def test_chunks_of_an_old_database_learn_their_script(tmp_path):
     store = create_store(f"sqlite:///{db}")
     assert store.chunks_written_in([1, 2, 3], cjk=True) == {1, 3}
     assert store.chunks_written_in([1, 2, 3], cjk=False) == {2}
+    sql = dict(sqlite3.connect(db).execute("SELECT name, sql FROM sqlite_master WHERE type='table'"))
+    assert "AUTOINCREMENT" in sql["chunks"]  # chunk ids are still never handed out twice

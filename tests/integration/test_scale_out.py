@@ -1,7 +1,8 @@
 """The scale-out proof: two API replicas, one ingestion worker, PostgreSQL with pgvector (the
-database and the shared search engine), Redis and an LLM server (llama-cpp-python's own), all
-real processes on loopback. The data dir they share stands for the shared upload volume: no
-index file is written to it, every replica searches the engine."""
+database and the shared search engine), Redis, an S3-compatible object store for the uploaded
+files (moto's S3 server) and an LLM server (llama-cpp-python's own), all real processes on
+loopback. Each process has a data dir of its own, as on separate hosts: nothing is shared
+through a disk, no index or upload is written to one."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 
 from tests.api.test_llm_server import start_llm_server
 from tests.conftest import (ROOT, PostgresCluster, citeqa, new_key, pgvector_binaries, start_redis,
-                            start_server, stop)
+                            start_s3, start_server, stop)
 
 pytestmark = pytest.mark.slow
 
@@ -25,14 +26,18 @@ CANARIES = {"hr": "HR-CANARY-7731", "eng": "ENG-CANARY-4410"}
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("shared-data")
+    data_dir = tmp_path_factory.mktemp("operator")  # where the CLI runs
+    own_dirs = {name: tmp_path_factory.mktemp(f"host-{name}") for name in ("a", "b", "worker")}
     cluster = PostgresCluster(pgvector_binaries())
+    s3, s3_env = start_s3(tmp_path_factory.mktemp("s3"))
     redis, redis_url = start_redis(tmp_path_factory.mktemp("redis"))
     llm, llm_url = start_llm_server(tmp_path_factory.mktemp("llm") / "llm.log")
     env = {"CITEQA_DATABASE_URL": cluster.database_for(data_dir),
            "CITEQA_LIMITS_STORAGE_URL": redis_url, "CITEQA_LLM_URL": llm_url,
            "CITEQA_LLM_TIMEOUT_SECONDS": "60", "CITEQA_INGEST_IN_SERVER": "false",
-           "CITEQA_RATE_LIMIT": "300/minute", "CITEQA_SEARCH_ENGINE": "pgvector"}
+           "CITEQA_RATE_LIMIT": "300/minute", "CITEQA_SEARCH_ENGINE": "pgvector",
+           "CITEQA_FILES_URL": "s3://citeqa-scale/uploads", **s3_env,
+           "CITEQA_AUTH_SECRET": "scale-out-test-signing-key-0123456789abcdef"}
     db = {"CITEQA_DATABASE_URL": env["CITEQA_DATABASE_URL"]}
     keys = {}
     citeqa(data_dir, "users", "add", "root", "--role", "admin", "--password", "root-pass-123", env=db)
@@ -43,18 +48,19 @@ def deployment(tmp_path_factory):
         keys[group] = new_key(data_dir, f"{group}-member", env=db)
     citeqa(data_dir, "users", "add", "flood", "--role", "member", "--password", "flood-pass-123", env=db)
     keys["flood"] = new_key(data_dir, "flood", env=db)
-    a, url_a = start_server(data_dir, **env)
-    b, url_b = start_server(data_dir, **env)
-    worker_log = open(data_dir / "worker.log", "wb")
+    a, url_a = start_server(own_dirs["a"], **env)
+    b, url_b = start_server(own_dirs["b"], **env)
+    worker_log = open(own_dirs["worker"] / "worker.log", "wb")
     worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--poll", "0.2"],
-                              env={**os.environ, "CITEQA_DATA_DIR": str(data_dir), **env},
+                              env={**os.environ, "CITEQA_DATA_DIR": str(own_dirs["worker"]), **env},
                               cwd=ROOT, stdout=worker_log, stderr=subprocess.STDOUT)
     yield {"a": a, "url_a": url_a, "url_b": url_b, "keys": keys, "worker": worker,
-           "data_dir": data_dir}
+           "data_dirs": [data_dir, *own_dirs.values()]}
     for proc in (worker, b, a, llm):
         if proc.poll() is None:
             stop(proc)
     redis.terminate()
+    stop(s3)
     cluster.stop()
 
 
@@ -98,9 +104,12 @@ def test_upload_on_a_is_ingested_by_the_worker_and_answered_on_b_with_permission
             everything = member.post("/search", json={"query": f"{other} on-call phone number "
                                                                f"{CANARIES[other]}"}).json()
             assert CANARIES[other] not in str(everything) and CANARIES[other] not in str(body)
-    # every process searched and wrote the engine, none a replica's own index files
-    assert not list((d["data_dir"] / "index").glob("*.faiss"))
-    assert not list((d["data_dir"] / "index").glob("bm25*"))
+    # every process searched and wrote the engine and kept files in the object store: no
+    # index file and no upload on any host's disk
+    for data_dir in d["data_dirs"]:
+        assert not list((data_dir / "index").glob("*.faiss"))
+        assert not list((data_dir / "index").glob("bm25*"))
+        assert not [p for p in (data_dir / "uploads").rglob("*") if p.is_file()]
 
 
 def test_the_rate_limit_is_one_for_both_replicas(deployment):

@@ -23,8 +23,8 @@ def env(service: str) -> dict:
 def test_services_and_volume():
     one_box = {n for n, s in COMPOSE["services"].items() if not s.get("profiles")}
     assert one_box == {"backend", "frontend"}  # `docker compose up`, as before
-    assert SCALE == {"postgres", "redis", "llm", "api", "worker", "ui-scale"}
-    assert {"citeqa-data", "postgres-data"} <= set(COMPOSE["volumes"])
+    assert SCALE == {"postgres", "redis", "minio", "llm", "api", "worker", "ui-scale"}
+    assert {"citeqa-data", "postgres-data", "minio-data"} <= set(COMPOSE["volumes"])
     assert COMPOSE["services"]["frontend"]["depends_on"]["backend"]["condition"] == "service_healthy"
 
 
@@ -38,18 +38,24 @@ def test_the_scale_profile_wires_replicas_to_the_shared_engines():
         assert e["CITEQA_LLM_URL"] == "http://llm:8080/v1" and "--port" in COMPOSE["services"]["llm"]["command"]
         assert e["CITEQA_INGEST_IN_SERVER"] == "false"
         assert e["CITEQA_SEARCH_ENGINE"] == "pgvector"  # in that database, which needs the extension
+        assert e["CITEQA_FILES_URL"].startswith("s3://") and e["CITEQA_S3_ENDPOINT_URL"] == "http://minio:9000"
+        assert e["AWS_ACCESS_KEY_ID"] == COMPOSE["services"]["minio"]["environment"]["MINIO_ROOT_USER"]
     assert COMPOSE["services"]["postgres"]["image"].startswith("pgvector/pgvector:")
     assert "citeqa worker" in " ".join(COMPOSE["services"]["worker"]["command"])
     assert "citeqa-data:/data" in COMPOSE["services"]["api"]["volumes"] == COMPOSE["services"]["worker"]["volumes"]
     assert env("ui-scale")["CITEQA_API_URL"] == "http://api:8000"
-    assert set(COMPOSE["services"]["api"]["depends_on"]) == {"postgres", "redis", "llm"}
-    # the image carries what the scale services run: PostgreSQL's driver, pgvector, the LLM server
-    assert "install.sh postgres,pgvector,llm-server" in DOCKERFILE
+    assert set(COMPOSE["services"]["api"]["depends_on"]) == {"postgres", "redis", "minio", "llm"}
+    # the image carries what the scale services run: PostgreSQL's driver, pgvector, the LLM
+    # server, boto3
+    assert "install.sh postgres,pgvector,llm-server,s3" in DOCKERFILE
 
 
 def test_every_citeqa_variable_is_a_setting_or_a_frontend_variable():
     for service in CITEQA_SERVICES:
         for key in env(service):
+            if key.startswith("AWS_"):  # boto3's own: the object store's credentials and region
+                assert key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"), key
+                continue
             assert key.startswith("CITEQA_")
             name = key.removeprefix("CITEQA_").lower()
             assert name in FIELDS or key in ("CITEQA_API_URL", "CITEQA_PUBLIC_API_URL"), key

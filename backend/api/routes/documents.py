@@ -1,17 +1,18 @@
 import re
-import uuid
+from mimetypes import guess_type
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 
 from backend.access import parse_groups
+from backend.api.originals import attachment, original_bytes
 from backend.api.deps import AdminDep, ContainerDep, JobsDep, PrincipalDep, bearer_scheme
 from backend.api.schemas import AccessPatch, DocumentIds, DocumentList, DocumentOut, json_example
 from backend.auth import AuthError
-from backend.uploads import discard_upload
 from ingest.parsers import ParseError, check_content
 
 router = APIRouter(tags=["documents"])
@@ -59,8 +60,6 @@ async def upload_documents(files: Annotated[list[UploadFile], File(examples=[["p
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     limit = s.max_upload_bytes
-    folder = s.uploads_dir / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
     entries = []
     for upload in files:
         name = _safe_name(upload.filename or "upload")
@@ -72,9 +71,11 @@ async def upload_documents(files: Annotated[list[UploadFile], File(examples=[["p
         except ParseError as exc:
             entries.append({"filename": name, "status": "failed", "error": str(exc)})
             continue
-        target = folder / name
-        target.write_bytes(data)
-        entries.append({"filename": name, "stored_as": str(target.resolve()), "access": access,
+        try:
+            location = await run_in_threadpool(c.files.put, name, data)
+        except OSError as exc:
+            raise HTTPException(503, f"{name} could not be stored: {exc.strerror}") from None
+        entries.append({"filename": name, "stored_as": location, "access": access,
                         "uploaded_by": admin.name, "replace": replace})
     job_id = jobs.submit(entries)
     return {"job_id": job_id, "files": [e["filename"] for e in entries], "access": access}
@@ -91,9 +92,9 @@ def reindex_documents(body: DocumentIds, c: ContainerDep, jobs: JobsDep, _: Admi
         doc = c.store.get_document(document_id)
         if doc is None:
             raise HTTPException(404, f"no document {document_id}")
-        if not doc.source_path or not Path(doc.source_path).is_file():
+        if not doc.source_path or not c.files.exists(doc.source_path):
             entries.append({"filename": doc.filename, "status": "failed", "document_id": doc.id,
-                            "error": "the original file is no longer on disk: upload it again"})
+                            "error": "the original file is no longer stored: upload it again"})
             continue
         entries.append({"filename": doc.filename, "stored_as": doc.source_path,
                         "access": list(doc.access or []), "uploaded_by": doc.uploaded_by,
@@ -121,7 +122,7 @@ def delete_document(document_id: int, _: AdminDep, c: ContainerDep) -> None:
     doc = c.store.get_document(document_id)
     if doc is None or not c.knowledge_base.delete_document(document_id):
         raise HTTPException(404, f"no document {document_id}")
-    discard_upload(doc.source_path, c.settings.uploads_dir)
+    c.files.discard(doc.source_path)
 
 
 @router.post("/documents/{document_id}/link", responses=json_example(
@@ -133,14 +134,14 @@ def file_link(document_id: int, principal: PrincipalDep, c: ContainerDep) -> dic
     return {"url": f"/documents/{document_id}/file?token={token}", "expires_in": 600}
 
 
-@router.get("/documents/{document_id}/file", response_class=FileResponse, responses={
+@router.get("/documents/{document_id}/file", response_class=Response, responses={
     200: {"content": {"application/octet-stream": {"example": "(the file's bytes)"}},
           "description": "The original file, with its own media type"}})
 def download_document(
     document_id: int, c: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     token: str | None = None,
-) -> FileResponse:
+) -> Response:
     """The original file, so a citation can be opened at its source. Send a bearer header, or
     the ``token`` of a link from ``POST /documents/{id}/link``."""
     try:
@@ -153,9 +154,9 @@ def download_document(
     except AuthError as exc:
         raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
     doc = _visible(document_id, principal, c)
-    if not doc.source_path or not Path(doc.source_path).is_file():
-        raise HTTPException(410, f"the original file of {doc.filename} is no longer on disk")
-    return FileResponse(doc.source_path, filename=doc.filename)
+    data = original_bytes(c.files, doc)
+    return Response(data, media_type=guess_type(doc.filename)[0] or "application/octet-stream",
+                    headers={"Content-Disposition": attachment(doc.filename)})
 
 
 def _visible(document_id: int, principal, c):

@@ -1,11 +1,10 @@
 """The whole page (or section) around a cited passage: its text with the span marked, and for
 PDFs the page itself as an image with the span boxed, rendered in the parser sandbox."""
 
-from pathlib import Path
-
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from backend.api.deps import ContainerDep, PrincipalDep
+from backend.api.originals import original_bytes
 from backend.api.schemas import PageView, json_example
 from ingest.errors import ParseError
 from ingest.page_image import render_page_png
@@ -61,11 +60,10 @@ def page_image(chunk_id: int, principal: PrincipalDep, c: ContainerDep,
     chunk, _, doc = _visible_section(chunk_id, principal, c)
     if doc.doc_type != "pdf" or chunk.page is None:
         raise HTTPException(404, f"no page image: {doc.filename} is not a PDF")
-    if not doc.source_path or not Path(doc.source_path).is_file():
-        raise HTTPException(410, f"the original file of {doc.filename} is no longer on disk")
+    data = original_bytes(c.files, doc)
     marked = chunk.text[start:end] if start is not None and end is not None and start < end else chunk.text
     try:
-        png = run_isolated(render_page_png, (Path(doc.source_path).read_bytes(), chunk.page, marked),
+        png = run_isolated(render_page_png, (data, chunk.page, marked),
                            c.ingestor.sandbox or SandboxLimits(), f"render {doc.filename[:40]}")
     except ParseError as exc:
         raise HTTPException(422, f"the page cannot be shown: {exc}") from None

@@ -16,8 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("chunks") as batch:
-        batch.add_column(sa.Column("cjk", sa.Boolean, nullable=False, server_default=sa.false()))
+    # a plain ADD COLUMN: SQLite's batch mode would copy the table and lose its AUTOINCREMENT
+    op.add_column("chunks", sa.Column("cjk", sa.Boolean, nullable=False, server_default=sa.false()))
     chunks = sa.table("chunks", sa.column("id", sa.Integer), sa.column("text", sa.Text),
                       sa.column("cjk", sa.Boolean))
     bind = op.get_bind()
