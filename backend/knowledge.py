@@ -42,6 +42,9 @@ class KnowledgeBase:
         self._access_seen: tuple | None = None
         self._ids_by_access: dict[frozenset[str], np.ndarray] | None = None  # per access list
         self._scope_lock = threading.Lock()
+        self._script_lock = threading.Lock()
+        self._script_known: np.ndarray | None = None  # by chunk id: its script was read
+        self._script_cjk: np.ndarray | None = None  # by chunk id: written mainly in CJK script
 
     # consistency -------------------------------------------------------------------------------
     def reconcile(self) -> dict[str, int]:
@@ -218,5 +221,37 @@ class KnowledgeBase:
         return self.store.chunk_texts(ids)
 
     def written_in(self, ids: Sequence[int], cjk: bool) -> set[int]:
-        """Those of ``ids`` written mainly in CJK script (``cjk``), or mainly not."""
-        return self.store.chunks_written_in(ids, cjk)
+        """Those of ``ids`` written mainly in CJK script (``cjk``), or mainly not.
+
+        Asked of ~200 candidates per question. A chunk's text never changes and its id is never
+        handed out again, so each chunk's script is read from the store once (all of them at
+        the first question) and kept by id; later only chunks not seen yet are read.
+        """
+        wanted = np.asarray(list(ids), dtype=np.int64)
+        with self._script_lock:
+            if self._script_known is None:
+                self._learn_scripts(self.store.chunk_scripts())
+            known = self._script_known
+            inside = wanted < len(known)
+            unseen = wanted[~inside | ~known[np.where(inside, wanted, 0)]]
+            if unseen.size:  # added since, by this process or another
+                self._learn_scripts(self.store.chunk_scripts(unseen.tolist()))
+                known = self._script_known
+            inside = wanted < len(known)
+            at = np.where(inside, wanted, 0)
+            hits = inside & known[at] & (self._script_cjk[at] == cjk)
+        return set(wanted[hits].tolist())
+
+    def _learn_scripts(self, scripts: list[tuple[int, bool]]) -> None:
+        size = max((i for i, _ in scripts), default=-1) + 1
+        have = 0 if self._script_known is None else len(self._script_known)
+        if self._script_known is None or size > have:
+            grown = max(size, have * 3 // 2)  # room for the next chunks without a copy each
+            known, cjk = np.zeros(grown, dtype=bool), np.zeros(grown, dtype=bool)
+            if have:
+                known[:have], cjk[:have] = self._script_known, self._script_cjk
+            self._script_known, self._script_cjk = known, cjk
+        if scripts:
+            ids = np.fromiter((i for i, _ in scripts), dtype=np.int64, count=len(scripts))
+            self._script_known[ids] = True
+            self._script_cjk[ids] = np.fromiter((c for _, c in scripts), dtype=bool, count=len(scripts))

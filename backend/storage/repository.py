@@ -190,14 +190,16 @@ class Store:
         with self.session() as s:
             return dict(s.execute(select(ChunkRow.id, ChunkRow.text).where(ChunkRow.id.in_(ids))).all())
 
-    def chunks_written_in(self, ids: Iterable[int], cjk: bool) -> set[int]:
-        """Those of ``ids`` written mainly in CJK script (``cjk``) or mainly not."""
-        ids = list(ids)
-        if not ids:
-            return set()
-        with self.engine.connect() as conn:  # no ORM session: this runs for every question
-            return set(conn.scalars(select(ChunkRow.id).where(ChunkRow.id.in_(ids),
-                                                              ChunkRow.cjk.is_(cjk))))
+    def chunk_scripts(self, ids: Iterable[int] | None = None) -> list[tuple[int, bool]]:
+        """(chunk id, written mainly in CJK script) of ``ids``, or of every chunk."""
+        query = select(ChunkRow.id, ChunkRow.cjk)
+        if ids is not None:
+            ids = list(ids)
+            if not ids:
+                return []
+            query = query.where(ChunkRow.id.in_(ids))
+        with self.engine.connect() as conn:  # no ORM objects: a million rows at worst
+            return [(i, bool(c)) for i, c in conn.execute(query)]
 
     def all_chunks(self) -> list[tuple[int, str]]:
         with self.session() as s:

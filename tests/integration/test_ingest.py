@@ -170,3 +170,21 @@ def test_each_file_reports_its_stages_and_force_reads_an_unchanged_file_again(kb
     again = kb_container.ingestor.ingest_bytes(data, "parking.md", force=True, on_stage=stages.append)
     assert again.status == "replaced" and stages == ["parsing", "embedding"]
     assert len(kb_container.store.list_documents()) == 1
+
+
+def test_each_chunks_script_is_known_including_chunks_added_later(kb_container, tmp_path):
+    """The retriever asks which candidates are in the other script; the knowledge base keeps the
+    answer per chunk id and must learn the chunks added after its first answer."""
+    kb = kb_container.knowledge_base
+    en, zh = tmp_path / "parking.md", tmp_path / "leave.txt"
+    en.write_text("# Parking\n\nVisitors park in bay P7 behind the north gate.", encoding="utf-8")
+    zh.write_text("员工结婚可享受婚假十天，须提前两周向人事部门提出申请。", encoding="utf-8")
+    kb_container.ingestor.ingest_paths([en])
+    english = kb.store.chunk_ids()
+    assert kb.written_in(sorted(english), cjk=False) == english
+    assert kb.written_in(sorted(english), cjk=True) == set()
+    kb_container.ingestor.ingest_paths([zh])
+    chinese = kb.store.chunk_ids() - english
+    assert chinese and kb.written_in(sorted(english | chinese), cjk=True) == chinese
+    assert kb.written_in(sorted(english | chinese), cjk=False) == english
+    assert kb.written_in([], cjk=True) == set() and kb.written_in([10**7], cjk=False) == set()

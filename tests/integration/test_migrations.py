@@ -68,7 +68,6 @@ def test_chunks_of_an_old_database_learn_their_script(tmp_path):
                                   "設定 chunk_size = 512 與 overlap = 64 的方法"], start=1):
             conn.execute("INSERT INTO chunks VALUES (?, 1, ?, ?, NULL, NULL, 0, 1, 1)", (i, i, text))
     store = create_store(f"sqlite:///{db}")
-    assert store.chunks_written_in([1, 2, 3], cjk=True) == {1, 3}
-    assert store.chunks_written_in([1, 2, 3], cjk=False) == {2}
+    assert store.chunk_scripts() == [(1, True), (2, False), (3, True)]
     sql = dict(sqlite3.connect(db).execute("SELECT name, sql FROM sqlite_master WHERE type='table'"))
     assert "AUTOINCREMENT" in sql["chunks"]  # chunk ids are still never handed out twice
