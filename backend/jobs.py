@@ -45,7 +45,7 @@ class JobRunner:
         return job_id
 
     def resume_unfinished(self) -> int:
-        """Re-queue jobs a crash or restart interrupted; their files are still in uploads/.
+        """Re-queue jobs a crash or restart interrupted; their files are still in the file store.
         (With external workers, a job whose worker died is claimed again instead.)"""
         if not self._in_process:
             return 0
