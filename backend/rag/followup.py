@@ -120,8 +120,15 @@ def _content_terms(text: str) -> list[str]:
 
 
 def _key_phrase(previous: str, question: str) -> str:
-    """The previous question's content words not already in the follow-up, in their order."""
+    """The names in the previous question the follow-up does not repeat ("Polonia Warsaw" for
+    "When did Polonia Warsaw win the championship?"): what a pronoun most often stands for. Its
+    other words would pull the answer towards the previous question's fact. Without names, its
+    content words not already in the follow-up, in their order."""
     own = set(tokenize(question))
+    names = [m.group(0) for m in _NAME.finditer(previous)
+             if m.start() > 0 and not set(tokenize(m.group(0))) <= own]
+    if names:
+        return " ".join(names)
     words = re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", previous)
     kept = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in _QUESTION_WORDS
             and w.lower() not in own]

@@ -45,3 +45,14 @@ def test_no_history_no_change_and_only_user_turns_count():
     assert standalone_question("And for hotels?", []) == "And for hotels?"
     assistant_only = [Turn("assistant", "The travel reimbursement limit is 2,500 euros.")]
     assert standalone_question("And for hotels?", assistant_only) == "And for hotels?"
+
+
+def test_a_pronoun_gets_the_previous_questions_names_not_its_other_words():
+    """The pronoun stands for the subject; the previous question's other words ("championship")
+    would pull the answer towards the previous question's fact."""
+    q = standalone_question("What was its first literary cabaret?",
+                            after("When did Polonia Warsaw win the country's championship prior to 2000?"))
+    assert q == "What was its first literary cabaret? (Polonia Warsaw)"
+    # without a name, the previous question's content words stand in
+    q = standalone_question("How long does it take?", after("How do I reset my password?"))
+    assert "reset" in q and "password" in q
