@@ -68,9 +68,11 @@ class FileStore(Protocol):
         """Keep a new upload's bytes under ``name``; its location."""
     def read(self, location: str) -> bytes:
         """The file's bytes; FileNotFoundError when it is gone, OSError when unreachable."""
-    def exists(self, location: str) -> bool: ...
+    def exists(self, location: str) -> bool:
+        """Whether the file is there; OSError when the store cannot be reached."""
     def discard(self, location: str | None) -> bool:
-        """Delete a kept upload (never a file ingested from elsewhere); True if one was deleted."""
+        """Delete a kept upload (never a file ingested from elsewhere); True if one was deleted.
+        Never raises: an upload it cannot delete is logged and left behind."""
 
 
 class ModelUnavailable(RuntimeError):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 class LocalFileStore:
@@ -31,7 +34,11 @@ class LocalFileStore:
         target = Path(location).resolve()
         if root not in target.parents or not target.is_file():
             return False
-        target.unlink()
+        try:
+            target.unlink()
+        except OSError as exc:  # e.g. permissions: the document is gone, the file stays
+            log.warning("could not delete %s: %s", location, exc)
+            return False
         folder = target.parent
         if folder != root and not any(folder.iterdir()):
             folder.rmdir()

@@ -8,11 +8,14 @@ path as its source and is read from the local disk, as with the directory store.
 from __future__ import annotations
 
 import errno
+import logging
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
 SCHEME = "s3://"
+
+log = logging.getLogger(__name__)
 
 
 class S3FileStore:
@@ -74,14 +77,24 @@ class S3FileStore:
         try:
             self._client.head_object(Bucket=self.bucket, Key=key)
             return True
-        except self._errors:
-            return False
+        except self._errors as exc:
+            if _status(exc) == 404:
+                return False
+            raise OSError(errno.EIO, f"the file store cannot be read: {exc}") from None
 
     def discard(self, location: str | None) -> bool:
         key = self._key(location or "")
-        if key is None or not key.startswith(self.prefix) or not self.exists(location):
+        if key is None or not key.startswith(self.prefix):
             return False
-        self._client.delete_object(Bucket=self.bucket, Key=key)
+        try:
+            if not self.exists(location):
+                return False
+            self._client.delete_object(Bucket=self.bucket, Key=key)
+        except (OSError, *self._errors) as exc:
+            # the document is already gone; failing its delete would lose nothing but the
+            # answer, so the object is left behind and named for the operator to remove
+            log.warning("could not delete %s from the file store: %s", location, exc)
+            return False
         return True
 
 

@@ -79,3 +79,46 @@ def test_an_unreachable_object_store_is_a_clear_error_at_startup(s3_env):
 
     with pytest.raises(RuntimeError, match="cannot be reached"):
         S3FileStore("s3://citeqa/uploads", f"http://127.0.0.1:{free_port()}")
+
+
+def test_an_object_store_that_goes_down_is_an_error_not_a_missing_file(tmp_path):
+    from backend.adapters.s3_file_store import S3FileStore
+
+    proc, env = start_s3(tmp_path)
+    try:
+        files = S3FileStore("s3://citeqa-outage/uploads", env["CITEQA_S3_ENDPOINT_URL"],
+                            client=_client(env))
+        location = files.put("plan.txt", b"kept")
+    finally:
+        stop(proc)
+    # unreachable is not "gone": a caller must not report the file lost or forget it
+    with pytest.raises(OSError) as exists_error:
+        files.exists(location)
+    assert not isinstance(exists_error.value, FileNotFoundError)
+    with pytest.raises(OSError) as read_error:
+        files.read(location)
+    assert not isinstance(read_error.value, FileNotFoundError)
+    assert files.discard(location) is False  # logged and left behind, never raised
+
+
+def test_a_local_file_that_cannot_be_deleted_is_left_not_raised(tmp_path, monkeypatch):
+    files = LocalFileStore(tmp_path / "uploads")
+    location = files.put("plan.txt", b"kept")
+
+    def refuse(self, missing_ok=False):  # as a read-only volume refuses (root ignores chmod)
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr("pathlib.Path.unlink", refuse)
+    assert files.discard(location) is False and files.read(location) == b"kept"
+
+
+def _client(env):
+    """A client that gives up quickly once the store is down (boto3 retries for seconds)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("s3", endpoint_url=env["CITEQA_S3_ENDPOINT_URL"],
+                        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+                        region_name=env["AWS_DEFAULT_REGION"],
+                        config=Config(retries={"max_attempts": 1}, connect_timeout=2))

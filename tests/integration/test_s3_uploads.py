@@ -30,7 +30,7 @@ def deployment(tmp_path_factory):
                             aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
                             region_name=env["AWS_DEFAULT_REGION"]).Bucket(BUCKET)
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=180) as http:
-        yield http, bucket, data_dir
+        yield http, bucket, data_dir, s3
     stop(server)
     stop(s3)
 
@@ -40,7 +40,7 @@ def _objects(bucket) -> set[str]:
 
 
 def test_uploads_live_in_the_object_store_and_every_route_reads_them_there(deployment):
-    http, bucket, data_dir = deployment
+    http, bucket, data_dir, _ = deployment
     pdf = (SAMPLES / "employee_handbook.pdf").read_bytes()
     note = "# Bicycle policy\n\nBicycles are parked in rack B7. 自行車停在 B7 架。".encode()
     job = wait_job(http, http.post("/documents", files=[
@@ -74,7 +74,7 @@ def test_uploads_live_in_the_object_store_and_every_route_reads_them_there(deplo
 
 
 def test_an_object_lost_from_the_store_is_reported_not_crashed_on(deployment):
-    http, bucket, _ = deployment
+    http, bucket, _, _ = deployment
     job = wait_job(http, http.post("/documents", files=[
         ("files", ("canteen.md", b"# Canteen\n\nThe canteen opens at 11:30."))]).json()["job_id"])
     doc_id = job["files"][0]["document_id"]
@@ -87,3 +87,20 @@ def test_an_object_lost_from_the_store_is_reported_not_crashed_on(deployment):
     assert http.post("/search", json={"query": "When does the canteen open?"}).json()["results"]
     assert http.delete(f"/documents/{doc_id}").status_code == 204
     assert _objects(bucket) == before - {lost}
+
+
+def test_a_store_outage_answers_503_and_loses_no_document(deployment):
+    """Last in this module: it stops the object store."""
+    http, _, _, s3 = deployment
+    job = wait_job(http, http.post("/documents", files=[
+        ("files", ("parking.md", b"# Parking\n\nVisitors park on level -2."))]).json()["job_id"])
+    doc_id = job["files"][0]["document_id"]
+    stop(s3)
+    assert http.get(f"/documents/{doc_id}/file").status_code == 503
+    r = http.post("/documents/reindex", json={"ids": [doc_id]})  # not "no longer stored"
+    assert r.status_code == 503 and "file store" in r.json()["detail"]
+    assert doc_id in {d["id"] for d in http.get("/documents").json()["documents"]}
+    hit = http.post("/search", json={"query": "Where do visitors park?"}).json()["results"][0]
+    assert hit["document_id"] == doc_id  # answers do not need the store
+    assert http.delete(f"/documents/{doc_id}").status_code == 204  # the object is left, logged
+    assert doc_id not in {d["id"] for d in http.get("/documents").json()["documents"]}

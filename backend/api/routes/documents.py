@@ -92,7 +92,11 @@ def reindex_documents(body: DocumentIds, c: ContainerDep, jobs: JobsDep, _: Admi
         doc = c.store.get_document(document_id)
         if doc is None:
             raise HTTPException(404, f"no document {document_id}")
-        if not doc.source_path or not c.files.exists(doc.source_path):
+        try:
+            kept = bool(doc.source_path) and c.files.exists(doc.source_path)
+        except OSError as exc:
+            raise HTTPException(503, f"the file store cannot be read: {exc.strerror or exc}") from None
+        if not kept:
             entries.append({"filename": doc.filename, "status": "failed", "document_id": doc.id,
                             "error": "the original file is no longer stored: upload it again"})
             continue
