@@ -19,8 +19,11 @@ class MaxSimReranker:
 
     name = "maxsim"
 
-    def __init__(self, embedder, depth: int = 30, weight: float = 0.5) -> None:
+    def __init__(self, embedder, depth: int = 30, weight: float = 0.5,
+                 english_only: bool = True) -> None:
+        """``english_only``: the embedder's word pieces are an English model's (MiniLM)."""
         self._embedder = embedder
+        self.english_only = english_only
         self.depth = depth
         self.weight = weight
 
@@ -28,12 +31,16 @@ class MaxSimReranker:
         head, tail = candidates[: self.depth], candidates[self.depth :]
         if len(head) < 2:
             return candidates
+        query_cjk = mostly_cjk(query)
+        if query_cjk and self.english_only:
+            # an English model's word pieces of a Chinese question mean nothing: on the public
+            # mixed set's Chinese questions, hit@5 0.91 -> 1.00 and hit@1 0.27 -> 0.45 without
+            return candidates
         q, *docs = self._embedder.token_vectors([query] + [s.chunk.text for s in head])
         maxsim = _scale(np.array([float((q @ d.T).max(axis=1).mean()) for d in docs]))
         fused = _scale(np.array([s.score for s in head]))
         # an English model's token vectors cannot compare a question with a passage in another
         # script: such a passage keeps its fused score as its MaxSim share
-        query_cjk = mostly_cjk(query)
         foreign = np.array([mostly_cjk(s.chunk.text) != query_cjk for s in head])
         maxsim = np.where(foreign, fused, maxsim)
         blended = self.weight * maxsim + (1 - self.weight) * fused

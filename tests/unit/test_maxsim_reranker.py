@@ -29,3 +29,14 @@ def test_weight_zero_keeps_the_fused_order_and_depth_limits_the_work():
     assert [s.chunk.id for s in keep] == [1, 2, 3]
     shallow = MaxSimReranker(TokenEmbedder(), depth=2, weight=1.0).rerank("hotel night", candidates)
     assert [s.chunk.id for s in shallow] == [2, 1, 3]  # the third is beyond depth: untouched
+
+
+def test_a_chinese_question_keeps_the_fused_order_with_an_english_model():
+    """MiniLM's word pieces of a Chinese question mean nothing; a multilingual model's do."""
+    AXES.update({"酒店": [1, 0, 0], "夜": [0, 1, 0], "车": [0, 0, 1]})
+    candidates = [scored(1, "车 车", 0.9), scored(2, "酒店 夜", 0.8)]
+    kept = MaxSimReranker(TokenEmbedder(), depth=2, weight=1.0).rerank("酒店 夜", candidates)
+    assert [s.chunk.id for s in kept] == [1, 2]
+    read = MaxSimReranker(TokenEmbedder(), depth=2, weight=1.0, english_only=False).rerank(
+        "酒店 夜", candidates)
+    assert [s.chunk.id for s in read] == [2, 1]
