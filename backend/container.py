@@ -145,7 +145,8 @@ class Container:
         s = self.settings
         fusion = FusionConfig(s.fusion, s.rrf_k, s.fusion_dense_weight, s.fusion_normalization)
         return Retriever(self.knowledge_base, self.reranker, s.candidates, fusion,
-                         *s.relevance_thresholds(), translate=self.lexicon)
+                         *s.relevance_thresholds(), translate=self.lexicon,
+                         chinese_relevance=s.chinese_relevance_thresholds())
 
     @cached_property
     def lexicon(self):

@@ -200,6 +200,16 @@ class Settings(BaseSettings):
         return (self.min_relevance if self.min_relevance is not None else round(low, 3),
                 self.dense_only_relevance if self.dense_only_relevance is not None else round(high, 3))
 
+    def chinese_relevance_thresholds(self) -> tuple[float, float] | None:
+        """The gate's bars for a Chinese question when multilingual-e5 runs beside MiniLM: its
+        dense score is then e5's cosine alone (MiniLM reads only English), and these bars admit
+        off-topic pairs as rarely as MiniLM's 0.30 / 0.50 (scripts/calibrate_gate.py --zh: 26
+        Chinese questions about XQuAD articles against the other articles' paragraphs, and the
+        mixed set's Chinese questions against every paragraph). None: the same bars as others."""
+        if self.embedder == "use-multilingual" or self.multilingual_weight <= 0:
+            return None
+        return (0.779, 0.801)
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'app.db').resolve()}"

@@ -38,6 +38,9 @@ def windows(text: str, size: int = 400) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mixed", type=Path, help="folder written by scripts/make_mixed_set.py")
+    parser.add_argument("--zh", type=Path, help="Chinese questions about XQuAD articles "
+                        "(scripts/xquad_zh_questions.jsonl): calibrates the bar for Chinese "
+                        "questions, against the paragraphs of the other articles")
     args = parser.parse_args()
     c = Container(Settings())
     fused, minilm = c.embedder, c.token_embedder
@@ -87,6 +90,37 @@ def main() -> None:
                      if len(cross) else "-")
         print(f"| {name} | {t:.2f} | {rate:.4f} | **{fused_t:.3f}** | "
               f"{(base_own >= t).mean():.2f} → {(own >= fused_t).mean():.2f} | {cross_txt} |")
+
+    if args.zh:
+        chinese_questions(fused, args.zh, args.mixed, float((base_off >= 0.30).mean()),
+                          float((base_off >= 0.50).mean()))
+
+
+def chinese_questions(fused, path: Path, mixed: Path | None, low_rate: float, high_rate: float):
+    """The bars for a Chinese question, whose dense score is the second model's cosine alone
+    (``FusedEmbedder.embed_queries``): set on off-topic pairs only (each question against the
+    paragraphs of the other XQuAD articles; the mixed set's Chinese questions, about Python
+    packages, against every paragraph), admitting them as rarely as MiniLM's bars do."""
+    doc = json.loads(XQUAD.read_text())["data"]
+    paragraphs = [(d["title"], p["context"]) for d in doc for p in d["paragraphs"]]
+    vectors = fused.embed([text for _, text in paragraphs])
+    titles = np.array([t for t, _ in paragraphs])
+    rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+    off = []
+    q = embed_queries(fused, [r["question"] for r in rows])
+    for r, v in zip(rows, q):
+        own = Path(r["documents"][0]).stem
+        sims = vectors @ v
+        off.append(sims[titles != own])
+    if mixed:
+        zh = [json.loads(line) for line in open(mixed / "mixed.jsonl", encoding="utf-8")]
+        zh = [r["question"] for r in zh if r["group"] == "mixed-zh"]
+        off.append((embed_queries(fused, zh) @ vectors.T).ravel())
+    off = np.concatenate(off)
+    low = float(np.quantile(off, 1 - low_rate))
+    high = float(np.quantile(off, 1 - high_rate)) if high_rate > 0 else float(off.max())
+    print(f"\nChinese questions: off-topic pairs {len(off):,}; min_relevance **{low:.3f}**, "
+          f"dense_only_relevance **{high:.3f}** (admitting {low_rate:.4f} / {high_rate:.4f} of them)")
 
 
 if __name__ == "__main__":

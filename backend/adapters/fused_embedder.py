@@ -16,13 +16,16 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from backend.ports import Embedder, embed_queries
+from backend.rag.text import mostly_cjk
 
 
 class FusedEmbedder:
-    def __init__(self, primary: Embedder, secondary: Embedder, secondary_weight: float) -> None:
+    def __init__(self, primary: Embedder, secondary: Embedder, secondary_weight: float,
+                 primary_english_only: bool = True) -> None:
         if not 0.0 < secondary_weight < 1.0:
             raise ValueError("the second model's weight must lie strictly between 0 and 1")
         self.parts = (primary, secondary)
+        self.primary_english_only = primary_english_only
         self.weight = secondary_weight
         self._scales = (math.sqrt(1.0 - secondary_weight), math.sqrt(secondary_weight))
         self.name = f"{primary.name}+{secondary.name}@{secondary_weight:g}"
@@ -39,9 +42,19 @@ class FusedEmbedder:
         return self._join([p.embed(texts) for p in self.parts])
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Questions as passages are, except a Chinese question when the primary model reads
+        only English: its vector is the second model's alone, scaled so that its inner product
+        with any passage is the second model's cosine (the primary's half would be noise)."""
         primary, secondary = self.parts
         second = self._beside.submit(embed_queries, secondary, texts)
-        return self._join([embed_queries(primary, texts), second.result()])
+        joined = self._join([embed_queries(primary, texts), second.result()])
+        if self.primary_english_only:
+            cut = primary.dimension
+            for row, text in enumerate(texts):
+                if mostly_cjk(text):
+                    joined[row, :cut] = 0.0
+                    joined[row, cut:] /= self._scales[1] ** 2  # passages hold sqrt(w) e
+        return joined
 
     def count_tokens(self, text: str) -> int:
         return self.parts[0].count_tokens(text)

@@ -25,7 +25,7 @@ from pathlib import Path
 from backend.domain import ScoredChunk
 from backend.rag.answer_types import answer_type, states
 from backend.rag.citations import terms
-from backend.rag.text import sentence_spans
+from backend.rag.text import has_cjk, mostly_cjk, sentence_spans
 
 FEATURES = ("coverage", "specific_coverage", "typed_specific", "type_asked", "score", "cosine")
 MODEL_FILE = Path(__file__).with_name("answerability.json")
@@ -50,10 +50,15 @@ def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
     sentence holding its terms in Chinese, and the reverse.
     """
     alternatives = alternatives or {}
-    q = terms(question)
+    asked = terms(question)
+    # a Chinese question's bigrams that span two words (是哪, 年去) have no translation: an
+    # English sentence cannot hold them, so they do not count against it
+    translatable = frozenset(t for t in asked if not has_cjk(t) or t in alternatives)
+    chinese = mostly_cjk(question)
     kind = answer_type(question)
     best = (0.0, 0.0, 0.0)  # (coverage, specific coverage, typed x specific coverage)
     for p in passages:
+        q = translatable if chinese and not mostly_cjk(p.chunk.text) else asked
         heading = terms(p.chunk.section or "")
         specific = (terms(focus) if focus else q) - terms(p.chunk.filename.rsplit(".", 1)[0])
         for start, end in sentence_spans(p.chunk.text):

@@ -225,7 +225,9 @@ class Lexicon:
         out: dict[str, list[frozenset[str]]] = defaultdict(list)
         pairs = [(" ".join(src), found) for src, found in self.chinese_pairs(question)]
         if has_cjk(question):
-            pairs += [(src, [" ".join(words)]) for src, words in self.english_pairs(question)]
+            # the gloss words of a Chinese word come from several glosses ("service desk",
+            # "information desk"): a sentence holding one of them holds the word
+            pairs += [(src, words) for src, words in self.english_pairs(question)]
         for source, translations in pairs:
             sets = [t for t in map(term_set, translations) if t]
             for term in term_set(source):

@@ -46,7 +46,10 @@ class QueryTranslator(Protocol):
 class Retriever:
     def __init__(self, kb: KnowledgeBase, reranker: Reranker, candidates: int,
                  fusion: FusionConfig, min_relevance: float, dense_only_relevance: float,
-                 translate: QueryTranslator | None = None) -> None:
+                 translate: QueryTranslator | None = None,
+                 chinese_relevance: tuple[float, float] | None = None) -> None:
+        """``chinese_relevance``: (min, dense-only) bars for a mostly Chinese question, whose
+        dense score comes from another model (see FusedEmbedder.embed_queries)."""
         self.kb = kb
         self.translate = translate
         self.reranker = reranker
@@ -54,33 +57,44 @@ class Retriever:
         self.fusion = fusion
         self.min_relevance = min_relevance
         self.dense_only_relevance = dense_only_relevance
+        self.chinese_relevance = chinese_relevance
 
-    def _is_evidence(self, cosine: float | None, term_match: bool) -> bool:
+    def bars(self, query: str) -> tuple[float, float]:
+        """(min, dense-only) cosine bars of the gate for ``query``."""
+        if self.chinese_relevance is not None and mostly_cjk(query):
+            return self.chinese_relevance
+        return self.min_relevance, self.dense_only_relevance
+
+    @staticmethod
+    def _is_evidence(cosine: float | None, term_match: bool, bars: tuple[float, float]) -> bool:
         """Relevant enough to show: semantically close, and either lexically matched or very close.
 
         Cosine alone is noisy for short off-topic questions (MiniLM gives ~0.3 to unrelated
-        text); requiring a BM25 term match below ``dense_only_relevance`` removes those.
+        text); requiring a BM25 term match below the dense-only bar removes those.
         """
         cosine = cosine or 0.0
-        if cosine >= self.dense_only_relevance:
-            return True
-        return cosine >= self.min_relevance and term_match
+        low, high = bars
+        return cosine >= high or (cosine >= low and term_match)
 
     def admit(self, ranked: list[tuple[int, float]], cosine: dict[int, float],
-              bm25: dict[int, float], foreign: set[int], top_k: int, want: int
-              ) -> list[tuple[int, float]]:
+              bm25: dict[int, float], foreign: set[int], top_k: int, want: int,
+              bars: tuple[float, float] | None = None) -> list[tuple[int, float]]:
         """The gate, in rank order: a passage is evidence on its own (``_is_evidence``; one in
         another script than the question is judged as if a term matched, none can be
-        expected), or it shares a term with the question (translations included) and ranks
-        within ``top_k`` below one that was. Once a passage has shown the question is on topic,
+        expected), or it shares a term with the question (translations included) while the
+        head holds fewer than ``top_k``, once any passage in the ranking was evidence on its
+        own (above or below it). Once a passage has shown the question is on topic,
         the cosine of one model per pair of languages is no longer the bar: the fused cosine
         of an English question and a Chinese passage is low by construction (MiniLM reads only
         English), which cost cross-language questions their answering passages."""
+        bars = bars or (self.min_relevance, self.dense_only_relevance)
+        matched = [bm25.get(i, 0.0) > 0 for i, _ in ranked]
+        evidence = [self._is_evidence(cosine.get(i), m or i in foreign, bars)
+                    for (i, _), m in zip(ranked, matched)]
+        on_topic = any(evidence)
         head: list[tuple[int, float]] = []
-        for i, score in ranked:
-            matched = bm25.get(i, 0.0) > 0
-            if self._is_evidence(cosine.get(i), matched or i in foreign) \
-                    or (head and matched and len(head) < top_k):
+        for (i, score), m, alone in zip(ranked, matched, evidence):
+            if alone or (on_topic and m and len(head) < top_k):
                 head.append((i, score))
                 if len(head) == want:
                     break
@@ -169,7 +183,7 @@ class Retriever:
 
         if gate or reranking:  # BM25-only hits get a dense score too, all in one call
             cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
-        head = (self.admit(ranked, cosine, bm25, foreign, top_k, want) if gate
+        head = (self.admit(ranked, cosine, bm25, foreign, top_k, want, self.bars(query)) if gate
                 else ranked[:want])
         records = self.kb.chunks([i for i, _ in head])
         scored = [ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))

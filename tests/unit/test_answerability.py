@@ -37,3 +37,21 @@ def test_the_shipped_model_loads_and_ranks_an_answering_passage_above_a_near_mis
     assert (model.probability(features(question, [ANSWERS]))
             > model.probability(features(question, [NEAR_MISS])))
     assert not model.answerable(question, [])
+
+
+def test_a_chinese_question_is_covered_by_an_english_sentence_through_its_translatable_terms():
+    """Bigrams spanning two words (是哪, 年去) have no translation and cannot count against an
+    English sentence; the ones that translate do."""
+    from backend.domain import ChunkRecord, ScoredChunk
+    from backend.rag.answerability import features
+    from backend.rag.citations import terms
+
+    question = "特斯拉是哪一年去世的？"
+    passage = ScoredChunk(ChunkRecord(1, 1, "physics.txt", "Tesla died in 1943 in New York.",
+                                      None, None, 0), 0.9, 0.6)
+    alternatives = {t: [frozenset({"tesla"})] for t in terms("特斯拉")}
+    alternatives |= {t: [frozenset({"die"}), frozenset({"death"})] for t in terms("去世")}
+    covered = features(question, [passage], "", alternatives)[0]
+    assert covered == 1.0  # every translatable term is in the sentence
+    chinese = ScoredChunk(ChunkRecord(2, 2, "物理.txt", "特斯拉的实验室在纽约。", None, None, 0), 0.9, 0.6)
+    assert features(question, [chinese], "", alternatives)[0] < 0.5  # same script: all bigrams count

@@ -67,7 +67,7 @@ def test_weighted_fusion_gets_both_scores_of_every_candidate():
     assert rrf.complete("q", None, [(1, 1.0)], [(3, 0.5)], None) == ([(1, 1.0)], [(3, 0.5)])
 
 
-def test_the_gate_admits_term_matches_only_below_a_passage_that_passed_on_its_own():
+def test_the_gate_admits_term_matches_only_once_a_passage_passed_on_its_own():
     from backend.rag.retrieve import FusionConfig, Retriever
 
     r = Retriever(None, None, 10, FusionConfig(), min_relevance=0.5, dense_only_relevance=0.7)
@@ -80,3 +80,45 @@ def test_the_gate_admits_term_matches_only_below_a_passage_that_passed_on_its_ow
     assert r.admit([(2, 0.8), (3, 0.7)], cosine, bm25, set(), top_k=5, want=5) == []
     # companions fill top_k at most, not the reranker's deeper pool
     assert [i for i, _ in r.admit(ranked, cosine, bm25, set(), top_k=1, want=5)] == [1, 4]
+    # the question is on topic once any passage passes: a term match ranked above it counts too
+    # (the best keyword match of a Chinese question, just under the bar on a fused cosine)
+    assert [i for i, _ in r.admit([(2, 0.8), (1, 0.7)], cosine, bm25, set(), top_k=5, want=5)] == [2, 1]
+
+
+def test_a_chinese_question_is_judged_against_its_own_bars():
+    from backend.rag.retrieve import FusionConfig, Retriever
+
+    r = Retriever(None, None, 10, FusionConfig(), min_relevance=0.5, dense_only_relevance=0.7,
+                  chinese_relevance=(0.55, 0.57))
+    assert r.bars("How many days of leave?") == (0.5, 0.7)
+    assert r.bars("婚假有几天？") == (0.55, 0.57)
+    cosine, bm25 = {1: 0.56}, {}
+    assert r.admit([(1, 0.9)], cosine, bm25, set(), 5, 5, r.bars("婚假有几天？")) == []
+    assert r.admit([(1, 0.9)], {1: 0.58}, bm25, set(), 5, 5, r.bars("婚假有几天？")) == [(1, 0.9)]
+
+
+def test_a_chinese_question_is_scored_by_the_second_model_alone():
+    """MiniLM reads only English: a Chinese question's inner product with any fused passage
+    vector is the multilingual model's cosine; an English question's is the weighted sum."""
+    import numpy as np
+
+    from backend.adapters.fused_embedder import FusedEmbedder
+
+    class Fixed:
+        def __init__(self, name, table):
+            self.name, self.dimension, self.max_tokens, self.table = name, 2, 128, table
+
+        def embed(self, texts):
+            return np.array([self.table[t] for t in texts], dtype=np.float32)
+
+    s = np.sqrt(0.5)
+    first = Fixed("en", {"q": [1, 0], "问": [0, 1], "p": [s, s]})
+    second = Fixed("multi", {"q": [1, 0], "问": [1, 0], "p": [1, 0]})
+    fused = FusedEmbedder(first, second, 0.5)
+    p = fused.embed(["p"])[0]
+    english, chinese = fused.embed_queries(["q", "问"])
+    assert np.isclose(english @ p, 0.5 * s + 0.5 * 1.0)
+    assert np.isclose(chinese @ p, 1.0)  # the second model's cosine, whatever the first says
+    assert np.allclose(fused.embed_queries(["问"])[0][:2], 0)
+    both = FusedEmbedder(first, second, 0.5, primary_english_only=False)
+    assert np.isclose(both.embed_queries(["问"])[0] @ p, 0.5 * s + 0.5)
