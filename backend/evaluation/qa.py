@@ -14,7 +14,7 @@ from pathlib import Path
 
 from backend.container import Container
 from backend.rag.answer import Final
-from backend.rag.followup import Turn, standalone_question
+from backend.rag.followup import Turn
 
 
 def load_qa(path: Path) -> list[dict]:
@@ -67,7 +67,7 @@ def run_qa(c: Container, rows: list[dict], k: int = 5, generate: bool = False,
                                      "_cited_ok": 0, "_followups": 0})
         g["n"] += 1
         history = history_of(row)
-        search = standalone_question(row["question"], history)
+        search = c.answers.rewrite(row["question"], history).search
         chunks = c.retriever.retrieve(search, k).chunks
         answers, docs = row.get("answers", []), set(row.get("documents", []))
         if answerable(row):

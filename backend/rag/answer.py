@@ -17,11 +17,11 @@ from backend.rag.answerability import AnswerabilityModel
 from backend.rag.citations import (attribute, best_sentence, best_span, figures_disagree,
                                    keep_supported, renumber, shared_terms, supporting_span, terms)
 from backend.rag.text import sentence_spans
-from backend.rag.followup import Turn, rewrite
+from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
-from backend.rag.text import has_cjk
+from backend.rag.text import has_cjk, mostly_cjk
 
 log = logging.getLogger("citeqa")
 
@@ -186,14 +186,24 @@ class AnswerService:
         """
         self.slots.acquire(user)
         try:
-            asked = rewrite(question, history)
-            return AnswerStream(lambda flag: self._logged(
-                                    self._stream(asked.search, top_k, scope, flag, asked.focus),
-                                    user, question),
-                                lambda: self.slots.release(user), cancel)
+            def work(flag: threading.Event) -> Iterator[Token | Final]:
+                asked = self.rewrite(question, history, scope)
+                return self._logged(self._stream(asked.search, top_k, scope, flag, asked.focus),
+                                    user, question)
+
+            return AnswerStream(work, lambda: self.slots.release(user), cancel)
         except BaseException:
             self.slots.release(user)
             raise
+
+    def rewrite(self, question: str, history: Sequence[Turn], scope: Scope | None = None) -> Rewrite:
+        """The follow-up made standalone; a pronoun stands for the subject of the document that
+        best answers the previous question among those ``scope`` lets the asker see."""
+        def topic(previous: str) -> str | None:
+            found = self.retriever.retrieve(previous, 1, mode="hybrid", scope=scope).chunks
+            return subject_of(found[0].chunk.filename) if found else None
+
+        return rewrite(question, history, topic)
 
     def _logged(self, events: Iterator[Token | Final], user: object,
                 question: str) -> Iterator[Token | Final]:
@@ -249,19 +259,29 @@ class AnswerService:
 
         by_id = {s.chunk.id: s for s in retrieval.chunks}
         passages = [by_id[c.id] for c in used]
-        text, citations, mode = self._cite(question, "".join(parts).strip(), passages, focus)
+        # a Chinese question is matched with English sentences through its translations, when
+        # no passage is in Chinese (the glosses would make an English sentence the best match)
+        foreign_only = mostly_cjk(question) and not any(mostly_cjk(p.chunk.text) for p in passages)
+        matching = retrieval.keyword_query if foreign_only else question
+        text, citations, mode = self._cite(question, "".join(parts).strip(), passages, focus,
+                                           matching)
         timings["total"] = (time.perf_counter() - started) * 1000
         yield Final(Answer(text, citations, timings, self.chat_model.name,
                            grounded=bool(citations), mode=mode, search_query=question,
                            related=[] if citations else related(question, passages)))
 
     @staticmethod
-    def _cite(question: str, raw: str, passages: list[ScoredChunk], focus: str = ""):
+    def _cite(question: str, raw: str, passages: list[ScoredChunk], focus: str = "",
+              matching: str | None = None):
         """Checked answer text, its citations, and whether it is "generated" or "extractive".
 
         Sentences the cited passage does not support are dropped; if none is left, the answer
         quotes the source sentence that best matches the question instead of guessing.
+        ``matching``: the question's words to match sentences with (its translations added),
+        when not the question's own; the refusal's language stays the question's.
         """
+        lang = "zh" if has_cjk(question) else "en"
+        question = matching or question
         texts = [p.chunk.text for p in passages]
         checked = keep_supported(attribute(raw, texts), texts, question)
         best = best_sentence(question, texts, [p.chunk.section for p in passages],
@@ -274,13 +294,13 @@ class AnswerService:
         if checked and answer_terms == 0 and best_strength < 2:
             # the answer is about something else and no source sentence is about the question:
             # the passages only brushed the question (one shared word), they do not answer it
-            return NOT_COVERED["zh" if has_cjk(question) else "en"], [], "none"
+            return NOT_COVERED[lang], [], "none"
         off_question = checked and best is not None and (
             (answer_terms == 0 and best_strength >= 2) or figures_disagree(checked, best[1]))
         mode = "generated"
         if not checked or off_question:
             if best is None:
-                return NOT_COVERED["zh" if has_cjk(question) else "en"], [], "none"
+                return NOT_COVERED[lang], [], "none"
             index, sentence, _ = best
             checked, mode = f"\"{sentence}\" [{index + 1}]", "extractive"
         checked = strip_foreign_links(checked, texts)

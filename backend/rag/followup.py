@@ -6,8 +6,12 @@ rule, in English and Chinese:
 - "And for hotels?" / "What about Berlin?" / "那酒店呢？": the follow-up replaces part of the
   previous question, so the search runs on the previous question with the follow-up added
   ("What is our travel reimbursement limit for hotels?").
-- "Who founded it?" / "When did he die?" / "它是什麼時候建的？": a pronoun stands for the previous
-  question's subject, so the previous question's key terms are added to the follow-up.
+- "Who founded it?" / "When did he die?" / "它是什麼時候建的？": a pronoun stands for the subject
+  of the conversation. Where the caller knows it (``topic``: the subject of the document that
+  answers the previous question, e.g. "Nikola Tesla" for Nikola_Tesla.txt) and the previous
+  question names it, the pronoun is replaced by it ("When did Nikola Tesla die?"), so the
+  model reads a question it can answer; otherwise the previous question's names (or key terms)
+  are added to the follow-up.
 - Anything else is a new question and is searched as it is.
 
 The result is returned to the asker as ``search_query``, so what was searched is visible.
@@ -16,11 +20,12 @@ The result is returned to the asker as ``search_query``, so what was searched is
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import PurePosixPath
 from dataclasses import dataclass
 from typing import Literal
 
-from backend.rag.text import STOPWORDS, has_cjk, tokenize
+from backend.rag.text import STOPWORDS, analyzer, has_cjk, tokenize
 
 
 @dataclass(frozen=True)
@@ -64,12 +69,16 @@ def last_question(history: Sequence[Turn]) -> str | None:
     return None
 
 
-def standalone_question(question: str, history: Sequence[Turn]) -> str:
+def standalone_question(question: str, history: Sequence[Turn],
+                        topic: Callable[[str], str | None] | None = None) -> str:
     """What to search for: ``question`` made standalone with the previous user turn."""
-    return rewrite(question, history).search
+    return rewrite(question, history, topic).search
 
 
-def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
+def rewrite(question: str, history: Sequence[Turn],
+            topic: Callable[[str], str | None] | None = None) -> Rewrite:
+    """``topic(previous_question)``: the subject the previous question was answered about, or
+    None; asked only when a pronoun needs it."""
     previous = last_question(history)
     question = question.strip()
     if previous is None:
@@ -81,8 +90,73 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewrite:
             and len(_content_terms(rest)) <= 3):
         return Rewrite(_continued(previous, _without_end(rest)), _without_end(rest))
     if _has_pronoun(rest) or len(_content_terms(rest)) <= 1:
-        return Rewrite(f"{rest[:1].upper()}{rest[1:]} ({_key_phrase(previous, rest)})", rest)
+        rest = f"{rest[:1].upper()}{rest[1:]}"
+        subject = topic(previous) if topic is not None and _has_pronoun(rest) else None
+        if subject and _names(previous, subject):
+            resolved = _resolved(rest, _as_written(subject, previous))
+            if resolved is not None:
+                return Rewrite(resolved, rest)
+        return Rewrite(f"{rest} ({_key_phrase(previous, rest)})", rest)
     return Rewrite(question)
+
+
+def subject_of(filename: str) -> str:
+    """What a document is about, from its name: "Nikola_Tesla.txt" -> "Nikola Tesla",
+    "Sky_(United_Kingdom).txt" -> "Sky"."""
+    stem = re.sub(r"\([^)]*\)", " ", PurePosixPath(filename).stem)
+    return " ".join(re.split(r"[\s_]+", stem)).strip()
+
+
+def _as_written(subject: str, previous: str) -> str:
+    """The subject as the previous question wrote it ("steam engine" for "Steam engine")."""
+    m = re.search(rf"\b{re.escape(subject)}", previous, re.IGNORECASE)
+    return previous[m.start():m.end()] if m else subject
+
+
+_PERSONAL = frozenset("he him his she her".split())
+_POSSESSIVE = frozenset("its their his".split())
+_DEMONSTRATIVE = frozenset("this that these those".split())
+
+
+def _resolved(question: str, subject: str) -> str | None:
+    """``question`` with its first pronoun replaced by ``subject``, or None when none can be:
+    "he" after a name of the question's own ("When did Manning say he ...") is that name's,
+    and a demonstrative ("this policy") qualifies a noun of the question."""
+    for m in _PRONOUN_EN.finditer(question):
+        word = m.group(0)
+        low = word.lower()
+        if (word.isupper() and word != "I") or low in _DEMONSTRATIVE:
+            continue
+        if low in _PERSONAL and any(n.start() > 0 for n in _NAME.finditer(question[:m.start()])):
+            continue
+        after = question[m.end():]
+        following = re.match(r"\s+([^\W\d_]+)", after)
+        possessive = low in _POSSESSIVE or (
+            low == "her" and following is not None and following.group(1).lower() not in STOPWORDS)
+        replacement = f"{subject}'s" if possessive and not subject.endswith("s") else (
+            f"{subject}'" if possessive else subject)
+        resolved = f"{question[:m.start()]}{replacement}{after}"
+        return f"{resolved[:1].upper()}{resolved[1:]}"
+    return None
+
+
+_STEM = analyzer(stem=True)
+
+
+def _names(previous: str, subject: str) -> bool:
+    """Whether the previous question is about ``subject``: it holds all of its words ("the
+    immune system" for "Immune system"), or a name from it ("Tesla" for "Nikola Tesla"). A
+    document's subject that the question only brushes ("employees" for "Employee handbook")
+    is not what its pronoun stands for."""
+    wanted = set(_stems(subject))
+    if wanted and wanted <= set(_stems(previous)):
+        return True
+    names = {w for m in _NAME.finditer(previous) if m.start() > 0 for w in _stems(m.group(0))}
+    return bool(wanted & names)
+
+
+def _stems(text: str) -> list[str]:
+    return [t for t in _STEM(text) if t not in STOPWORDS]
 
 
 def _rewrite_zh(question: str, previous: str) -> Rewrite:

@@ -216,3 +216,19 @@ def test_openai_stream_is_checked_and_scoped(world, api_url):
     content = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
     assert content and chunks[-1]["choices"][0]["finish_reason"] == "stop"
     assert any(c["filename"] == SECRETS["finance"][0] for c in chunks[-1]["citations"])
+
+
+@pytest.mark.parametrize("principal", ["alice/key", "bob/token"])
+def test_a_follow_up_names_only_documents_the_asker_may_see(world, api_url, principal):
+    """A pronoun is replaced by the subject of the document answering the previous question
+    (its file name): found only among the asker's documents, or a file name would leak."""
+    history = [{"role": "user", "content": "How much is the HR quokka stipend?"},
+               {"role": "assistant", "content": "I cannot say."}]
+    with httpx.Client(base_url=api_url, headers=bearer(world["principals"][principal]),
+                      timeout=120) as c:
+        body = c.post("/query", json={"question": "When is it paid?", "history": history}).json()
+    if allowed(principal, "hr"):
+        assert body["search_query"] == "When is HR quokka stipend paid?", body  # hr_quokka_stipend.txt
+    else:
+        assert "hr quokka" not in body["search_query"].lower(), body
+        assert "CANARY-HR" not in json.dumps(body)

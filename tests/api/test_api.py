@@ -235,6 +235,16 @@ def test_a_follow_up_is_searched_with_the_conversation(http):
     assert alone["search_query"] == "And for mileage?"
 
 
+def test_a_pronoun_follow_up_is_asked_about_the_document_the_previous_question_named(http):
+    history = [{"role": "user", "content": "What does the employee handbook cover?"},
+               {"role": "assistant", "content": "Working hours, leave and remote work [1]."}]
+    body = http.post("/query", json={"question": "How long is parental leave in it?",
+                                     "history": history}).json()
+    assert body["search_query"] == "How long is parental leave in employee handbook?", body
+    assert [c["filename"] for c in body["citations"]][:1] == ["employee_handbook.pdf"], body
+    assert [c["page"] for c in body["citations"]][:1] == [3]
+
+
 def test_a_chinese_follow_up_on_the_stream_and_the_openai_endpoint(http):
     history = [{"role": "user", "content": "员工每年有几天带薪年假？"},
                {"role": "assistant", "content": "员工每年有十五天带薪年假。[1]"}]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from backend.rag.followup import Turn, standalone_question
+from backend.rag.followup import Turn, standalone_question, subject_of
 
 
 def after(question: str) -> list[Turn]:
@@ -56,3 +56,52 @@ def test_a_pronoun_gets_the_previous_questions_names_not_its_other_words():
     # without a name, the previous question's content words stand in
     q = standalone_question("How long does it take?", after("How do I reset my password?"))
     assert "reset" in q and "password" in q
+
+
+def subjects(mapping: dict[str, str]):
+    """The subject of the document that answers each previous question (the caller's lookup)."""
+    return lambda previous: mapping.get(previous)
+
+
+@pytest.mark.parametrize("previous,follow_up,subject,expected", [
+    ("What was named \"The Tesla\" in his honor?", "What year did he die?", "Nikola Tesla",
+     "What year did Nikola Tesla die?"),
+    ("What type of heating element is often used in toy steam engines?",
+     "What instrument is used to examine its performance?", "Steam engine",
+     "What instrument is used to examine steam engine's performance?"),
+    ("Who was the Normans' main enemy in Italy?", "Who did they team up with in Anatolia?",
+     "Normans", "Who did Normans team up with in Anatolia?"),
+    ("What three things are needed for construction to take place?",
+     "It takes place on location for who?", "Construction",
+     "Construction takes place on location for who?"),
+])
+def test_a_pronoun_is_replaced_by_the_subject_the_previous_question_names(
+        previous, follow_up, subject, expected):
+    assert standalone_question(follow_up, after(previous), subjects({previous: subject})) == expected
+
+
+def test_a_subject_is_used_only_where_the_previous_question_is_about_it():
+    # "employees" only brushes "Employee handbook": the pronoun is the leave, not the handbook
+    previous = "How many days of annual leave do employees get?"
+    q = standalone_question("Who approves it?", after(previous), subjects({previous: "Employee handbook"}))
+    assert "handbook" not in q.lower() and "annual leave" in q
+    # a name of the follow-up's own is what its "he" stands for
+    previous = "When did Super Bowl 50 take place?"
+    q = standalone_question("How old was Peyton Manning when he played?", after(previous),
+                            subjects({previous: "Super Bowl 50"}))
+    assert q.startswith("How old was Peyton Manning when he played?")
+    # a demonstrative qualifies a noun of the follow-up ("this policy"); nothing to replace
+    previous = "What is the Nikola Tesla award?"
+    q = standalone_question("Who funds this award?", after(previous), subjects({previous: "Nikola Tesla"}))
+    assert q.startswith("Who funds this award?")
+    # no document found for the previous question
+    q = standalone_question("Who founded it?", after("When was Harvard University founded?"),
+                            subjects({}))
+    assert q == "Who founded it? (Harvard University)"
+
+
+@pytest.mark.parametrize("filename,subject", [
+    ("Nikola_Tesla.txt", "Nikola Tesla"), ("Sky_(United_Kingdom).txt", "Sky"),
+    ("reports/travel policy 2026.pdf", "travel policy 2026")])
+def test_the_subject_of_a_document_is_its_name(filename, subject):
+    assert subject_of(filename) == subject
