@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, expect
 
 from tests.api.test_api import wait_job
 from tests.conftest import ADMIN_PASSWORD, ROOT, citeqa, free_port, new_key, start_server, stop
@@ -283,9 +283,18 @@ def test_a_pdf_citation_shows_its_whole_page_with_the_span_marked(page):
     card = answer.get_by_test_id("stExpander").filter(has_text="employee_handbook.pdf").first
     card.wait_for()
     card.get_by_text("employee_handbook.pdf").first.click()
-    card.get_by_text("Show the whole page").click()
     image = card.get_by_test_id("stImage").locator("img")
-    image.wait_for()
+    toggle = card.locator("input[type=checkbox]").first
+    for attempt in range(3):
+        # a click that lands while Streamlit reruns the page after expanding the card is lost
+        if not toggle.is_checked():
+            card.get_by_text("Show the whole page").click()
+        try:
+            image.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
     page.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=image.element_handle())
     card.get_by_text("page 3").last.wait_for()  # the image's caption: the cited page
     page.screenshot(path=str(ARTIFACTS / "whole-page.png"), full_page=True)
