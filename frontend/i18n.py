@@ -57,6 +57,7 @@ ZH_TW: dict[str, str] = {
     "Quoted from the best-matching source: the model's own answer could not be verified "
     "against the documents.": "引用自最相符的來源：模型自行產生的答案無法以文件查證。",
     "The API could not answer: {error}": "API 無法回答：{error}",
+    "Draft: being checked against the sources…": "草稿：正在與來源核對…",
     # documents
     "Upload PDF, Word or text files, or scanned pages (PNG, JPEG, TIFF)":
         "上傳 PDF、Word 或文字檔，或掃描頁面（PNG、JPEG、TIFF）",

@@ -96,3 +96,14 @@ def answer_html(text: str, hosts: frozenset[str] | None = None, key: str | None 
     out.append(plain(text[last:]))
     body = "".join(out).strip()
     return f'<div class="citeqa-answer" style="white-space: pre-wrap">{body}</div>'
+
+
+def draft_html(text: str, label: str) -> str:
+    """The model's words while they stream, before the API has checked them against the
+    sources: marked as a draft under ``label``, muted, escaped, with no links at all (a link
+    in an unchecked draft could be one a document planted). The checked answer replaces it."""
+    body = html.escape(_MD_IMAGE.sub("", text)).strip()
+    return (f'<div class="citeqa-draft" aria-busy="true" style="opacity: 0.6">'
+            f'<div class="citeqa-draft-label" style="font-size: 0.8em; font-style: italic">'
+            f'{html.escape(label)}</div>'
+            f'<div style="white-space: pre-wrap">{body}</div></div>')

@@ -7,7 +7,7 @@ import streamlit as st
 
 from frontend.api_client import ApiClient, ApiError, SignedOut
 from frontend.i18n import t
-from frontend.render import answer_html, citation_anchor, md_escape, passage_html
+from frontend.render import answer_html, citation_anchor, draft_html, md_escape, passage_html
 
 api: ApiClient = st.session_state["api"]
 st.title(t("Ask your documents"))
@@ -184,7 +184,8 @@ if question := st.chat_input(t("Ask a question, e.g. What is our travel reimburs
                     if event.kind == "token":
                         text += event.data["text"]
                         if time.monotonic() - shown > 0.05:  # redraw at most 20 times a second
-                            placeholder.html(answer_html(text))
+                            placeholder.html(draft_html(
+                                text, t("Draft: being checked against the sources…")))
                             shown = time.monotonic()
                     else:
                         final.update(event.data)

@@ -143,11 +143,20 @@ def test_reloads_and_links_keep_you_signed_in_until_you_sign_out(ui_url):
 
 
 def test_ask_a_question_and_open_its_citation(page, ui_url):
+    # the streamed words are shown as an unchecked draft until the checked answer replaces them
+    page.evaluate("""() => { window.draftLabels = [];
+        new MutationObserver(() => document.querySelectorAll('.citeqa-draft-label')
+            .forEach(e => window.draftLabels.push(e.textContent)))
+        .observe(document.body, {childList: true, subtree: true}); }""")
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill("What is our travel reimbursement limit?")
     box.press("Enter")
     answer = page.get_by_test_id("stChatMessage").nth(1)
     answer.get_by_text("2,500 euros").first.wait_for()
+    answer.locator(".citeqa-answer").wait_for()
+    expect(answer.locator(".citeqa-draft")).to_have_count(0)
+    assert any("being checked against the sources" in label
+               for label in page.evaluate("window.draftLabels"))
     expander = answer.get_by_test_id("stExpander").first
     expander.get_by_text("[1] travel_reimbursement_policy.docx").wait_for()
     assert "Reimbursement limits" in expander.inner_text()

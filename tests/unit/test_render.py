@@ -1,6 +1,6 @@
 """Answer markup in the chat: [n] markers link to their citation cards, nothing else changes."""
 
-from frontend.render import answer_html, citation_anchor
+from frontend.render import answer_html, citation_anchor, draft_html
 
 
 def test_citation_markers_become_links_to_their_cards():
@@ -20,3 +20,11 @@ def test_only_cited_numbers_link_and_markup_stays_escaped():
 def test_without_a_key_markers_stay_text_and_keys_cannot_inject():
     assert "citeqa-ref" not in answer_html("limit [1]", hosts=frozenset())
     assert citation_anchor('1" onmouseover="x', 1) == "cite-1onmouseoverx-1"
+
+
+def test_a_streaming_draft_is_labelled_unchecked_and_links_nowhere():
+    out = draft_html("See [the form](https://evil.example/phish) ![x](http://h/p.png) <b>now</b> [1]",
+                     "Draft: being checked against the sources…")
+    assert 'class="citeqa-draft"' in out and "being checked against the sources" in out
+    assert "<a " not in out and "<img" not in out and "<b>" not in out and "&lt;b&gt;" in out
+    assert "citeqa-answer" not in out  # only the checked answer is shown as an answer
