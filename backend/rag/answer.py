@@ -197,11 +197,12 @@ class AnswerService:
             raise
 
     def rewrite(self, question: str, history: Sequence[Turn], scope: Scope | None = None) -> Rewrite:
-        """The follow-up made standalone; a pronoun stands for the subject of the document that
-        best answers the previous question among those ``scope`` lets the asker see."""
-        def topic(previous: str) -> str | None:
-            found = self.retriever.retrieve(previous, 1, mode="hybrid", scope=scope).chunks
-            return subject_of(found[0].chunk.filename) if found else None
+        """The follow-up made standalone; a pronoun stands for the subject of a document that
+        best answers the previous question (of the best three passages) among those ``scope``
+        lets the asker see."""
+        def topic(previous: str) -> list[str]:
+            found = self.retriever.retrieve(previous, 3, mode="hybrid", scope=scope).chunks
+            return list(dict.fromkeys(subject_of(s.chunk.filename) for s in found))
 
         return rewrite(question, history, topic)
 

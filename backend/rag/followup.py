@@ -7,11 +7,11 @@ rule, in English and Chinese:
   previous question, so the search runs on the previous question with the follow-up added
   ("What is our travel reimbursement limit for hotels?").
 - "Who founded it?" / "When did he die?" / "它是什麼時候建的？": a pronoun stands for the subject
-  of the conversation. Where the caller knows it (``topic``: the subject of the document that
-  answers the previous question, e.g. "Nikola Tesla" for Nikola_Tesla.txt) and the previous
-  question names it, the pronoun is replaced by it ("When did Nikola Tesla die?"), so the
-  model reads a question it can answer; otherwise the previous question's names (or key terms)
-  are added to the follow-up.
+  of the conversation. Where the caller knows it (``topic``: the subjects of the documents that
+  best answer the previous question, e.g. "Nikola Tesla" for Nikola_Tesla.txt) and the previous
+  question names one, the pronoun is replaced by it ("When did Nikola Tesla die?",
+  "台北101是什麼時候建的？"), so the model reads a question it can answer; otherwise the previous
+  question's names (or key terms) are added to the follow-up.
 - Anything else is a new question and is searched as it is.
 
 The result is returned to the asker as ``search_query``, so what was searched is visible.
@@ -26,6 +26,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backend.rag.text import STOPWORDS, analyzer, has_cjk, tokenize
+
+
+# the subjects of the documents that best answer a question, best first
+Topic = Callable[[str], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -70,29 +74,31 @@ def last_question(history: Sequence[Turn]) -> str | None:
 
 
 def standalone_question(question: str, history: Sequence[Turn],
-                        topic: Callable[[str], str | None] | None = None) -> str:
+                        topic: Topic | None = None) -> str:
     """What to search for: ``question`` made standalone with the previous user turn."""
     return rewrite(question, history, topic).search
 
 
 def rewrite(question: str, history: Sequence[Turn],
-            topic: Callable[[str], str | None] | None = None) -> Rewrite:
-    """``topic(previous_question)``: the subject the previous question was answered about, or
-    None; asked only when a pronoun needs it."""
+            topic: Topic | None = None) -> Rewrite:
+    """``topic(previous_question)``: the subjects of the documents that best answer the
+    previous question, best first; asked only when a pronoun needs it. The first one the
+    previous question names is what the pronoun stands for."""
     previous = last_question(history)
     question = question.strip()
     if previous is None:
         return Rewrite(question)
     if has_cjk(question):
-        return _rewrite_zh(question, previous)
+        return _rewrite_zh(question, previous, topic)
     rest = _CONTINUATION_EN.sub("", question, count=1)
     if (rest != question and not _ASKS.match(rest) and _content_terms(rest)
             and len(_content_terms(rest)) <= 3):
         return Rewrite(_continued(previous, _without_end(rest)), _without_end(rest))
     if _has_pronoun(rest) or len(_content_terms(rest)) <= 1:
         rest = f"{rest[:1].upper()}{rest[1:]}"
-        subject = topic(previous) if topic is not None and _has_pronoun(rest) else None
-        if subject and _names(previous, subject):
+        subjects = topic(previous) if topic is not None and _has_pronoun(rest) else ()
+        subject = next((x for x in subjects if x and _names(previous, x)), None)
+        if subject:
             resolved = _resolved(rest, _as_written(subject, previous))
             if resolved is not None:
                 return Rewrite(resolved, rest)
@@ -159,15 +165,35 @@ def _stems(text: str) -> list[str]:
     return [t for t in _STEM(text) if t not in STOPWORDS]
 
 
-def _rewrite_zh(question: str, previous: str) -> Rewrite:
+# a personal pronoun on its own, not inside a word (其他 "other", 吉他 "guitar", 他人 "others")
+_PERSONAL_ZH = re.compile(r"(?<![其吉利])(?:它們|它们|他們|他们|她們|她们|它|他|她)(?![人处處乡鄉国國])")
+
+
+def _rewrite_zh(question: str, previous: str,
+                topic: Topic | None = None) -> Rewrite:
     rest = _CONTINUATION_ZH.sub("", question, count=1)
     ends_with_ne = bool(re.search(r"呢\s*[？?]*\s*$", question))
     focus = _TRAILING_ZH.sub("", rest)
     if (rest != question or ends_with_ne) and len(focus) <= 12:
         return Rewrite(f"{_without_end(previous)}（{focus}）", focus)
     if _PRONOUN_ZH.search(question):
+        pronoun = _PERSONAL_ZH.search(question)
+        subjects = topic(previous) if topic is not None and pronoun else ()
+        subject = next((x for x in subjects if x and _names_zh(previous, x)), None)
+        if subject:
+            # "它是什麼時候建的？" after "台北101有多高？" -> "台北101是什麼時候建的？"
+            written = subject if has_cjk(subject) else _as_written(subject, previous)
+            return Rewrite(f"{question[:pronoun.start()]}{written}{question[pronoun.end():]}",
+                           question)
         return Rewrite(f"{question}（{_without_end(previous)}）", question)
     return Rewrite(question)
+
+
+def _names_zh(previous: str, subject: str) -> bool:
+    """Whether a question that may mix Chinese and English names ``subject``: verbatim
+    (Chinese has no spaces to split it by), or as ``_names`` finds an English one."""
+    return subject.casefold() in previous.casefold() or (not has_cjk(subject)
+                                                         and _names(previous, subject))
 
 
 def _continued(previous: str, rest: str) -> str:

@@ -245,6 +245,15 @@ def test_a_pronoun_follow_up_is_asked_about_the_document_the_previous_question_n
     assert [c["page"] for c in body["citations"]][:1] == [3]
 
 
+def test_a_chinese_pronoun_follow_up_is_asked_about_the_document_the_previous_question_named(http):
+    history = [{"role": "user", "content": "employee handbook 里写了什么？"},
+               {"role": "assistant", "content": "工作时间、假期和远程办公 [1]。"}]
+    body = http.post("/query", json={"question": "它规定的育儿假有多长？",
+                                     "history": history}).json()
+    assert body["search_query"] == "employee handbook规定的育儿假有多长？", body
+    assert [c["filename"] for c in body["citations"]][:1] in ([], ["employee_handbook.pdf"]), body
+
+
 def test_a_chinese_follow_up_on_the_stream_and_the_openai_endpoint(http):
     history = [{"role": "user", "content": "员工每年有几天带薪年假？"},
                {"role": "assistant", "content": "员工每年有十五天带薪年假。[1]"}]

@@ -58,9 +58,11 @@ def test_a_pronoun_gets_the_previous_questions_names_not_its_other_words():
     assert "reset" in q and "password" in q
 
 
-def subjects(mapping: dict[str, str]):
-    """The subject of the document that answers each previous question (the caller's lookup)."""
-    return lambda previous: mapping.get(previous)
+def subjects(mapping: dict[str, str | list[str]]):
+    """The subjects of the documents that answer each previous question, best first (the
+    caller's lookup)."""
+    return lambda previous: ([mapping[previous]] if isinstance(mapping[previous], str)
+                             else mapping[previous]) if previous in mapping else []
 
 
 @pytest.mark.parametrize("previous,follow_up,subject,expected", [
@@ -94,6 +96,11 @@ def test_a_subject_is_used_only_where_the_previous_question_is_about_it():
     previous = "What is the Nikola Tesla award?"
     q = standalone_question("Who funds this award?", after(previous), subjects({previous: "Nikola Tesla"}))
     assert q.startswith("Who funds this award?")
+    # the best document is not the one named, the second is
+    previous = "What does the employee handbook cover?"
+    q = standalone_question("How long is parental leave in it?", after(previous),
+                            subjects({previous: ["employee benefits zh hant", "employee handbook"]}))
+    assert q == "How long is parental leave in employee handbook?"
     # no document found for the previous question
     q = standalone_question("Who founded it?", after("When was Harvard University founded?"),
                             subjects({}))
@@ -105,3 +112,22 @@ def test_a_subject_is_used_only_where_the_previous_question_is_about_it():
     ("reports/travel policy 2026.pdf", "travel policy 2026")])
 def test_the_subject_of_a_document_is_its_name(filename, subject):
     assert subject_of(filename) == subject
+
+
+def test_a_chinese_pronoun_is_replaced_by_the_subject_the_previous_question_named():
+    topic = subjects
+    q = standalone_question("它是什麼時候建的？", after("台北101有多高？"),
+                            topic({"台北101有多高？": subject_of("台北101.txt")}))
+    assert q == "台北101是什麼時候建的？"
+    # an English name in a Chinese conversation, as the previous question wrote it
+    q = standalone_question("它和其他分词工具比有什么优点？", after("jieba 支持哪几种分词模式？"),
+                            topic({"jieba 支持哪几种分词模式？": subject_of("Jieba.md")}))
+    assert q == "jieba和其他分词工具比有什么优点？"  # the first pronoun only, never 其他
+    # a document the previous question does not name: its words are added instead
+    q = standalone_question("它是什麼時候建的？", after("台北101有多高？"),
+                            topic({"台北101有多高？": subject_of("employee_handbook.pdf")}))
+    assert q.startswith("它是什麼時候建的") and "台北101" in q
+    # no personal pronoun (其 qualifies a noun): the previous question is added, as before
+    q = standalone_question("其高度是多少？", after("台北101是什麼時候建的？"),
+                            topic({"台北101是什麼時候建的？": "台北101"}))
+    assert q.startswith("其高度是多少") and "台北101" in q
