@@ -96,14 +96,20 @@ def rewrite(question: str, history: Sequence[Turn],
         return Rewrite(_continued(previous, _without_end(rest)), _without_end(rest))
     if _has_pronoun(rest) or len(_content_terms(rest)) <= 1:
         rest = f"{rest[:1].upper()}{rest[1:]}"
-        subjects = topic(previous) if topic is not None and _has_pronoun(rest) else ()
-        subject = next((x for x in subjects if x and _names(previous, x)), None)
+        subject = (_named_subject(previous, topic, _names)
+                   if topic is not None and _has_pronoun(rest) else None)
         if subject:
             resolved = _resolved(rest, _as_written(subject, previous))
             if resolved is not None:
                 return Rewrite(resolved, rest)
         return Rewrite(f"{rest} ({_key_phrase(previous, rest)})", rest)
     return Rewrite(question)
+
+
+def _named_subject(previous: str, topic: Topic,
+                   names: Callable[[str, str], bool]) -> str | None:
+    """The best-ranked subject of ``topic(previous)`` that ``previous`` names."""
+    return next((x for x in topic(previous) if x and names(previous, x)), None)
 
 
 def subject_of(filename: str) -> str:
@@ -178,8 +184,7 @@ def _rewrite_zh(question: str, previous: str,
         return Rewrite(f"{_without_end(previous)}（{focus}）", focus)
     if _PRONOUN_ZH.search(question):
         pronoun = _PERSONAL_ZH.search(question)
-        subjects = topic(previous) if topic is not None and pronoun else ()
-        subject = next((x for x in subjects if x and _names_zh(previous, x)), None)
+        subject = _named_subject(previous, topic, _names_zh) if topic is not None and pronoun else None
         if subject:
             # "它是什麼時候建的？" after "台北101有多高？" -> "台北101是什麼時候建的？"
             written = subject if has_cjk(subject) else _as_written(subject, previous)
