@@ -16,6 +16,9 @@ from tests.conftest import ADMIN_PASSWORD, ROOT, citeqa, free_port, new_key, sta
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 CHROMIUM = os.environ.get("CITEQA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
+# A Streamlit rerun keeps the previous run's elements on screen until it ends; on a loaded
+# 2-core CI box that takes longer than Playwright's default 5 s for `expect`.
+expect.set_options(timeout=30_000)
 
 
 def start_ui(api_url: str, log_dir: Path):
