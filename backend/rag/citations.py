@@ -121,6 +121,13 @@ _META_TERMS = frozenset("answer passage passages document documents text states 
                         "provided provides question".split())
 
 
+# "The passage is about X", "The text discusses Y": small models describe the passage instead
+# of answering; such a sentence states no fact even when its words come from the passage
+_ABOUT_THE_TASK = re.compile(r"\s*(the|this|these|that)\s+(passages?|texts?|documents?|articles?)\s+"
+                             r"(is|are|was|provides?|discusses|describes|mentions|talks|says|"
+                             r"states|explains|concludes|focuses)\b", re.IGNORECASE)
+
+
 def is_supported(sentence: str, passage: str, question: str, threshold: float = 0.6) -> bool:
     """A sentence is supported when what it adds to the question comes from the passage.
 
@@ -148,6 +155,8 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
         for start, end in sentence_spans(line):
             sentence = line[start:end]
             cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
+            if _ABOUT_THE_TASK.match(sentence):
+                continue
             if sentence not in kept and any(is_supported(sentence, passages[n - 1], question)
                                             for n in cited):
                 kept.append(sentence)
@@ -198,3 +207,12 @@ def supporting_span(passage: str, claim: str, question: str,
         if key > best_key:
             best, best_key = (start, end), key
     return best
+
+
+def rests_on(answer: str, n: int, passage: str, sentence: str, question: str,
+             heading: str | None = None) -> bool:
+    """Whether the answer's sentences citing passage ``n`` state what ``sentence`` of that
+    passage says: it is the passage sentence that supports them best."""
+    claim = " ".join(answer[a:b] for a, b in sentence_spans(answer) if f"[{n}]" in answer[a:b])
+    span = supporting_span(passage, claim, question, heading) if claim else None
+    return span is not None and " ".join(passage[span[0]:span[1]].split()) == " ".join(sentence.split())

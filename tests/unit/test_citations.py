@@ -156,3 +156,35 @@ def test_answer_types_prefer_the_sentence_with_the_asked_for_fact():
     assert states("name", "It was founded by John D. Rockefeller.", "Who founded the university?")
     passages = ["The university was founded as a college. The university was founded in 1890."]
     assert "1890" in best_sentence("When was the university founded?", passages)[1]
+
+
+def test_an_answer_resting_on_another_sentence_than_the_best_match_is_replaced_by_a_quote():
+    """Seen on XQuAD: SmolLM2 answered "the first recorded settlement" with a neighbouring
+    sentence's name; every word of it was in the passage, so it passed as grounded."""
+    from backend.domain import ChunkRecord, ScoredChunk
+    from backend.rag.answer import AnswerService
+
+    text = ("The first recorded settlement here was Pons Aelius, a Roman fort. The town is home "
+            "to Newcastle University, founded in 1963.")
+    passage = ScoredChunk(ChunkRecord(1, 1, "newcastle.txt", text, None, None, 0), 1.0)
+    question = "What was the first recorded settlement in Newcastle?"
+    wrong = "The first recorded settlement in Newcastle was Newcastle University, founded in 1963. [1]"
+    answer, citations, mode = AnswerService._cite(question, wrong, [passage])
+    assert "Pons Aelius" in answer and "1963" not in answer and mode == "extractive"
+    assert text[slice(*citations[0].span)].startswith("The first recorded settlement")
+    # an answer drawn from the sentence that matches the question best is the model's own
+    right = "The first recorded settlement was Pons Aelius, a Roman fort. [1]"
+    answer, _, mode = AnswerService._cite(question, right, [passage])
+    assert answer == right and mode == "generated"
+
+
+def test_a_sentence_describing_the_passage_is_no_answer():
+    """"The passage is about the gorge between Bingen and Bonn [1]" names no gorge."""
+    passages = ["Between Bingen and Bonn, the Middle Rhine flows through the Rhine Gorge, a "
+                "formation created by erosion."]
+    question = "What gorge is between Bingen and Bonn?"
+    assert keep_supported("The passage is about the gorge between Bingen and Bonn, which was "
+                          "created by erosion. [1]", passages, question) == ""
+    assert keep_supported("This text discusses erosion. [1] The Middle Rhine flows through the "
+                          "Rhine Gorge. [1]", passages, question) == (
+        "The Middle Rhine flows through the Rhine Gorge. [1]")
