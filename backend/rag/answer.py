@@ -200,12 +200,17 @@ class AnswerService:
     def rewrite(self, question: str, history: Sequence[Turn], scope: Scope | None = None) -> Rewrite:
         """The follow-up made standalone; a pronoun stands for the subject of a document that
         best answers the previous question (of the best three passages) among those ``scope``
-        lets the asker see."""
+        lets the asker see. The relevance gate is off here: the previous question must name the
+        subject anyway, and a Chinese question about an English document often ranks its
+        passage first just under the gate's bar."""
         def topic(previous: str) -> list[str]:
-            found = self.retriever.retrieve(previous, 3, mode="hybrid", scope=scope).chunks
+            found = self.retriever.retrieve(previous, 3, mode="hybrid", gate=False,
+                                           scope=scope).chunks
             return list(dict.fromkeys(subject_of(s.chunk.filename) for s in found))
 
-        return rewrite(question, history, topic)
+        lexicon = self.retriever.translate
+        return rewrite(question, history, topic,
+                       lexicon.english_pairs if lexicon is not None else None)
 
     def _logged(self, events: Iterator[Token | Final], user: object,
                 question: str) -> Iterator[Token | Final]:

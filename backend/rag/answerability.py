@@ -58,9 +58,13 @@ def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
     kind = answer_type(question)
     best = (0.0, 0.0, 0.0)  # (coverage, specific coverage, typed x specific coverage)
     for p in passages:
-        q = translatable if chinese and not mostly_cjk(p.chunk.text) else asked
+        foreign = chinese and not mostly_cjk(p.chunk.text)
+        q = translatable if foreign else asked
         heading = terms(p.chunk.section or "")
-        specific = (terms(focus) if focus else q) - terms(p.chunk.filename.rsplit(".", 1)[0])
+        own = terms(focus) if focus else q
+        if foreign:  # the follow-up's own words, too, count only where they translate
+            own = frozenset(t for t in own if not has_cjk(t) or t in alternatives)
+        specific = own - terms(p.chunk.filename.rsplit(".", 1)[0])
         for start, end in sentence_spans(p.chunk.text):
             sentence = p.chunk.text[start:end]
             have = terms(sentence) | heading

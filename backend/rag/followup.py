@@ -30,6 +30,8 @@ from backend.rag.text import STOPWORDS, analyzer, has_cjk, tokenize
 
 # the subjects of the documents that best answer a question, best first
 Topic = Callable[[str], Sequence[str]]
+# a Chinese text's dictionary words with the words of their English glosses
+Gloss = Callable[[str], Sequence[tuple[str, Sequence[str]]]]
 
 
 @dataclass(frozen=True)
@@ -80,16 +82,18 @@ def standalone_question(question: str, history: Sequence[Turn],
 
 
 def rewrite(question: str, history: Sequence[Turn],
-            topic: Topic | None = None) -> Rewrite:
+            topic: Topic | None = None, gloss: Gloss | None = None) -> Rewrite:
     """``topic(previous_question)``: the subjects of the documents that best answer the
     previous question, best first; asked only when a pronoun needs it. The first one the
-    previous question names is what the pronoun stands for."""
+    previous question names is what the pronoun stands for. ``gloss`` (a Chinese-English
+    dictionary) lets a Chinese question name an English document's subject (特斯拉 for
+    Nikola_Tesla.txt)."""
     previous = last_question(history)
     question = question.strip()
     if previous is None:
         return Rewrite(question)
     if has_cjk(question):
-        return _rewrite_zh(question, previous, topic)
+        return _rewrite_zh(question, previous, topic, gloss)
     rest = _CONTINUATION_EN.sub("", question, count=1)
     if (rest != question and not _ASKS.match(rest) and _content_terms(rest)
             and len(_content_terms(rest)) <= 3):
@@ -175,8 +179,8 @@ def _stems(text: str) -> list[str]:
 _PERSONAL_ZH = re.compile(r"(?<![其吉利])(?:它們|它们|他們|他们|她們|她们|它|他|她)(?![人处處乡鄉国國])")
 
 
-def _rewrite_zh(question: str, previous: str,
-                topic: Topic | None = None) -> Rewrite:
+def _rewrite_zh(question: str, previous: str, topic: Topic | None = None,
+                gloss: Gloss | None = None) -> Rewrite:
     rest = _CONTINUATION_ZH.sub("", question, count=1)
     ends_with_ne = bool(re.search(r"呢\s*[？?]*\s*$", question))
     focus = _TRAILING_ZH.sub("", rest)
@@ -184,14 +188,33 @@ def _rewrite_zh(question: str, previous: str,
         return Rewrite(f"{_without_end(previous)}（{focus}）", focus)
     if _PRONOUN_ZH.search(question):
         pronoun = _PERSONAL_ZH.search(question)
-        subject = _named_subject(previous, topic, _names_zh) if topic is not None and pronoun else None
-        if subject:
+        written = _subject_written_zh(previous, topic, gloss) if topic is not None and pronoun else None
+        if written:
             # "它是什麼時候建的？" after "台北101有多高？" -> "台北101是什麼時候建的？"
-            written = subject if has_cjk(subject) else _as_written(subject, previous)
             return Rewrite(f"{question[:pronoun.start()]}{written}{question[pronoun.end():]}",
                            question)
         return Rewrite(f"{question}（{_without_end(previous)}）", question)
     return Rewrite(question)
+
+
+def _subject_written_zh(previous: str, topic: Topic, gloss: Gloss | None) -> str | None:
+    """The best-ranked subject of ``topic(previous)`` that the previous question names, as it
+    writes it: verbatim, an English name in it, or a Chinese word of it whose gloss is the
+    subject's words or its one word is one of them (特斯拉 "Tesla" for "Nikola Tesla",
+    免疫系统 "immune system" for "Immune system")."""
+    for subject in topic(previous):
+        if not subject:
+            continue
+        if _names_zh(previous, subject):
+            return subject if has_cjk(subject) else _as_written(subject, previous)
+        wanted = set(_stems(subject))
+        if gloss is None or has_cjk(subject) or not wanted:
+            continue
+        for word, english in gloss(previous):
+            got = set(_stems(" ".join(english)))
+            if wanted <= got or (len(english) == 1 and got & wanted):
+                return word
+    return None
 
 
 def _names_zh(previous: str, subject: str) -> bool:

@@ -42,6 +42,9 @@ class QueryTranslator(Protocol):
                      ) -> dict[str, list[frozenset[str]]]:
         """Each query term -> the term sets of its translations."""
 
+    def english_pairs(self, text: str) -> list[tuple[str, list[str]]]:
+        """(Chinese word, the words of its English gloss) for the text's Chinese words."""
+
 
 class Retriever:
     def __init__(self, kb: KnowledgeBase, reranker: Reranker, candidates: int,

@@ -55,3 +55,18 @@ def test_a_chinese_question_is_covered_by_an_english_sentence_through_its_transl
     assert covered == 1.0  # every translatable term is in the sentence
     chinese = ScoredChunk(ChunkRecord(2, 2, "物理.txt", "特斯拉的实验室在纽约。", None, None, 0), 0.9, 0.6)
     assert features(question, [chinese], "", alternatives)[0] < 0.5  # same script: all bigrams count
+
+
+def test_a_chinese_follow_ups_own_words_count_against_an_english_sentence_only_where_they_translate():
+    """"他在大众文化中的形象是什么？" after a question on Tesla: its bigrams that span two words
+    (化中, 的形) cannot be in an English sentence; counting them refused an answering passage."""
+    from backend.rag.citations import terms
+
+    question, focus = "特斯拉在大众文化中的形象是什么？", "他在大众文化中的形象是什么？"
+    passage = scored("Tesla earned a reputation in popular culture as a mad scientist.",
+                     "physics.txt")
+    alternatives = {t: [frozenset({"tesla"})] for t in terms("特斯拉")}
+    alternatives |= {t: [frozenset({"cultur"})] for t in terms("文化")}
+    alternatives |= {t: [frozenset({"popular"})] for t in terms("大众")}
+    specific = dict(zip(FEATURES, features(question, [passage], focus, alternatives)))
+    assert specific["specific_coverage"] == 1.0  # 大众 and 文化: the follow-up's words that translate

@@ -2,7 +2,7 @@
 
 import pytest
 
-from backend.rag.followup import Turn, standalone_question, subject_of
+from backend.rag.followup import Turn, rewrite, standalone_question, subject_of
 
 
 def after(question: str) -> list[Turn]:
@@ -131,3 +131,23 @@ def test_a_chinese_pronoun_is_replaced_by_the_subject_the_previous_question_name
     q = standalone_question("其高度是多少？", after("台北101是什麼時候建的？"),
                             topic({"台北101是什麼時候建的？": "台北101"}))
     assert q.startswith("其高度是多少") and "台北101" in q
+
+
+def test_a_chinese_pronoun_after_a_chinese_name_of_an_english_documents_subject():
+    """特斯拉 names Nikola_Tesla.txt through the dictionary (CC-CEDICT: "Tesla")."""
+    from backend.rag.bilingual import Lexicon
+
+    lexicon = Lexicon.from_packages()
+    previous = "特斯拉是哪一年去世的？"
+    found = rewrite("他在大众文化中的形象是什么？", after(previous),
+                    subjects({previous: "Nikola Tesla"}), lexicon.english_pairs)
+    assert found.search == "特斯拉在大众文化中的形象是什么？"
+    previous = "免疫系统紊乱会导致什么？"  # a dictionary word holding all of the subject's words
+    found = rewrite("它过度活跃时叫什么？", after(previous), subjects({previous: "Immune system"}),
+                    lexicon.english_pairs)
+    assert found.search == "免疫系统过度活跃时叫什么？"
+    # a word sharing one of several glosses with the subject is no name of it
+    previous = "员工每年有几天年假？"
+    found = rewrite("它在哪里？", after(previous), subjects({previous: "annual report"}),
+                    lexicon.english_pairs)
+    assert found.search.startswith("它在哪里") and "年假" in found.search
