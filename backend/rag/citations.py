@@ -212,7 +212,26 @@ def supporting_span(passage: str, claim: str, question: str,
 def rests_on(answer: str, n: int, passage: str, sentence: str, question: str,
              heading: str | None = None) -> bool:
     """Whether the answer's sentences citing passage ``n`` state what ``sentence`` of that
-    passage says: it is the passage sentence that supports them best."""
+    passage says: it is the passage sentence that supports them best, and their figures and
+    months are its own ("December 27, 2017" from a passage saying "October 27, 2017" there
+    and "December" elsewhere is not)."""
     claim = " ".join(answer[a:b] for a, b in sentence_spans(answer) if f"[{n}]" in answer[a:b])
     span = supporting_span(passage, claim, question, heading) if claim else None
-    return span is not None and " ".join(passage[span[0]:span[1]].split()) == " ".join(sentence.split())
+    return (span is not None
+            and " ".join(passage[span[0]:span[1]].split()) == " ".join(sentence.split())
+            and _numbers(claim) <= _numbers(sentence) and _months(claim) <= _months(sentence))
+
+
+_MONTH_RE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?=\s|$|[,;)])",
+                       re.IGNORECASE)
+
+
+def _months(text: str) -> set[str]:
+    """The months a text names, capitalised, by their first three letters ("Sept." -> "sep";
+    "may" is a verb)."""
+    return {m.group(1).lower() for m in _MONTH_RE.finditer(text)
+            if m.group(0)[0].isupper() and m.group(0).rstrip(".").lower() in _MONTH_NAMES}
+
+
+_MONTH_NAMES = frozenset("january february march april may june july august september october "
+                         "november december jan feb mar apr jun jul aug sep sept oct nov dec".split())

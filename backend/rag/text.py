@@ -89,12 +89,22 @@ _SENTENCE_END = re.compile(
 )
 
 
+# a period that ends an initial or a title, not a sentence: "Niels B. Christiansen",
+# "Dr. Smith", "No. 1", "e.g. this"
+_ABBREVIATED = re.compile(r"(?:^|[\s(\[\"'])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|Nos|vs|"
+                          r"e\.g|i\.e|cf|approx|Fig|Figs|Eq|Vol|pp)\.$")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of sentences: Latin and Chinese sentence ends and blank lines split."""
+    """(start, end) offsets of sentences: Latin and Chinese sentence ends and blank lines split,
+    not the period of an initial or a title followed by more of the sentence."""
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
         end = m.start() + len(m.group(1) or m.group(2) or "")
+        if (m.group(1) == "." and m.end() < len(text)
+                and _ABBREVIATED.search(text[max(start, end - 8):end])):
+            continue
         if text[start:end].strip():
             spans.append(_strip_span(text, start, end))
         start = m.end()

@@ -188,3 +188,18 @@ def test_a_sentence_describing_the_passage_is_no_answer():
     assert keep_supported("This text discusses erosion. [1] The Middle Rhine flows through the "
                           "Rhine Gorge. [1]", passages, question) == (
         "The Middle Rhine flows through the Rhine Gorge. [1]")
+
+
+def test_an_answer_with_a_month_or_figure_its_sentence_does_not_state_is_replaced_by_a_quote():
+    """RGB: "released on December 27, 2017" from a passage saying "October 27, 2017" in the
+    answering sentence and "December" in another."""
+    from backend.domain import ChunkRecord, ScoredChunk
+    from backend.rag.answer import AnswerService
+
+    text = ("Super Mario Odyssey was released for the Nintendo Switch on October 27, 2017. "
+            "A demo followed in December.")
+    passage = ScoredChunk(ChunkRecord(1, 1, "mario.txt", text, None, None, 0), 1.0)
+    question = "What is the release date of Super Mario Odyssey on the Nintendo Switch?"
+    raw = "Super Mario Odyssey was released for the Nintendo Switch on December 27, 2017. [1]"
+    answer, _, mode = AnswerService._cite(question, raw, [passage])
+    assert "October 27, 2017" in answer and "December" not in answer and mode == "extractive"

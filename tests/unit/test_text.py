@@ -80,3 +80,13 @@ def test_mostly_cjk_ignores_code_and_names_inside_chinese_text():
     assert mostly_cjk("在 smart 模式下，可以将混合拼写的 1百23 进行转化：cn2an.cn2an('1百23', 'smart')")
     assert not mostly_cjk("The benefits policy (福利政策) was revised in January.")
     assert not mostly_cjk("")
+
+
+def test_an_initial_or_a_title_does_not_end_a_sentence():
+    """RGB: "CEO Niels B." was quoted as the Lego CEO's name."""
+    from backend.rag.text import sentence_spans
+
+    text = "Lego's CEO Niels B. Christiansen spoke. Dr. Smith agreed. He is No. 1 in tennis. Done."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Lego's CEO Niels B. Christiansen spoke.", "Dr. Smith agreed.", "He is No. 1 in tennis.",
+        "Done."]
