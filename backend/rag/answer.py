@@ -14,10 +14,9 @@ from backend.access import Scope
 from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
-from backend.rag.citations import (attribute, best_sentence, best_span, figures_disagree,
+from backend.rag.citations import (attribute, best_sentence, best_span, claim_of, figures_disagree,
                                    keep_supported, renumber, rests_on, shared_terms,
                                    supporting_span, terms)
-from backend.rag.text import sentence_spans
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
@@ -320,7 +319,7 @@ class AnswerService:
         citations = []
         for n, old in enumerate(order, start=1):
             chunk = passages[old - 1].chunk
-            claim = " ".join(text[s:e] for s, e in sentence_spans(text) if f"[{n}]" in text[s:e])
+            claim = claim_of(text, n)
             span = supporting_span(chunk.text, claim or text, question, chunk.section)
             citations.append(Citation(n, chunk, passages[old - 1].score, span))
         return text, citations, mode

@@ -154,9 +154,9 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
     for line in answer.split("\n"):
         for start, end in sentence_spans(line):
             sentence = line[start:end]
-            cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
             if _ABOUT_THE_TASK.match(sentence):
                 continue
+            cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
             if sentence not in kept and any(is_supported(sentence, passages[n - 1], question)
                                             for n in cited):
                 kept.append(sentence)
@@ -209,13 +209,18 @@ def supporting_span(passage: str, claim: str, question: str,
     return best
 
 
+def claim_of(answer: str, n: int) -> str:
+    """The answer's sentences that cite passage ``n`` (marker ``[n]``)."""
+    return " ".join(answer[a:b] for a, b in sentence_spans(answer) if f"[{n}]" in answer[a:b])
+
+
 def rests_on(answer: str, n: int, passage: str, sentence: str, question: str,
              heading: str | None = None) -> bool:
     """Whether the answer's sentences citing passage ``n`` state what ``sentence`` of that
     passage says: it is the passage sentence that supports them best, and their figures and
     months are its own ("December 27, 2017" from a passage saying "October 27, 2017" there
     and "December" elsewhere is not)."""
-    claim = " ".join(answer[a:b] for a, b in sentence_spans(answer) if f"[{n}]" in answer[a:b])
+    claim = claim_of(answer, n)
     span = supporting_span(passage, claim, question, heading) if claim else None
     return (span is not None
             and " ".join(passage[span[0]:span[1]].split()) == " ".join(sentence.split())
