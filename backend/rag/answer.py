@@ -21,7 +21,7 @@ from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
-from backend.rag.text import has_cjk, mostly_cjk
+from backend.rag.text import has_cjk, is_heading, mostly_cjk
 
 log = logging.getLogger("citeqa")
 
@@ -290,8 +290,10 @@ class AnswerService:
         question = matching or question
         texts = [p.chunk.text for p in passages]
         checked = keep_supported(attribute(raw, texts), texts, question)
+        # a heading names a topic and states nothing: never the quote
         best = best_sentence(question, texts, [p.chunk.section for p in passages],
-                             quotable=lambda sentence: not addresses_reader(sentence), focus=focus)
+                             quotable=lambda s: not (addresses_reader(s) or is_heading(s)),
+                             focus=focus)
         # Grounded is not enough: an answer sharing no term with the question while a source
         # sentence matches it well, stating none of the figures of the source sentence that
         # best matches the question, or resting on another sentence than that one, answers

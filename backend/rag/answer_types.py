@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from backend.rag.text import has_cjk, numbers
+from backend.rag.text import has_cjk, is_heading, numbers
 
 AnswerType = Literal["figure", "date", "name", "place", "other"]
 
@@ -50,7 +50,7 @@ def answer_type(question: str) -> AnswerType:
 
 def states(kind: AnswerType, sentence: str, question: str) -> bool:
     """Whether ``sentence`` states a fact of ``kind`` that ``question`` does not already hold."""
-    if kind == "other":
+    if kind == "other" or is_heading(sentence):  # a title's capitals and numbers are no answer
         return False
     if kind == "figure":
         return bool(numbers(sentence) - numbers(question))

@@ -95,21 +95,73 @@ _ABBREVIATED = re.compile(r"(?:^|[\s(\[\"'])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|
                           r"e\.g|i\.e|cf|approx|Fig|Figs|Eq|Vol|pp)\.$")
 
 
+# the number of a numbered heading or list item at the start of a line: "1.", "2.3", "4.1.2."
+_ENUMERATOR = r"[ \t]*\d{1,2}(?:\.\d{1,2})*\.?"
+_ENUMERATED_LINE = re.compile(rf"\n(?={_ENUMERATOR}[ \t]+[A-Z])")
+_ENUMERATOR_ONLY = re.compile(rf"{_ENUMERATOR}")
+_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to vs via with".split())
+
+
+def is_heading(line: str) -> bool:
+    """A title on a line of its own ("Employee Handbook", "1. Welcome to Halden Instruments",
+    "Super Bowl LV"): a few Latin words, each capitalised but for small words, no closing
+    punctuation and no "label: value". It names a topic; it states no fact."""
+    line = line.strip()
+    numbered = re.match(r"\d{1,2}(?:\.\d{1,2})+\.?[ \t]", line)  # "2.1 Working hours"
+    line = re.sub(rf"^{_ENUMERATOR}[ \t]+", "", line)
+    words = re.findall(r"[^\W\d_][\w'’&-]*", line)
+    if not words or len(words) > 10 or has_cjk(line) or line[-1] in ".!?;," or ":" in line:
+        return False
+    return bool(numbered and len(words) <= 8) or all(
+        w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+
+
+def _line_breaks(text: str, start: int, end: int) -> list[int]:
+    """Where a line break inside ``text[start:end]`` ends a sentence although no full stop does
+    (PDF text wraps sentences at line ends, so most breaks do not): after a heading line, and
+    before a numbered line. A heading opens its sentence span: a line of capitalised words
+    inside a sentence ("Rotterdam and", in a narrow column) is no heading."""
+    cuts = []
+    line_start = start
+    for m in re.finditer(r"\n", text[start:end]):
+        at = start + m.start()
+        opens = line_start == start or (cuts and cuts[-1] == line_start - 1)
+        if (opens and is_heading(text[line_start:at])) or _ENUMERATED_LINE.match(text, at):
+            cuts.append(at)
+        line_start = at + 1
+    return cuts
+
+
+def _numbers_a_line(text: str, start: int, end: int) -> bool:
+    """Whether ``text[..end]`` is only the number opening a line ("1.", "2.3."), from ``start``
+    on."""
+    line_start = max(start, text.rfind("\n", 0, end) + 1)
+    return ((line_start == 0 or text[line_start - 1] == "\n")
+            and _ENUMERATOR_ONLY.fullmatch(text, line_start, end) is not None)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of sentences: Latin and Chinese sentence ends and blank lines split,
-    not the period of an initial or a title followed by more of the sentence."""
+    not the period of an initial or a title followed by more of the sentence, nor the number of
+    a numbered line ("1. Welcome"); a heading line is a sentence of its own."""
     spans: list[tuple[int, int]] = []
     start = 0
+
+    def add(a: int, b: int) -> None:
+        for cut in [*_line_breaks(text, a, b), b]:
+            if text[a:cut].strip():
+                spans.append(_strip_span(text, a, cut))
+            a = cut
+
     for m in _SENTENCE_END.finditer(text):
         end = m.start() + len(m.group(1) or m.group(2) or "")
         if (m.group(1) == "." and m.end() < len(text)
-                and _ABBREVIATED.search(text[max(start, end - 8):end])):
+                and (_ABBREVIATED.search(text[max(start, end - 8):end])
+                     or _numbers_a_line(text, start, end))):
             continue
-        if text[start:end].strip():
-            spans.append(_strip_span(text, start, end))
+        add(start, end)
         start = m.end()
-    if text[start:].strip():
-        spans.append(_strip_span(text, start, len(text)))
+    add(start, len(text))
     return spans
 
 

@@ -224,6 +224,15 @@ def test_each_citation_carries_the_span_that_supports_the_answer(http, question,
         _in_span(c)
 
 
+def test_a_heading_is_never_given_as_the_answer(http):
+    """The handbook's title was quoted as who founded the company ("Halden Instruments Employee
+    Handbook 1."): a heading names a topic, it states no fact."""
+    for question in ("Who founded Halden Instruments?", "Who wrote the employee handbook?"):
+        body = http.post("/query", json={"question": question}).json()
+        assert "Employee Handbook" not in body["answer"], body["answer"]
+        assert "Welcome to" not in body["answer"], body["answer"]
+
+
 def test_a_follow_up_is_searched_with_the_conversation(http):
     history = [{"role": "user", "content": "What is our travel reimbursement limit?"},
                {"role": "assistant", "content": "The limit is 2,500 euros per trip [1]."}]

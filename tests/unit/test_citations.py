@@ -203,3 +203,22 @@ def test_an_answer_with_a_month_or_figure_its_sentence_does_not_state_is_replace
     raw = "Super Mario Odyssey was released for the Nintendo Switch on December 27, 2017. [1]"
     answer, _, mode = AnswerService._cite(question, raw, [passage])
     assert "October 27, 2017" in answer and "December" not in answer and mode == "extractive"
+
+
+def test_a_heading_is_never_the_quote_and_states_no_name():
+    """The sample handbook's title was quoted as who founded the company: its capitals read as
+    a name the question did not hold."""
+    from backend.domain import ChunkRecord, ScoredChunk
+    from backend.rag.answer import AnswerService
+    from backend.rag.answer_types import states
+
+    question = "Who runs Halden Instruments?"
+    assert not states("name", "Halden Instruments Employee Handbook", question)
+    assert states("name", "Halden Instruments is run by Maria Lindqvist.", question)
+    assert not states("figure", "2.1 Working hours", "How many working hours?")
+    text = ("Halden Instruments Employee Handbook\n1. Welcome to Halden Instruments\n"
+            "Halden Instruments designs optical instruments. It is run by Maria Lindqvist.")
+    passage = ScoredChunk(ChunkRecord(1, 1, "handbook.pdf", text, 1, None, 0), 1.0)
+    answer, _, mode = AnswerService._cite(question, "", [passage])
+    assert mode == "extractive" and "Handbook" not in answer and "Welcome" not in answer
+

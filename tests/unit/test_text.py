@@ -90,3 +90,43 @@ def test_an_initial_or_a_title_does_not_end_a_sentence():
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "Lego's CEO Niels B. Christiansen spoke.", "Dr. Smith agreed.", "He is No. 1 in tennis.",
         "Done."]
+
+
+def test_a_heading_line_is_a_sentence_of_its_own_and_a_line_number_ends_none():
+    """The sample handbook's title and "1." were quoted together as the answer to a "who"
+    question ("Halden Instruments Employee Handbook 1.")."""
+    from backend.rag.text import sentence_spans
+
+    text = ("Halden Instruments Employee Handbook\n1. Welcome to Halden Instruments\n"
+            "Halden Instruments designs instruments. The company was\nfounded in 2009.\n"
+            "2.1 Working hours\nCore hours are 10:00 to 15:00.")
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Halden Instruments Employee Handbook", "1. Welcome to Halden Instruments",
+        "Halden Instruments designs instruments.", "The company was\nfounded in 2009.",
+        "2.1 Working hours", "Core hours are 10:00 to 15:00."]
+    text = "It was founded in 2009.\n2. Benefits\nEmployees get 25 days. He came 2. Then left."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "It was founded in 2009.", "2. Benefits", "Employees get 25 days.", "He came 2.",
+        "Then left."]
+
+
+def test_line_breaks_inside_a_sentence_do_not_split_it():
+    """PDF text wraps sentences at line ends: a line of capitalised words in a narrow column, or
+    a line starting with a figure, is part of the sentence."""
+    from backend.rag.text import sentence_spans
+
+    text = "Offices: Tromsø,\nRotterdam and\nAustin. It met in\n12 cities and\n2009. Then it ended."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Offices: Tromsø,\nRotterdam and\nAustin.", "It met in\n12 cities and\n2009.",
+        "Then it ended."]
+
+
+def test_is_heading():
+    from backend.rag.text import is_heading
+
+    for line in ("Employee Handbook", "1. Welcome to Halden Instruments", "Super Bowl LV",
+                 "2.1 Working hours", "Reimbursement Limits"):
+        assert is_heading(line), line
+    for line in ("The company was founded in 2009.", "CEO: Maria Lindqvist", "Core hours are",
+                 "1. Employees who use their own car are reimbursed", "婚假", ""):
+        assert not is_heading(line), line
