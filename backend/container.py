@@ -146,7 +146,8 @@ class Container:
         fusion = FusionConfig(s.fusion, s.rrf_k, s.fusion_dense_weight, s.fusion_normalization)
         return Retriever(self.knowledge_base, self.reranker, s.candidates, fusion,
                          *s.relevance_thresholds(), translate=self.lexicon,
-                         chinese_relevance=s.chinese_relevance_thresholds())
+                         chinese_relevance=s.chinese_relevance_thresholds(),
+                         cross_relevance=s.cross_language_relevance_thresholds())
 
     @cached_property
     def lexicon(self):

@@ -31,6 +31,14 @@ def embed_queries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     return method(texts) if method is not None else embedder.embed(texts)
 
 
+def cross_language_query(embedder: Embedder, vector: np.ndarray) -> np.ndarray | None:
+    """A question vector whose inner product with a stored passage is the multilingual model's
+    cosine alone, for judging passages in another language than the question; None when the
+    embedder is one model (its cosine already is the only one)."""
+    method = getattr(embedder, "cross_language_query", None)
+    return method(vector) if method is not None else None
+
+
 class VectorIndex(Protocol):
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None: ...
     def remove(self, ids: Sequence[int]) -> None: ...

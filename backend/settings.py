@@ -210,6 +210,16 @@ class Settings(BaseSettings):
             return None
         return (0.779, 0.801)
 
+    def cross_language_relevance_thresholds(self) -> tuple[float, float] | None:
+        """The gate's bars for an English question and a Chinese passage, on multilingual-e5's
+        cosine alone (the fused one halves it with MiniLM's, which reads no Chinese): they
+        admit off-topic pairs as rarely as MiniLM's 0.30 / 0.50 (scripts/calibrate_gate.py
+        --mixed: XQuAD's English questions against the mixed set's Chinese README passages,
+        91,630 pairs). None when no multilingual model runs beside MiniLM."""
+        if self.chinese_relevance_thresholds() is None:
+            return None
+        return (0.796, 0.835)
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'app.db').resolve()}"

@@ -49,12 +49,21 @@ class FusedEmbedder:
         second = self._beside.submit(embed_queries, secondary, texts)
         joined = self._join([embed_queries(primary, texts), second.result()])
         if self.primary_english_only:
-            cut = primary.dimension
             for row, text in enumerate(texts):
                 if mostly_cjk(text):
-                    joined[row, :cut] = 0.0
-                    joined[row, cut:] /= self._scales[1] ** 2  # passages hold sqrt(w) e
+                    joined[row] = self.cross_language_query(joined[row])
         return joined
+
+    def cross_language_query(self, vector: np.ndarray) -> np.ndarray:
+        """``vector`` (a joined question vector) as the second model's alone, scaled so that its
+        inner product with a stored passage is the second model's cosine: how an English
+        question is judged against a Chinese passage, and a Chinese question against any."""
+        cut = self.parts[0].dimension
+        out = np.array(vector, dtype=np.float32, copy=True)
+        if out[:cut].any():  # not yet the second model's alone
+            out[:cut] = 0.0
+            out[cut:] /= self._scales[1] ** 2  # passages hold sqrt(w) e, the question sqrt(w) e
+        return out
 
     def count_tokens(self, text: str) -> int:
         return self.parts[0].count_tokens(text)

@@ -12,7 +12,7 @@ import numpy as np
 from backend.access import Scope
 from backend.domain import ScoredChunk
 from backend.knowledge import KnowledgeBase
-from backend.ports import Reranker, embed_queries
+from backend.ports import Reranker, cross_language_query, embed_queries
 from backend.rag.fusion import reciprocal_rank_fusion, weighted_fusion
 from backend.rag.text import mostly_cjk
 
@@ -50,9 +50,12 @@ class Retriever:
     def __init__(self, kb: KnowledgeBase, reranker: Reranker, candidates: int,
                  fusion: FusionConfig, min_relevance: float, dense_only_relevance: float,
                  translate: QueryTranslator | None = None,
-                 chinese_relevance: tuple[float, float] | None = None) -> None:
+                 chinese_relevance: tuple[float, float] | None = None,
+                 cross_relevance: tuple[float, float] | None = None) -> None:
         """``chinese_relevance``: (min, dense-only) bars for a mostly Chinese question, whose
-        dense score comes from another model (see FusedEmbedder.embed_queries)."""
+        dense score comes from another model (see FusedEmbedder.embed_queries);
+        ``cross_relevance``: the bars for that model's cosine of an English question and a
+        Chinese passage (``cross_language_cosines``)."""
         self.kb = kb
         self.translate = translate
         self.reranker = reranker
@@ -61,6 +64,7 @@ class Retriever:
         self.min_relevance = min_relevance
         self.dense_only_relevance = dense_only_relevance
         self.chinese_relevance = chinese_relevance
+        self.cross_relevance = cross_relevance
 
     def bars(self, query: str) -> tuple[float, float]:
         """(min, dense-only) cosine bars of the gate for ``query``."""
@@ -81,7 +85,8 @@ class Retriever:
 
     def admit(self, ranked: list[tuple[int, float]], cosine: dict[int, float],
               bm25: dict[int, float], foreign: set[int], top_k: int, want: int,
-              bars: tuple[float, float] | None = None) -> list[tuple[int, float]]:
+              bars: tuple[float, float] | None = None,
+              cross: dict[int, float] | None = None) -> list[tuple[int, float]]:
         """The gate, in rank order: a passage is evidence on its own (``_is_evidence``; one in
         another script than the question is judged as if a term matched, none can be
         expected), or it shares a term with the question (translations included) while the
@@ -89,10 +94,15 @@ class Retriever:
         own (above or below it). Once a passage has shown the question is on topic,
         the cosine of one model per pair of languages is no longer the bar: the fused cosine
         of an English question and a Chinese passage is low by construction (MiniLM reads only
-        English), which cost cross-language questions their answering passages."""
+        English), which cost cross-language questions their answering passages. ``cross``:
+        the multilingual model's own cosine for passages in another language than the
+        question, judged against that model's bars (``cross_relevance``)."""
         bars = bars or (self.min_relevance, self.dense_only_relevance)
+        cross = cross or {}
+        cross_bars = self.cross_relevance or bars
         matched = [bm25.get(i, 0.0) > 0 for i, _ in ranked]
-        evidence = [self._is_evidence(cosine.get(i), m or i in foreign, bars)
+        evidence = [self._is_evidence(cross[i], True, cross_bars) if i in cross
+                    else self._is_evidence(cosine.get(i), m or i in foreign, bars)
                     for (i, _), m in zip(ranked, matched)]
         on_topic = any(evidence)
         head: list[tuple[int, float]] = []
@@ -144,6 +154,19 @@ class Retriever:
         rescored = [(i, max(s, scaled.get(i, 0.0)) if i in foreign else s) for i, s in ranked]
         return sorted(rescored, key=lambda kv: -kv[1])
 
+    def cross_language_cosines(self, query: str, qvec: np.ndarray, ranked: list[tuple[int, float]],
+                               foreign: set[int]) -> dict[int, float]:
+        """For an English question, the multilingual model's own cosine with each Chinese
+        passage of the ranking: the fused cosine halves it with MiniLM's, which reads no
+        Chinese, so it says little about such a pair. (A Chinese question's vector already is
+        that model's alone.)"""
+        if self.cross_relevance is None or not foreign or mostly_cjk(query):
+            return {}
+        vector = cross_language_query(self.kb.embedder, qvec)
+        if vector is None:
+            return {}
+        return self.kb.similarity(vector, [i for i, _ in ranked if i in foreign])
+
     def retrieve(self, query: str, top_k: int, mode: str = "hybrid+rerank", gate: bool = True,
                  depth: int | None = None, query_vector: np.ndarray | None = None,
                  scope: Scope | None = None) -> Retrieval:
@@ -186,7 +209,8 @@ class Retriever:
 
         if gate or reranking:  # BM25-only hits get a dense score too, all in one call
             cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
-        head = (self.admit(ranked, cosine, bm25, foreign, top_k, want, self.bars(query)) if gate
+        head = (self.admit(ranked, cosine, bm25, foreign, top_k, want, self.bars(query),
+                           self.cross_language_cosines(query, qvec, ranked, foreign)) if gate
                 else ranked[:want])
         records = self.kb.chunks([i for i, _ in head])
         scored = [ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))

@@ -122,3 +122,18 @@ def test_a_chinese_question_is_scored_by_the_second_model_alone():
     assert np.allclose(fused.embed_queries(["问"])[0][:2], 0)
     both = FusedEmbedder(first, second, 0.5, primary_english_only=False)
     assert np.isclose(both.embed_queries(["问"])[0] @ p, 0.5 * s + 0.5)
+    # an English question is judged against a Chinese passage by the second model alone too
+    x = fused.cross_language_query(english)
+    assert np.isclose(x @ p, 1.0) and np.allclose(fused.cross_language_query(x), x)
+
+
+def test_a_passage_in_another_language_is_judged_by_the_multilingual_cosine_and_its_bars():
+    """English questions about Chinese READMEs lost their answering passages at the gate: the
+    fused cosine of such a pair is half MiniLM's, which reads no Chinese."""
+    from backend.rag.retrieve import FusionConfig, Retriever
+
+    r = Retriever(None, None, 10, FusionConfig(), min_relevance=0.5, dense_only_relevance=0.7,
+                  cross_relevance=(0.78, 0.80))
+    ranked, fused_cosine = [(1, 0.9), (2, 0.8)], {1: 0.45, 2: 0.44}
+    assert r.admit(ranked, fused_cosine, {}, {1, 2}, 5, 5) == []
+    assert r.admit(ranked, fused_cosine, {}, {1, 2}, 5, 5, cross={1: 0.81, 2: 0.70}) == [(1, 0.9)]
