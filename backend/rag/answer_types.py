@@ -27,11 +27,12 @@ _PLACE = re.compile(r"\bwhere\b|\bwhat\s+(city|country|state|place|town|region)\
                     r"\bin\s+which\s+(city|country|state)\b|哪裡|哪里|哪兒|哪儿|何處|何处|在哪",
                     re.IGNORECASE)
 
-_MONTHS = ("january february march april may june july august september october november "
-           "december jan feb mar apr jun jul aug sep sept oct nov dec").split()
+# month names and their abbreviations, lower-cased (also what citations.py checks a claim by)
+MONTHS = frozenset(("january february march april may june july august september october "
+                    "november december jan feb mar apr jun jul aug sep sept oct nov dec").split())
 _DATE_WORDS = re.compile(
-    r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(" + "|".join(_MONTHS) + r")\b|\bcentury\b|\b\d+\s*(years?|"
-    r"months?|weeks?|days?|hours?)\b|年|月|日|世紀|世纪", re.IGNORECASE)
+    r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(" + "|".join(sorted(MONTHS)) + r")\b|\bcentury\b|"
+    r"\b\d+\s*(years?|months?|weeks?|days?|hours?)\b|年|月|日|世紀|世纪", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from functools import lru_cache
 
-from backend.rag.answer_types import answer_type, states
+from backend.rag.answer_types import MONTHS, answer_type, states
 from backend.rag.text import analyzer, numbers, sentence_spans, tokenize
 
 _stemmed = analyzer(stem=True)
@@ -235,8 +235,5 @@ def _months(text: str) -> set[str]:
     """The months a text names, capitalised, by their first three letters ("Sept." -> "sep";
     "may" is a verb)."""
     return {m.group(1).lower() for m in _MONTH_RE.finditer(text)
-            if m.group(0)[0].isupper() and m.group(0).rstrip(".").lower() in _MONTH_NAMES}
+            if m.group(0)[0].isupper() and m.group(0).rstrip(".").lower() in MONTHS}
 
-
-_MONTH_NAMES = frozenset("january february march april may june july august september october "
-                         "november december jan feb mar apr jun jul aug sep sept oct nov dec".split())
