@@ -135,7 +135,7 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
 def _numbers_a_line(text: str, start: int, end: int) -> bool:
     """Whether ``text[..end]`` is only the number opening a line ("1.", "2.3."), from ``start``
     on."""
-    line_start = max(start, text.rfind("\n", 0, end) + 1)
+    line_start = max(start, text.rfind("\n", start, end) + 1)  # not before start: O(sentence)
     return ((line_start == 0 or text[line_start - 1] == "\n")
             and _ENUMERATOR_ONLY.fullmatch(text, line_start, end) is not None)
 

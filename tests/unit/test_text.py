@@ -130,3 +130,16 @@ def test_is_heading():
     for line in ("The company was founded in 2009.", "CEO: Maria Lindqvist", "Core hours are",
                  "1. Employees who use their own car are reimbursed", "婚假", ""):
         assert not is_heading(line), line
+
+
+def test_a_long_text_on_one_line_is_split_in_linear_time():
+    """Whether a sentence end is a line's number was looked up by scanning back to the text's
+    last line break: quadratic on a text with none (~50 s for 11.5 MB on one line)."""
+    import time
+
+    from backend.rag.text import sentence_spans
+
+    text = "A short sentence here. " * 500_000  # 11.5 MB, no line break
+    started = time.perf_counter()
+    assert len(sentence_spans(text)) == 500_000
+    assert time.perf_counter() - started < 20  # ~3 s linear; the scan back took ~50 s
