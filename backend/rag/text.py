@@ -96,7 +96,8 @@ _ABBREVIATED = re.compile(r"(?:^|[\s(\[\"'])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|
 
 
 # the number of a numbered heading or list item at the start of a line: "1.", "2.3", "4.1.2."
-_ENUMERATOR = r"[ \t]*\d{1,2}(?:\.\d{1,2})*\.?"
+# (a bare "15" is not one: "founded on\n15 March 2020" is a sentence wrapped before a date)
+_ENUMERATOR = r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)"
 _ENUMERATED_LINE = re.compile(rf"\n(?={_ENUMERATOR}[ \t]+[A-Z])")
 _ENUMERATOR_ONLY = re.compile(rf"{_ENUMERATOR}")
 _SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to vs via with".split())

@@ -115,10 +115,11 @@ def test_line_breaks_inside_a_sentence_do_not_split_it():
     a line starting with a figure, is part of the sentence."""
     from backend.rag.text import sentence_spans
 
-    text = "Offices: Tromsø,\nRotterdam and\nAustin. It met in\n12 cities and\n2009. Then it ended."
+    text = ("Offices: Tromsø,\nRotterdam and\nAustin. It met in\n12 cities and\n2009. It was "
+            "founded on\n15 March 2020. Then it ended.")
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "Offices: Tromsø,\nRotterdam and\nAustin.", "It met in\n12 cities and\n2009.",
-        "Then it ended."]
+        "It was founded on\n15 March 2020.", "Then it ended."]
 
 
 def test_is_heading():
