@@ -9,6 +9,9 @@ off-topic passages exactly as often as MiniLM's thresholds did, on public data:
   passages, which it is unrelated to;
 - on-topic pairs, reported: each XQuAD question with its own paragraph, and each English
   question of the mixed set with the passage that answers it.
+With --mixed it also sets the bars for an English question and a Chinese passage on the
+multilingual model's cosine alone (the same off-topic rates, XQuAD questions against the
+README passages); with --zh, those for Chinese questions.
 
 Run: .venv/bin/python scripts/calibrate_gate.py [--mixed data/eval-mixed]
 """
