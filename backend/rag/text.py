@@ -97,9 +97,12 @@ _ABBREVIATED = re.compile(r"(?:^|[\s(\[\"'])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|
 
 # the number of a numbered heading or list item at the start of a line: "1.", "2.3", "4.1.2."
 # (a bare "15" is not one: "founded on\n15 March 2020" is a sentence wrapped before a date)
-_ENUMERATOR = r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.)"
+_DOTTED = r"\d{1,2}(?:\.\d{1,2})+\.?"  # "2.1", "4.1.2.": a heading's number, not a list item's
+_ENUMERATOR = rf"[ \t]*(?:{_DOTTED}|\d{{1,2}}\.)"
 _ENUMERATED_LINE = re.compile(rf"\n(?={_ENUMERATOR}[ \t]+[A-Z])")
-_ENUMERATOR_ONLY = re.compile(rf"{_ENUMERATOR}")
+_ENUMERATOR_ONLY = re.compile(_ENUMERATOR)
+_LEADING_ENUMERATOR = re.compile(rf"^{_ENUMERATOR}[ \t]+")
+_LEADING_DOTTED = re.compile(rf"{_DOTTED}[ \t]")
 _SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to vs via with".split())
 
 
@@ -108,8 +111,8 @@ def is_heading(line: str) -> bool:
     "Super Bowl LV"): a few Latin words, each capitalised but for small words, no closing
     punctuation and no "label: value". It names a topic; it states no fact."""
     line = line.strip()
-    numbered = re.match(r"\d{1,2}(?:\.\d{1,2})+\.?[ \t]", line)  # "2.1 Working hours"
-    line = re.sub(rf"^{_ENUMERATOR}[ \t]+", "", line)
+    numbered = _LEADING_DOTTED.match(line)  # "2.1 Working hours"
+    line = _LEADING_ENUMERATOR.sub("", line)
     words = re.findall(r"[^\W\d_][\w'’&-]*", line)
     if not words or len(words) > 10 or has_cjk(line) or line[-1] in ".!?;," or ":" in line:
         return False
