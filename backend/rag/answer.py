@@ -14,9 +14,9 @@ from backend.access import Scope
 from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
-from backend.rag.citations import (attribute, best_sentence, best_span, claim_of, figures_disagree,
-                                   keep_supported, renumber, rests_on, shared_terms,
-                                   supporting_span, terms)
+from backend.rag.citations import (Translations, attribute, best_sentence, best_span, claim_of,
+                                   figures_disagree, keep_supported, renumber, rests_on,
+                                   shared_terms, supporting_span, terms)
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
@@ -270,7 +270,7 @@ class AnswerService:
         foreign_only = mostly_cjk(question) and not any(mostly_cjk(p.chunk.text) for p in passages)
         matching = retrieval.keyword_query if foreign_only else question
         text, citations, mode = self._cite(question, "".join(parts).strip(), passages, focus,
-                                           matching)
+                                           matching, alternatives)
         timings["total"] = (time.perf_counter() - started) * 1000
         yield Final(Answer(text, citations, timings, self.chat_model.name,
                            grounded=bool(citations), mode=mode, search_query=question,
@@ -278,13 +278,15 @@ class AnswerService:
 
     @staticmethod
     def _cite(question: str, raw: str, passages: list[ScoredChunk], focus: str = "",
-              matching: str | None = None):
+              matching: str | None = None, translations: Translations | None = None):
         """Checked answer text, its citations, and whether it is "generated" or "extractive".
 
         Sentences the cited passage does not support are dropped; if none is left, the answer
         quotes the source sentence that best matches the question instead of guessing.
         ``matching``: the question's words to match sentences with (its translations added),
         when not the question's own; the refusal's language stays the question's.
+        ``translations``: the question's terms in the other language, so the quote can be a
+        sentence in the other language (an English question about a Chinese passage).
         """
         lang = "zh" if has_cjk(question) else "en"
         question = matching or question
@@ -293,7 +295,7 @@ class AnswerService:
         # a heading names a topic and states nothing: never the quote
         best = best_sentence(question, texts, [p.chunk.section for p in passages],
                              quotable=lambda s: not (addresses_reader(s) or is_heading(s)),
-                             focus=focus)
+                             focus=focus, translations=translations)
         # Grounded is not enough: an answer sharing no term with the question while a source
         # sentence matches it well, stating none of the figures of the source sentence that
         # best matches the question, or resting on another sentence than that one, answers

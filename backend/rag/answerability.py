@@ -18,27 +18,21 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from backend.domain import ScoredChunk
 from backend.rag.answer_types import answer_type, states
-from backend.rag.citations import terms
+from backend.rag.citations import Translations, held_terms, terms
 from backend.rag.text import has_cjk, mostly_cjk, sentence_spans
 
 FEATURES = ("coverage", "specific_coverage", "typed_specific", "type_asked", "score", "cosine")
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 
 
-def _held(wanted: frozenset[str], have: frozenset[str],
-          alternatives: Mapping[str, Sequence[frozenset[str]]]) -> int:
-    """How many of the wanted terms a sentence holds, itself or in translation."""
-    return sum(1 for t in wanted if t in have or any(a <= have for a in alternatives.get(t, ())))
-
-
 def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
-             alternatives: Mapping[str, Sequence[frozenset[str]]] | None = None) -> list[float]:
+             alternatives: Translations | None = None) -> list[float]:
     """The signals above for the passages the model would read (best first).
 
     "Specific" terms are the question's terms that are not in the passage's file name: in a
@@ -68,8 +62,8 @@ def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
         for start, end in sentence_spans(p.chunk.text):
             sentence = p.chunk.text[start:end]
             have = terms(sentence) | heading
-            coverage = _held(q, have, alternatives) / len(q) if q else 0.0
-            spec = _held(specific, have, alternatives) / len(specific) if specific else coverage
+            coverage = len(held_terms(q, have, alternatives)) / len(q) if q else 0.0
+            spec = len(held_terms(specific, have, alternatives)) / len(specific) if specific else coverage
             typed = float(kind != "other" and states(kind, sentence, question))
             candidate = (coverage, spec, typed * spec)
             if sum(candidate) > sum(best):
@@ -97,6 +91,6 @@ class AnswerabilityModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def answerable(self, question: str, passages: Sequence[ScoredChunk], focus: str = "",
-                   alternatives: Mapping[str, Sequence[frozenset[str]]] | None = None) -> bool:
+                   alternatives: Translations | None = None) -> bool:
         return bool(passages) and self.probability(
             features(question, passages, focus, alternatives)) >= self.threshold

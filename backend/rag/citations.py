@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
@@ -19,19 +18,33 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(_stemmed(text))
 
 
+Translations = Mapping[str, Sequence[frozenset[str]]]
+
+
+def held_terms(wanted: frozenset[str], have: frozenset[str],
+               translations: Translations | None = None) -> frozenset[str]:
+    """The ``wanted`` terms that ``have`` holds, itself or as one of their ``translations``
+    (a question term's terms in the other language: "marriag" -> {婚假})."""
+    translations = translations or {}
+    return frozenset(t for t in wanted
+                     if t in have or any(a <= have for a in translations.get(t, ())))
+
+
 def match_strength(question: str, sentence: str, heading: str | None = None,
-                   focus: str = "") -> float:
+                   focus: str = "", translations: Translations | None = None) -> float:
     """How well a source sentence matches a question: the question terms it shares, those its
     section heading adds (a sentence under "Mileage" is about mileage), and one more when it
     states the kind of fact the question asks for (a figure for "how much", a date for "when",
     a name for "who", a place for "where"). The ``focus`` of a follow-up ("for mileage") counts
-    twice: it is what the asker wants now."""
+    twice: it is what the asker wants now. With ``translations``, a term counts where the
+    sentence holds it in the other language (an English question, a Chinese sentence)."""
     q = terms(question)
     bare = _MARKER_RE.sub("", sentence)
     own = terms(bare)
-    strength = len(q & own) + len((q & terms(heading or "")) - own)
+    shared = held_terms(q, own, translations)
+    strength = len(shared) + len(held_terms(q - shared, terms(heading or ""), translations))
     if focus:
-        strength += len(terms(focus) & (own | terms(heading or "")))
+        strength += len(held_terms(terms(focus), own | terms(heading or ""), translations))
     kind = answer_type(question)
     if strength and kind != "other" and states(kind, bare, question):  # next to the terms
         strength += 1
@@ -177,7 +190,8 @@ def shared_terms(question: str, text: str) -> int:
 
 def best_sentence(question: str, passages: Sequence[str],
                   headings: Sequence[str | None] = (),
-                  quotable=lambda sentence: True, focus: str = "") -> tuple[int, str, float] | None:
+                  quotable=lambda sentence: True, focus: str = "",
+                  translations: Translations | None = None) -> tuple[int, str, float] | None:
     """The passage sentence that best matches the question: (passage index, sentence,
     ``match_strength``); only sentences ``quotable`` accepts are considered."""
     best, best_score = None, 0.0
@@ -185,7 +199,7 @@ def best_sentence(question: str, passages: Sequence[str],
         heading = headings[i] if i < len(headings) else None
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
-            strength = match_strength(question, sentence, heading, focus)
+            strength = match_strength(question, sentence, heading, focus, translations)
             score = strength - 0.1 * i  # earlier ranks better
             if score > best_score and quotable(sentence):
                 best, best_score = (i, sentence, strength), score

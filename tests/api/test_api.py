@@ -233,6 +233,16 @@ def test_a_heading_is_never_given_as_the_answer(http):
         assert "Welcome to" not in body["answer"], body["answer"]
 
 
+def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):
+    """Only the Chinese leave policy covers marriage leave (婚假, ten days); the English handbook's
+    annual leave (25 days) shares "leave" and a figure. The quote was the English sentence, because
+    Chinese sentences were matched with the question's English words only."""
+    body = http.post("/query", json={"question": "How long is marriage leave?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["leave_policy_zh_hans.docx"], body
+    assert "25 days" not in body["answer"], body["answer"]
+    assert any(fact in body["answer"] for fact in ("十天", "10", "ten")), body["answer"]
+
+
 def test_a_follow_up_is_searched_with_the_conversation(http):
     history = [{"role": "user", "content": "What is our travel reimbursement limit?"},
                {"role": "assistant", "content": "The limit is 2,500 euros per trip [1]."}]

@@ -223,3 +223,17 @@ def test_a_heading_is_never_the_quote_and_states_no_name():
     answer, _, mode = AnswerService._cite(question, "", [passage])
     assert mode == "extractive" and "Handbook" not in answer and "Welcome" not in answer
 
+
+
+def test_the_quote_for_an_english_question_can_be_a_chinese_sentence_holding_its_terms_in_translation():
+    # the lexicon gives a question term's Chinese terms (backend/rag/bilingual.py)
+    passages = ["Every employee receives 25 days of paid annual leave.",
+                "员工结婚可享受十天带薪婚假，须在领取结婚证后一年内休完。"]
+    question = "How long is marriage leave for employees?"
+    translations = {"marriag": [frozenset({"婚假"})], "leav": [frozenset({"婚假"})],
+                    "employe": [frozenset({"员工"})]}
+    # untranslated, the English sentence on annual leave is the only match
+    assert best_sentence(question, passages)[0] == 0
+    # translated, the Chinese sentence holds all three terms and its duration
+    index, sentence, strength = best_sentence(question, passages, translations=translations)
+    assert index == 1 and "婚假" in sentence and strength > best_sentence(question, passages)[2]
