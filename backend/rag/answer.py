@@ -15,7 +15,7 @@ from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
 from backend.rag.citations import (Translations, attribute, best_sentence, best_span, claim_of,
-                                   figures_disagree, keep_supported, renumber, rests_on,
+                                   figures_disagree, keep_supported, quoted, renumber, rests_on,
                                    shared_terms, supporting_span, terms)
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
@@ -317,7 +317,7 @@ class AnswerService:
             if best is None:
                 return NOT_COVERED[lang], [], "none"
             index, sentence, _ = best
-            checked, mode = f"\"{sentence}\" [{index + 1}]", "extractive"
+            checked, mode = f"\"{quoted(texts[index], sentence)}\" [{index + 1}]", "extractive"
         checked = strip_foreign_links(checked, texts)
         text, order = renumber(checked, len(passages))
         citations = []

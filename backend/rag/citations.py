@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
-from backend.rag.text import analyzer, numbers, sentence_spans, tokenize
+from backend.rag.text import (analyzer, numbers, sentence_spans, tokenize,
+                              without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -204,6 +205,15 @@ def best_sentence(question: str, passages: Sequence[str],
             if score > best_score and quotable(sentence):
                 best, best_score = (i, sentence, strength), score
     return best
+
+
+def quoted(passage: str, sentence: str) -> str:
+    """``sentence`` of ``passage`` as a quote shows it: without the numbered section title its
+    span opens with ("3. Vacation and leave Every employee..." -> "Every employee...")."""
+    for start, end in sentence_spans(passage):
+        if " ".join(passage[start:end].split()) == sentence:
+            return " ".join(without_numbered_title(passage[start:end]).split())
+    return sentence
 
 
 def supporting_span(passage: str, claim: str, question: str,

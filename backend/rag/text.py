@@ -120,6 +120,25 @@ def is_heading(line: str) -> bool:
         w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
 
 
+_NUMBERED_TITLE = re.compile(rf"{_ENUMERATOR}[ \t]+([^\n]+)\n\s*(?=[A-Z])")
+
+
+def without_numbered_title(text: str) -> str:
+    """``text`` without a first line that numbers a section ("3. Vacation and leave" before
+    "Every employee receives..."): a few words after "3." with no closing punctuation and no
+    "label: value", then a line that opens a sentence. ``sentence_spans`` keeps such a line
+    with the sentence after it (its words are that sentence's topic, and cutting every short
+    numbered line would cut wrapped list items); a quote leaves it out."""
+    m = _NUMBERED_TITLE.match(text)
+    if m is None:
+        return text
+    title = m.group(1).strip()
+    words = re.findall(r"[^\W\d_][\w'’&-]*", title)
+    if not words or len(words) > 8 or title[-1] in ".!?;,:" or ":" in title or has_cjk(title):
+        return text
+    return text[m.end():]
+
+
 def _line_breaks(text: str, start: int, end: int) -> list[int]:
     """Where a line break inside ``text[start:end]`` ends a sentence although no full stop does
     (PDF text wraps sentences at line ends, so most breaks do not): after a heading line, and

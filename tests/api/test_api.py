@@ -233,6 +233,15 @@ def test_a_heading_is_never_given_as_the_answer(http):
         assert "Welcome to" not in body["answer"], body["answer"]
 
 
+def test_a_quote_does_not_carry_the_numbered_section_title_before_its_sentence(http):
+    """The handbook's page 3 opens with "3. Vacation and leave" on a line of its own; quotes of
+    the sentence after it read "3. Vacation and leave Every full-time employee receives..."."""
+    body = http.post("/query", json={"question": "How many days of paid annual leave do "
+                                                 "employees get?"}).json()
+    assert [c["page"] for c in body["citations"]][:1] == [3], body
+    assert "25" in body["answer"] and "Vacation and leave" not in body["answer"], body["answer"]
+
+
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):
     """Only the Chinese leave policy covers marriage leave (婚假, ten days); the English handbook's
     annual leave (25 days) shares "leave" and a figure. The quote was the English sentence, because

@@ -1,5 +1,5 @@
 from backend.domain import ChunkRecord, ScoredChunk
-from backend.rag.citations import (attribute, best_sentence, cited_numbers, keep_supported,
+from backend.rag.citations import (attribute, best_sentence, cited_numbers, keep_supported, quoted,
                                    renumber)
 
 PASSAGES = [
@@ -237,3 +237,13 @@ def test_the_quote_for_an_english_question_can_be_a_chinese_sentence_holding_its
     # translated, the Chinese sentence holds all three terms and its duration
     index, sentence, strength = best_sentence(question, passages, translations=translations)
     assert index == 1 and "婚假" in sentence and strength > best_sentence(question, passages)[2]
+
+
+def test_a_quote_leaves_out_the_numbered_section_title_its_sentence_opens_with():
+    page = ("3. Vacation and leave\nEvery full-time employee receives 25 days of paid annual leave "
+            "per calendar year. Part-time\nemployees receive leave in proportion to their hours.")
+    index, sentence, _ = best_sentence("How many days of annual leave do employees get?", [page])
+    assert sentence.startswith("3. Vacation and leave Every")  # matched with its title's words
+    assert quoted(page, sentence) == ("Every full-time employee receives 25 days of paid annual "
+                                      "leave per calendar year.")
+    assert quoted(page, "Not a sentence of it.") == "Not a sentence of it."

@@ -1,4 +1,4 @@
-from backend.rag.text import has_cjk, identifier_terms, sentence_spans, tokenize
+from backend.rag.text import has_cjk, identifier_terms, sentence_spans, tokenize, without_numbered_title
 
 
 def test_english_terms_are_lowercased_without_punctuation_or_stopwords():
@@ -144,3 +144,15 @@ def test_a_long_text_on_one_line_is_split_in_linear_time():
     started = time.perf_counter()
     assert len(sentence_spans(text)) == 500_000
     assert time.perf_counter() - started < 20  # ~3 s linear; the scan back took ~50 s
+
+
+def test_a_numbered_section_title_is_left_out_of_a_quote_but_not_a_wrapped_list_item():
+    body = "Every full-time employee receives 25 days of paid annual leave."
+    assert without_numbered_title(f"3. Vacation and leave\n{body}") == body
+    assert without_numbered_title(f"2.1 Working hours\n{body}") == body
+    for kept in ("1. Submit the form\nwithin 30 days of the trip.",  # a list item wrapped
+                 "2. Hotels: up to 180 euros\nMeals are paid separately.",  # label: value
+                 "1. Employees must submit receipts for every expense they claim\nManager approval.",
+                 "4. 年假\nEvery employee receives 15 days.",
+                 body):
+        assert without_numbered_title(kept) == kept
