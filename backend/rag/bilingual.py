@@ -39,7 +39,11 @@ MAX_WORD = 6  # longest Chinese dictionary word tried when cutting a question
 
 
 def _gloss_key(gloss: str) -> str | None:
-    """A gloss as a lookup key ("to convert" -> "convert"), None if it is no plain translation."""
+    """A gloss as a lookup key ("to convert" -> "convert"), None if it is no plain translation.
+    A proper name is glossed as "Name, description" ("Warsaw, capital of Poland", "Genghis Khan
+    (1162-1227), founder of ..."): its key is the name."""
+    if gloss[:1].isupper() and "," in gloss:
+        gloss = gloss.split(",", 1)[0]
     g = _PAREN.sub(" ", gloss.lower()).strip(" .;,")
     if not g or _SKIP.match(g) or has_cjk(g) or any(ch.isdigit() for ch in g):
         return None

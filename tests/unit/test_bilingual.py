@@ -48,3 +48,11 @@ def test_without_a_dictionary_nothing_is_translated():
     empty = Lexicon(dictionary=None, frequencies=None)
     assert empty.expand("How do I train a model?") == "How do I train a model?"
     assert empty.alternatives("情感分析", terms) == {}
+
+
+def test_a_proper_name_glossed_with_a_description_translates_as_the_name(lexicon):
+    # CC-CEDICT: 华沙 /Warsaw, capital of Poland/, 成吉思汗 /Genghis Khan (1162-1227), founder .../
+    assert "warsaw" in lexicon.to_english("华沙的夏季剧院位于哪里？")
+    assert {"genghis", "khan"} <= set(lexicon.to_english("成吉思汗是什么时候去世的？"))
+    assert "成吉思汗" in lexicon.to_chinese("When did Genghis Khan die?")
+    assert "伦敦" in lexicon.to_chinese("What is London known for?")
