@@ -63,7 +63,8 @@ def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
             sentence = p.chunk.text[start:end]
             have = terms(sentence) | heading
             coverage = len(held_terms(q, have, alternatives)) / len(q) if q else 0.0
-            spec = len(held_terms(specific, have, alternatives)) / len(specific) if specific else coverage
+            spec = (len(held_terms(specific, have, alternatives)) / len(specific) if specific
+                    else coverage)
             typed = float(kind != "other" and states(kind, sentence, question))
             candidate = (coverage, spec, typed * spec)
             if sum(candidate) > sum(best):
