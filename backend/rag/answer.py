@@ -269,8 +269,12 @@ class AnswerService:
         # no passage is in Chinese (the glosses would make an English sentence the best match)
         foreign_only = mostly_cjk(question) and not any(mostly_cjk(p.chunk.text) for p in passages)
         matching = retrieval.keyword_query if foreign_only else question
+        # an English phrase's translations are whole Chinese words; a Chinese word's are its
+        # gloss words one by one ("leave" for 婚假, marriage leave): enough to judge coverage,
+        # too loose to choose the quote by (an English sentence on annual leave would win)
+        quote_translations = None if has_cjk(question) else alternatives
         text, citations, mode = self._cite(question, "".join(parts).strip(), passages, focus,
-                                           matching, alternatives)
+                                           matching, quote_translations)
         timings["total"] = (time.perf_counter() - started) * 1000
         yield Final(Answer(text, citations, timings, self.chat_model.name,
                            grounded=bool(citations), mode=mode, search_query=question,
