@@ -106,15 +106,25 @@ _LEADING_DOTTED = re.compile(rf"{_DOTTED}[ \t]")
 _SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to vs via with".split())
 
 
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’&-]*")
+
+
+def _title_words(line: str) -> list[str]:
+    """The words of ``line`` if it is shaped like a title (Latin script, no closing punctuation,
+    no "label: value"), else none."""
+    if not line or has_cjk(line) or line[-1] in ".!?;," or ":" in line:
+        return []
+    return _TITLE_WORD.findall(line)
+
+
 def is_heading(line: str) -> bool:
     """A title on a line of its own ("Employee Handbook", "1. Welcome to Halden Instruments",
     "Super Bowl LV"): a few Latin words, each capitalised but for small words, no closing
     punctuation and no "label: value". It names a topic; it states no fact."""
     line = line.strip()
     numbered = _LEADING_DOTTED.match(line)  # "2.1 Working hours"
-    line = _LEADING_ENUMERATOR.sub("", line)
-    words = re.findall(r"[^\W\d_][\w'’&-]*", line)
-    if not words or len(words) > 10 or has_cjk(line) or line[-1] in ".!?;," or ":" in line:
+    words = _title_words(_LEADING_ENUMERATOR.sub("", line))
+    if not words or len(words) > 10:
         return False
     return bool(numbered and len(words) <= 8) or all(
         w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
@@ -132,9 +142,8 @@ def without_numbered_title(text: str) -> str:
     m = _NUMBERED_TITLE.match(text)
     if m is None:
         return text
-    title = m.group(1).strip()
-    words = re.findall(r"[^\W\d_][\w'’&-]*", title)
-    if not words or len(words) > 8 or title[-1] in ".!?;,:" or ":" in title or has_cjk(title):
+    words = _title_words(m.group(1).strip())
+    if not words or len(words) > 8:
         return text
     return text[m.end():]
 
