@@ -93,7 +93,8 @@ def eval_(
     qa: Annotated[Path | None, typer.Option(help="JSONL of {question, answers, documents} (live store)")] = None,
     split: Annotated[str, typer.Option(help="qrels split to score (tune on train, report test)")] = "test",
     modes: Annotated[str, typer.Option(help="comma-separated retrieval modes")] = "bm25,dense,hybrid,hybrid+rerank",
-    json_out: Annotated[Path | None, typer.Option("--json", help="also write the results here")] = None,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="also write the results here (--qa: each question's outcome too)")] = None,
     cache: Annotated[Path | None, typer.Option(help="embedding cache folder (BEIR)")] = Path("data/cache"),
     k: Annotated[int, typer.Option(help="hit@k for --qa")] = 5,
     limit: Annotated[int | None, typer.Option(help="BEIR: only the first N queries (quick runs)")] = None,

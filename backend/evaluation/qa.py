@@ -56,8 +56,13 @@ def run_qa(c: Container, rows: list[dict], k: int = 5, generate: bool = False,
       wrongful refusals (answerable rows refused), unanswerable answered (rows without the fact
       that got a cited answer), follow-up accuracy (rows with ``history``), time to first token
       and total time (p50/p95, ms).
+
+    ``questions`` lists each row's outcome (what was searched, the rank of the first passage
+    holding an answer, and with ``generate`` the answer, its mode and sources, right or not), so
+    a failing figure can be traced to the questions behind it.
     """
     groups: dict[str, dict] = {}
+    outcomes: list[dict] = []
     skipped = [row for row in rows if row.get("needs_review")]  # exported feedback not yet filled in
     rows = [row for row in rows if not row.get("needs_review")]
     for n, row in enumerate(rows, start=1):
@@ -70,25 +75,30 @@ def run_qa(c: Container, rows: list[dict], k: int = 5, generate: bool = False,
         search = c.answers.rewrite(row["question"], history).search
         chunks = c.retriever.retrieve(search, k).chunks
         answers, docs = row.get("answers", []), set(row.get("documents", []))
+        outcome = {"group": name, "question": row["question"], "search_query": search,
+                   "retrieved": [s.chunk.filename for s in chunks]}
         if answerable(row):
             g["answerable"] += 1
             hits = [i for i, s in enumerate(chunks)
                     if (not docs or s.chunk.filename in docs) and holds(s.chunk.text, answers)]
             g["hit@1"] += bool(hits) and hits[0] == 0
             g[f"hit@{k}"] += bool(hits)
+            outcome["hit_rank"] = hits[0] + 1 if hits else None
         else:
             g["unanswerable"] += 1
             g["hit@1"] += not chunks
             g[f"hit@{k}"] += not chunks
         if generate:
-            _generate(c, row, history, k, g)
+            outcome.update(_generate(c, row, history, k, g))
+        outcomes.append(outcome)
         if progress:
             progress("qa", n, len(rows))
     return {"k": k, "groups": {name: _summary(g, k, generate) for name, g in groups.items()},
-            "skipped_needs_review": len(skipped)}
+            "skipped_needs_review": len(skipped), "questions": outcomes}
 
 
-def _generate(c: Container, row: dict, history: list[Turn], k: int, g: dict) -> None:
+def _generate(c: Container, row: dict, history: list[Turn], k: int, g: dict) -> dict:
+    """Answer ``row`` through the pipeline, count it into ``g``; its outcome."""
     answers = row.get("answers", [])
     t0, first, final = time.perf_counter(), None, None
     for event in c.answers.stream(row["question"], k, history=history):
@@ -99,8 +109,13 @@ def _generate(c: Container, row: dict, history: list[Turn], k: int, g: dict) -> 
     g["_ttft"].append(((first or end) - t0) * 1000)
     g["_total"].append((end - t0) * 1000)
     refused = not final.citations
+    outcome = {"answer": final.answer, "mode": final.mode, "refused": refused,
+               "cited": [{"filename": x.chunk.filename, "page": x.chunk.page,
+                          "holds_answer": holds(x.chunk.text, answers)} for x in final.citations],
+               "ttft_ms": round(g["_ttft"][-1])}
     if answerable(row):
         correct = holds(final.answer, answers)
+        outcome["correct"] = correct
         g["answer_accuracy"] = g.get("answer_accuracy", 0) + correct
         g["wrongful_refusals"] = g.get("wrongful_refusals", 0) + refused
         g["_cited"] += len(final.citations)
@@ -110,6 +125,7 @@ def _generate(c: Container, row: dict, history: list[Turn], k: int, g: dict) -> 
             g["followup_accuracy"] = g.get("followup_accuracy", 0) + correct
     else:
         g["unanswerable_answered"] = g.get("unanswerable_answered", 0) + (not refused)
+    return outcome
 
 
 def _summary(g: dict, k: int, generate: bool) -> dict:

@@ -138,3 +138,15 @@ def test_eval_qa_generate_reports_trust_metrics(tmp_path):
     assert g["answer_accuracy"] >= 2 / 3 and g["citation_precision"] > 0
     assert 0 < g["ttft_ms_p50"] <= g["total_ms_p50"]
     assert "answer_accuracy" in r.stdout and "ttft_ms_p50" in r.stdout
+    # each question's outcome, to trace a figure to its questions
+    questions = json.loads(out.read_text())["questions"]
+    assert [q["question"] for q in questions] == [row["question"] for row in rows]
+    mongolia, mileage = questions[2], questions[3]
+    assert mongolia["refused"] and mongolia["cited"] == [] and "correct" not in mongolia
+    assert mileage["search_query"] != mileage["question"]  # the follow-up, made standalone
+    for q in (questions[0], questions[1], questions[3]):
+        assert q["hit_rank"] is None or 1 <= q["hit_rank"] <= 5
+        assert q["correct"] == ("2,500" in q["answer"] or "一百五十" in q["answer"]
+                                or "0.30" in q["answer"])
+        assert q["refused"] == (not q["cited"]) and q["ttft_ms"] > 0
+    assert sum(q["correct"] for q in questions if "correct" in q) == round(g["answer_accuracy"] * 3)
