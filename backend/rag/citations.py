@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
-from backend.rag.text import (analyzer, numbers, sentence_spans, tokenize,
+from backend.rag.text import (analyzer, is_question, numbers, sentence_spans, tokenize,
                               without_numbered_title)
 
 _stemmed = analyzer(stem=True)
@@ -194,13 +194,22 @@ def best_sentence(question: str, passages: Sequence[str],
                   quotable=lambda sentence: True, focus: str = "",
                   translations: Translations | None = None) -> tuple[int, str, float] | None:
     """The passage sentence that best matches the question: (passage index, sentence,
-    ``match_strength``); only sentences ``quotable`` accepts are considered."""
+    ``match_strength``); only sentences ``quotable`` accepts are considered.
+
+    A question in the passage is never the quote (it states nothing); the sentences after it,
+    up to the next question, are read under it as under a heading: in a FAQ they are its answer
+    ("When is the draft? Date: Thursday, July 29.")."""
     best, best_score = None, 0.0
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
+        asked = ""
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
-            strength = match_strength(question, sentence, heading, focus, translations)
+            if is_question(sentence):
+                asked = sentence
+                continue
+            under = " ".join(h for h in (heading, asked) if h) or None
+            strength = match_strength(question, sentence, under, focus, translations)
             score = strength - 0.1 * i  # earlier ranks better
             if score > best_score and quotable(sentence):
                 best, best_score = (i, sentence, strength), score

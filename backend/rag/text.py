@@ -130,6 +130,15 @@ def is_heading(line: str) -> bool:
         w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
 
 
+_QUESTION_END = re.compile(rf"[?？]{_MARKERS}[\s\"'”’)]*$")
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence that asks ("How do I reset my password?", "为什么没有声母？"): it states
+    nothing, and in a FAQ the sentences after it are its answer."""
+    return bool(_QUESTION_END.search(sentence))
+
+
 _NUMBERED_TITLE = re.compile(rf"{_ENUMERATOR}[ \t]+([^\n]+)\n\s*(?=[A-Z])")
 
 

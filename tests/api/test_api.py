@@ -242,6 +242,30 @@ def test_a_quote_does_not_carry_the_numbered_section_title_before_its_sentence(h
     assert "25" in body["answer"] and "Vacation and leave" not in body["answer"], body["answer"]
 
 
+FAQ = ("Visitor and badge questions\n\n"
+       "Where can visitors park?\nVisitors use the north lot after registering at reception.\n\n"
+       "How long does a replacement badge take?\nThe security office issues a replacement badge "
+       "within 4 working days, after a lost badge is reported.\n")
+
+
+@pytest.fixture
+def faq(http):
+    r = http.post("/documents", files=[("files", ("visitor_faq.txt", FAQ.encode()))])
+    assert wait_job(http, r.json()["job_id"])["files"][0]["status"] == "ingested"
+    yield
+    for d in http.get("/documents").json()["documents"]:
+        if d["filename"] == "visitor_faq.txt":
+            http.delete(f"/documents/{d['id']}")
+
+
+def test_a_faq_question_is_answered_with_the_sentence_after_it_not_with_itself(http, faq):
+    """In a plain-text FAQ the question matches the asker's words best but states nothing; the
+    answer was the FAQ's own question, quoted."""
+    body = http.post("/query", json={"question": "How long does a replacement badge take?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["visitor_faq.txt"], body
+    assert "4" in body["answer"] and "?" not in body["answer"], body["answer"]
+
+
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):
     """Only the Chinese leave policy covers marriage leave (婚假, ten days); the English handbook's
     annual leave (25 days) shares "leave" and a figure. The quote was the English sentence, because

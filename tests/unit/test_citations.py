@@ -65,6 +65,19 @@ def test_best_sentence_uses_the_section_heading_as_context():
         1, "Employees are reimbursed 0.30 euros per kilometre.")
 
 
+def test_a_question_in_the_passage_is_never_the_quote_the_sentences_after_it_answer_it():
+    """A FAQ in plain text: the question matches every word of the asker's but states nothing;
+    the sentence after it is its answer, read under it as under a heading."""
+    faq = ("Where can visitors park? Visitors use the north lot after registering at reception. "
+           "How long does a replacement badge take? The security office issues it within two "
+           "working days. 为什么没有 y, w 几个声母？ 因为根据汉语拼音方案，y，w 都不是声母。")
+    assert best_sentence("How long does a replacement badge take?", [faq])[:2] == (
+        0, "The security office issues it within two working days.")
+    assert best_sentence("为什么没有 y、w 这几个声母？", [faq])[1].startswith("因为根据汉语拼音方案")
+    # only up to the next question: the parking answer is not read under the badge question
+    assert best_sentence("Where can visitors park?", [faq])[1].startswith("Visitors use the north lot")
+
+
 def test_a_figure_question_is_answered_by_a_sentence_under_its_heading_whatever_the_wording():
     """Seen on a fresh machine: the model's answer did not repeat "mileage", and the only
     source sentence shares no word with the question, so it was refused. The heading and the

@@ -1,4 +1,5 @@
-from backend.rag.text import has_cjk, identifier_terms, sentence_spans, tokenize, without_numbered_title
+from backend.rag.text import (has_cjk, identifier_terms, is_question, sentence_spans, tokenize,
+                              without_numbered_title)
 
 
 def test_english_terms_are_lowercased_without_punctuation_or_stopwords():
@@ -156,3 +157,12 @@ def test_a_numbered_section_title_is_left_out_of_a_quote_but_not_a_wrapped_list_
                  "4. 年假\nEvery employee receives 15 days.",
                  body):
         assert without_numbered_title(kept) == kept
+
+
+def test_a_question_is_a_sentence_that_asks_in_either_language():
+    for asks in ("How do I reset my password?", "为什么没有 y, w, yu 几个声母？", "Is it billed? [2]",
+                 '"Can I park here?"'):
+        assert is_question(asks), asks
+    for states in ("It is billed monthly.", "What? No. It is billed monthly.", "Ask why: it pays.",
+                   "费用按月结算。"):
+        assert not is_question(states), states
