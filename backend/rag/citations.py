@@ -208,9 +208,13 @@ def best_sentence(question: str, passages: Sequence[str],
             if is_question(sentence):
                 asked = sentence
                 continue
-            under = " ".join(h for h in (heading, asked) if h) or None
-            strength = match_strength(question, sentence, under, focus, translations)
+            strength = match_strength(question, sentence, heading, focus, translations)
             score = strength - 0.1 * i  # earlier ranks better
+            if asked:  # of the sentences under it, the one sharing most words itself wins ties
+                under = " ".join(h for h in (heading, asked) if h)
+                strength, own = match_strength(question, sentence, under, focus,
+                                               translations), strength
+                score = strength + 0.01 * own - 0.1 * i
             if score > best_score and quotable(sentence):
                 best, best_score = (i, sentence, strength), score
     return best

@@ -70,9 +70,11 @@ def test_a_question_in_the_passage_is_never_the_quote_the_sentences_after_it_ans
     the sentence after it is its answer, read under it as under a heading."""
     faq = ("Where can visitors park? Visitors use the north lot after registering at reception. "
            "How long does a replacement badge take? The security office issues it within two "
-           "working days. 为什么没有 y, w 几个声母？ 因为根据汉语拼音方案，y，w 都不是声母。")
+           "working days. 为什么没有 y, w 几个声母？\nExample: pinyin('下雨天', style=INITIALS) "
+           "gives x and t.\n因为根据汉语拼音方案，y，w 都不是声母。")
     assert best_sentence("How long does a replacement badge take?", [faq])[:2] == (
         0, "The security office issues it within two working days.")
+    # of the sentences under the question, the one sharing words itself, not the example before it
     assert best_sentence("为什么没有 y、w 这几个声母？", [faq])[1].startswith("因为根据汉语拼音方案")
     # only up to the next question: the parking answer is not read under the badge question
     assert best_sentence("Where can visitors park?", [faq])[1].startswith("Visitors use the north lot")
