@@ -63,8 +63,11 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
         def advance(result) -> None:
             progress.update(task, advance=1, description=result.filename[:40])
 
-        summary = ingestor.ingest_paths(files, on_file=advance, access=access,
-                                        max_chunks=get_settings().max_job_chunks)
+        # a running server or worker may be writing the index files: wait, then start from theirs
+        with ingestor.kb.writing():
+            ingestor.kb.refresh_if_changed()
+            summary = ingestor.ingest_paths(files, on_file=advance, access=access,
+                                            max_chunks=get_settings().max_job_chunks)
     _print_summary(summary)
     if summary.results and summary.count("failed") == len(summary.results):
         raise typer.Exit(1)

@@ -41,7 +41,7 @@ class JobRunner:
         job_id = uuid.uuid4().hex
         self._store.create_job(job_id, [{**f, "status": f.get("status", "queued")} for f in files])
         if self._in_process:
-            self._pool.submit(self.process, job_id)
+            self._pool.submit(self._process_here, job_id)
         return job_id
 
     def resume_unfinished(self) -> int:
@@ -51,8 +51,15 @@ class JobRunner:
             return 0
         ids = self._store.unfinished_job_ids()
         for job_id in ids:
-            self._pool.submit(self.process, job_id)
+            self._pool.submit(self._process_here, job_id)
         return len(ids)
+
+    def _process_here(self, job_id: str) -> None:
+        """``process`` in the server's upload thread, holding the index write lock as a
+        ``citeqa worker`` does: a ``citeqa ingest`` meanwhile would save the index files from
+        what it holds, and the later of the two saves dropped the other's documents."""
+        with self._ingestor_factory().kb.writing():
+            self.process(job_id)
 
     def process(self, job_id: str) -> None:
         """Ingest the job's queued files, recording each outcome as it comes."""

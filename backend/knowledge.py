@@ -7,6 +7,7 @@ missing from an index are re-embedded, ids the database no longer has are droppe
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,12 @@ from backend.access import Principal, Scope
 from backend.domain import PUBLIC, ChunkDraft, ChunkRecord
 from backend.ports import Embedder, KeywordIndex, VectorIndex
 from backend.storage import DocumentRow, Store
+
+
+def _file_lock(path: Path | None):
+    from filelock import FileLock
+
+    return FileLock(path) if path is not None else None
 
 
 def searchable_text(filename: str, section: str | None, text: str) -> str:
@@ -36,7 +43,9 @@ class KnowledgeBase:
         self.lock = threading.RLock()
         self._index_files = list(index_files)
         self._loader = loader  # () -> (VectorIndex, KeywordIndex) read from disk
-        self._write_lock = write_lock  # a file lock shared with other processes writing the indexes
+        # one lock object: re-entrant in a thread, exclusive between this process's threads (the
+        # upload thread, deletes) and other processes (`citeqa ingest`, `citeqa worker`)
+        self._write_lock = _file_lock(write_lock)
         self._seen = self._stamp()
         self._scopes: dict[frozenset[str], Scope] = {}
         self._access_seen: tuple | None = None
@@ -86,13 +95,11 @@ class KnowledgeBase:
         return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in self._index_files)
 
     def writing(self):
-        """Exclusive across processes while index files are rewritten (``citeqa worker``
-        processes and the server share the data dir's lock file)."""
-        import contextlib
-
-        from filelock import FileLock
-
-        return FileLock(self._write_lock) if self._write_lock else contextlib.nullcontext()
+        """Exclusive while the index files are rewritten from what this process holds: the
+        server's upload thread and deletes, ``citeqa ingest`` and ``citeqa worker`` processes
+        share the data dir's lock file. Take it before ``lock``, never inside it: a search only
+        needs ``lock``, and must not wait for another process's ingest."""
+        return self._write_lock if self._write_lock is not None else contextlib.nullcontext()
 
     def save(self) -> None:
         with self.lock:
@@ -186,7 +193,7 @@ class KnowledgeBase:
         return [doc for doc, _ in added]
 
     def delete_document(self, document_id: int) -> bool:
-        with self.lock, self.writing():
+        with self.writing(), self.lock:
             self.refresh_if_changed()  # a worker may have added chunks since this process read them
             ids = self.store.delete_document(document_id)
             if ids is None:

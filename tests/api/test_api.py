@@ -202,6 +202,43 @@ def test_running_server_sees_what_the_cli_ingests(http, server_data_dir, tmp_pat
     assert "fire_drill.md" in listed
 
 
+def test_a_cli_ingest_while_the_server_ingests_an_upload_loses_neither(http, server_data_dir,
+                                                                       tmp_path):
+    """Both saved the index files from what they held in memory: a `citeqa ingest` that finished
+    while an upload was embedding was dropped by the server's save, and the running server did
+    not find the CLI's document until it restarted. Both now hold the data dir's write lock."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, database_env
+
+    # a long upload (hundreds of chunks: tens of seconds of embedding on 2 cores)
+    words = ["ledger", "invoice", "supplier", "freight", "warehouse", "pallet", "customs",
+             "tariff", "voucher", "audit", "quarter", "budget"]
+    paragraphs = [f"Record {i}: the {words[i % 12]} entry {i * 7919 % 10007} was filed with the "
+                  f"{words[(i * 5) % 12]} team under code {i * 104729 % 99991}." for i in range(4000)]
+    long_upload = "\n\n".join(paragraphs).encode()
+    assert len(long_upload) < 1024 * 1024  # under the test server's upload limit
+    job = http.post("/documents", files=[("files", ("freight_ledger.txt", long_upload))]).json()
+    doc = tmp_path / "sprinkler_test.md"
+    doc.write_text("# Safety\n\nThe sprinkler system is tested every second Wednesday of March.")
+    env = {**os.environ, "CITEQA_DATA_DIR": str(server_data_dir), **database_env(server_data_dir)}
+    try:
+        cli = subprocess.run([sys.executable, "-m", "ingest", str(doc)], env=env, cwd=ROOT,
+                             capture_output=True, timeout=600)
+        assert cli.returncode == 0, cli.stderr
+        assert wait_job(http, job["job_id"], timeout=600)["files"][0]["status"] == "ingested"
+        hits = http.post("/search", json={"query": "When is the sprinkler system tested?"}).json()
+        assert hits["results"] and hits["results"][0]["filename"] == "sprinkler_test.md", hits
+        hits = http.post("/search", json={"query": "freight ledger record 17"}).json()["results"]
+        assert any(h["filename"] == "freight_ledger.txt" for h in hits), hits
+    finally:
+        for d in http.get("/documents").json()["documents"]:
+            if d["filename"] in ("freight_ledger.txt", "sprinkler_test.md"):
+                http.delete(f"/documents/{d['id']}")
+
+
 def _in_span(citation: dict) -> str:
     start, end = citation["span"]
     assert 0 <= start < end <= len(citation["text"])
