@@ -3,6 +3,7 @@
 import json
 import time
 
+import httpx
 import pytest
 
 from tests.conftest import SAMPLES, SHARED_FILES
@@ -237,6 +238,37 @@ def test_a_cli_ingest_while_the_server_ingests_an_upload_loses_neither(http, ser
         for d in http.get("/documents").json()["documents"]:
             if d["filename"] in ("freight_ledger.txt", "sprinkler_test.md"):
                 http.delete(f"/documents/{d['id']}")
+
+
+def test_searches_go_on_while_a_delete_waits_for_another_process_to_finish_writing(
+        http, server_data_dir):
+    """A delete waits for the index write lock while a `citeqa worker` or `citeqa ingest` holds
+    it; it held the server's in-process lock meanwhile, so every search waited too."""
+    import threading
+
+    from filelock import FileLock
+
+    r = http.post("/documents", files=[("files", ("boiler_room.txt",
+                                                  b"The boiler room is inspected every June."))])
+    doc_id = wait_job(http, r.json()["job_id"])["files"][0]["document_id"]
+    other_process = FileLock(server_data_dir / "ingest.lock")  # as a worker mid-job holds it
+    other_process.acquire()
+    deleted = {}
+    try:
+        deleting = threading.Thread(
+            target=lambda: deleted.update(r=http.delete(f"/documents/{doc_id}")), daemon=True)
+        deleting.start()
+        time.sleep(2)  # the delete is waiting for the lock
+        with httpx.Client(base_url=str(http.base_url), headers=dict(http.headers),
+                          timeout=15) as quick:
+            assert quick.post("/search", json={"query": "travel reimbursement limit"}
+                              ).status_code == 200
+    finally:
+        other_process.release()
+    deleting.join(timeout=60)
+    assert deleted["r"].status_code in (200, 204)
+    listed = {d["filename"] for d in http.get("/documents").json()["documents"]}
+    assert "boiler_room.txt" not in listed
 
 
 def _in_span(citation: dict) -> str:
