@@ -23,7 +23,7 @@ from backend.storage import DocumentRow, Store
 def _file_lock(path: Path | None):
     from filelock import FileLock
 
-    return FileLock(path) if path is not None else None
+    return FileLock(path, thread_local=False) if path is not None else None
 
 
 def searchable_text(filename: str, section: str | None, text: str) -> str:
@@ -43,8 +43,8 @@ class KnowledgeBase:
         self.lock = threading.RLock()
         self._index_files = list(index_files)
         self._loader = loader  # () -> (VectorIndex, KeywordIndex) read from disk
-        # one lock object: re-entrant in a thread, exclusive between this process's threads (the
-        # upload thread, deletes) and other processes (`citeqa ingest`, `citeqa worker`)
+        # between processes (`citeqa ingest`, `citeqa worker`, the server); within this one,
+        # ``lock`` orders the changes, so a delete need not wait for this process's upload
         self._write_lock = _file_lock(write_lock)
         self._seen = self._stamp()
         self._scopes: dict[frozenset[str], Scope] = {}

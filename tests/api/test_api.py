@@ -221,7 +221,15 @@ def test_a_cli_ingest_while_the_server_ingests_an_upload_loses_neither(http, ser
                   f"{words[(i * 5) % 12]} team under code {i * 104729 % 99991}." for i in range(4000)]
     long_upload = "\n\n".join(paragraphs).encode()
     assert len(long_upload) < 1024 * 1024  # under the test server's upload limit
+    r = http.post("/documents", files=[("files", ("old_memo.txt", b"The old memo is void."))])
+    old_memo = wait_job(http, r.json()["job_id"])["files"][0]["document_id"]
     job = http.post("/documents", files=[("files", ("freight_ledger.txt", long_upload))]).json()
+    # the server's own upload holds the write lock against other processes, not its own deletes
+    while http.get(f"/jobs/{job['job_id']}").json()["status"] == "queued":
+        time.sleep(0.2)
+    with httpx.Client(base_url=str(http.base_url), headers=dict(http.headers), timeout=20) as quick:
+        assert quick.delete(f"/documents/{old_memo}").status_code in (200, 204)
+    assert http.get(f"/jobs/{job['job_id']}").json()["status"] == "running"  # still embedding
     doc = tmp_path / "sprinkler_test.md"
     doc.write_text("# Safety\n\nThe sprinkler system is tested every second Wednesday of March.")
     env = {**os.environ, "CITEQA_DATA_DIR": str(server_data_dir), **database_env(server_data_dir)}
