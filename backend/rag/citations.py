@@ -158,7 +158,8 @@ def is_supported(sentence: str, passage: str, question: str, threshold: float = 
 
 
 def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
-    """The answer's sentences that cite a passage which supports them; the rest is dropped.
+    """The answer's sentences that cite a passage which supports them; the rest is dropped, and
+    so are questions (a small model goes on with the FAQ's next question, or asks one back).
 
     Of those, sentences sharing no term with the question are dropped too when others do share
     some: small models pad answers with copied but unrelated passage sentences. A sentence the
@@ -168,7 +169,7 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
     for line in answer.split("\n"):
         for start, end in sentence_spans(line):
             sentence = line[start:end]
-            if _ABOUT_THE_TASK.match(sentence):
+            if _ABOUT_THE_TASK.match(sentence) or is_question(sentence):
                 continue
             cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
             if sentence not in kept and any(is_supported(sentence, passages[n - 1], question)

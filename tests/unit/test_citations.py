@@ -80,6 +80,16 @@ def test_a_question_in_the_passage_is_never_the_quote_the_sentences_after_it_ans
     assert best_sentence("Where can visitors park?", [faq])[1].startswith("Visitors use the north lot")
 
 
+def test_an_answer_keeps_no_question_even_one_the_passage_holds():
+    """Seen in a walkthrough: after the answer, the model copied the FAQ's next questions."""
+    faq = ("When is the mail room open? The mail room opens from 9:00 to 11:30 on working days. "
+           "How do I book a meeting room? Meeting rooms are booked in the Roomie app.")
+    answer = ("The mail room opens from 9:00 to 11:30 on working days. [1] When is the office "
+              "open? [1] How do I book a meeting room? [1]")
+    assert keep_supported(answer, [faq], "When is the mail room open?") == (
+        "The mail room opens from 9:00 to 11:30 on working days. [1]")
+
+
 def test_a_figure_question_is_answered_by_a_sentence_under_its_heading_whatever_the_wording():
     """Seen on a fresh machine: the model's answer did not repeat "mileage", and the only
     source sentence shares no word with the question, so it was refused. The heading and the
