@@ -57,17 +57,18 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
         ingestor = _container().ingestor
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    # a running server or worker may be writing the index files: wait, then start from theirs
+    waiting = "waiting for an upload or `citeqa worker` job to finish writing the index…"
+    with ingestor.kb.writing(on_wait=lambda: console.print(waiting)), \
+            Progress(*columns, console=console, transient=True) as progress:
+        ingestor.kb.refresh_if_changed()
         task = progress.add_task("ingesting", total=len(files))
 
         def advance(result) -> None:
             progress.update(task, advance=1, description=result.filename[:40])
 
-        # a running server or worker may be writing the index files: wait, then start from theirs
-        with ingestor.kb.writing():
-            ingestor.kb.refresh_if_changed()
-            summary = ingestor.ingest_paths(files, on_file=advance, access=access,
-                                            max_chunks=get_settings().max_job_chunks)
+        summary = ingestor.ingest_paths(files, on_file=advance, access=access,
+                                        max_chunks=get_settings().max_job_chunks)
     _print_summary(summary)
     if summary.results and summary.count("failed") == len(summary.results):
         raise typer.Exit(1)

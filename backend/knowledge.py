@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -94,12 +94,29 @@ class KnowledgeBase:
     def _stamp(self) -> tuple:
         return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in self._index_files)
 
-    def writing(self):
+    @contextlib.contextmanager
+    def writing(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
         """Exclusive while the index files are rewritten from what this process holds: the
         server's upload thread and deletes, ``citeqa ingest`` and ``citeqa worker`` processes
         share the data dir's lock file. Take it before ``lock``, never inside it: a search only
-        needs ``lock``, and must not wait for another process's ingest."""
-        return self._write_lock if self._write_lock is not None else contextlib.nullcontext()
+        needs ``lock``, and must not wait for another process's ingest. ``on_wait`` is called
+        once when another process holds it (the CLI says why nothing moves)."""
+        lock = self._write_lock
+        if lock is None:
+            yield
+            return
+        from filelock import Timeout
+
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if on_wait is not None:
+                on_wait()
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def save(self) -> None:
         with self.lock:
