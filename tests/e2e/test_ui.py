@@ -312,6 +312,33 @@ def test_a_pdf_citation_shows_its_whole_page_with_the_span_marked(page):
     page.screenshot(path=str(ARTIFACTS / "whole-page.png"), full_page=True)
 
 
+def test_a_refusal_shows_the_closest_passages_as_related_never_as_citations(page):
+    """The documents say nothing of a penalty for a late expense report: the answer says so,
+    and what the search found is shown as related passages, with no [n] linking to them."""
+    ask(page, "What is the penalty for a late expense report?")
+    answer = page.get_by_test_id("stChatMessage").last
+    answered(answer)
+    answer.get_by_text("The documents do not cover this question.").wait_for()
+    answer.get_by_text("Related passages (the search found them, but they do not answer it):"
+                       ).wait_for()
+    cards = answer.get_by_test_id("stExpander")
+    expect(cards.first).to_contain_text("Related ")
+    expect(answer.locator("a.citeqa-ref")).to_have_count(0)
+    expect(cards.filter(has_text="[1] ")).to_have_count(0)
+    passage = cards.first.locator(".citeqa-passage")
+    for attempt in range(3):  # a click that lands while Streamlit reruns the page is lost
+        if not passage.is_visible():
+            cards.first.get_by_text("Related ").first.click()
+        try:
+            expect(passage).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    page.wait_for_timeout(500)  # let the card's opening animation finish for the screenshot
+    page.screenshot(path=str(ARTIFACTS / "related.png"), full_page=True)
+
+
 def test_the_dashboard_shows_questions_and_thumbs_down(page):
     """Runs after the thumbs down above."""
     page.get_by_role("link", name="Dashboard").click()
