@@ -106,13 +106,14 @@ def _generate(c: Container, row: dict, history: list[Turn], k: int, g: dict) -> 
         if isinstance(event, Final):
             final = event.answer
     end = time.perf_counter()
-    g["_ttft"].append(((first or end) - t0) * 1000)
+    ttft = ((first or end) - t0) * 1000
+    g["_ttft"].append(ttft)
     g["_total"].append((end - t0) * 1000)
     refused = not final.citations
     outcome = {"answer": final.answer, "mode": final.mode, "refused": refused,
                "cited": [{"filename": x.chunk.filename, "page": x.chunk.page,
                           "holds_answer": holds(x.chunk.text, answers)} for x in final.citations],
-               "ttft_ms": round(g["_ttft"][-1])}
+               "ttft_ms": round(ttft)}
     if answerable(row):
         correct = holds(final.answer, answers)
         outcome["correct"] = correct

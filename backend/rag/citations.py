@@ -210,12 +210,12 @@ def best_sentence(question: str, passages: Sequence[str],
                 asked = sentence
                 continue
             strength = match_strength(question, sentence, heading, focus, translations)
-            score = strength - 0.1 * i  # earlier ranks better
+            tie_break = 0.0
             if asked:  # of the sentences under it, the one sharing most words itself wins ties
+                tie_break = 0.01 * strength
                 under = " ".join(h for h in (heading, asked) if h)
-                strength, own = match_strength(question, sentence, under, focus,
-                                               translations), strength
-                score = strength + 0.01 * own - 0.1 * i
+                strength = match_strength(question, sentence, under, focus, translations)
+            score = strength + tie_break - 0.1 * i  # earlier ranks better
             if score > best_score and quotable(sentence):
                 best, best_score = (i, sentence, strength), score
     return best
