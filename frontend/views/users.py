@@ -119,9 +119,12 @@ section = st.segmented_control("Task", ["Add a user", "Change a user", "API keys
                                default="Add a user", key="users_section", format_func=t,
                                label_visibility="collapsed")
 names = [u["name"] for u in users]
-if section == "Change a user":
-    change_user(names)
-elif section == "API keys":
-    api_keys(names)
-else:
-    add_user()
+# a block of its own per task: the frontend then replaces the last task's widgets rather than
+# matching them by position, which could leave a stale form beside the new one
+with st.container(key=f"users-task-{section}"):
+    if section == "Change a user":
+        change_user(names)
+    elif section == "API keys":
+        api_keys(names)
+    else:
+        add_user()
