@@ -356,7 +356,7 @@ def worker(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the current job, then exit
     s.data_dir.mkdir(parents=True, exist_ok=True)
-    done = Worker(c.store, runner, s.local_index_write_lock).run(poll, stop, until_empty)
+    done = Worker(c.store, runner).run(poll, stop, until_empty)
     console.print(f"jobs run: {done}")
 
 

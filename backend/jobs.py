@@ -11,7 +11,6 @@ import logging
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from backend.storage import Store
 from backend.ports import FileStore
@@ -54,11 +53,15 @@ class JobRunner:
             self._pool.submit(self._process_here, job_id)
         return len(ids)
 
+    def writing(self):
+        """The index write lock, held while a job runs here or in a ``citeqa worker``: a
+        ``citeqa ingest`` meanwhile would save the index files from what it holds, and the
+        later of the two saves dropped the other's documents. (Without local index files, with
+        a search engine, it is no lock: workers write at once.)"""
+        return self._ingestor_factory().kb.writing()
+
     def _process_here(self, job_id: str) -> None:
-        """``process`` in the server's upload thread, holding the index write lock as a
-        ``citeqa worker`` does: a ``citeqa ingest`` meanwhile would save the index files from
-        what it holds, and the later of the two saves dropped the other's documents."""
-        with self._ingestor_factory().kb.writing():
+        with self.writing():
             self.process(job_id)
 
     def process(self, job_id: str) -> None:
@@ -110,24 +113,17 @@ class Worker:
     are conditional updates (``FOR UPDATE SKIP LOCKED`` on PostgreSQL). A running job's
     heartbeat is refreshed every ``heartbeat_seconds``; a job whose heartbeat is older than
     ``stale_after_seconds`` (its worker died) is claimed again. Index files are written by one
-    process at a time: the data dir's index write lock is held while a job runs (``write_lock``;
-None with a search engine, where workers write at once).
+    process at a time: the runner's index write lock is held while a job runs.
     """
 
-    def __init__(self, store: Store, runner: JobRunner, write_lock: Path | None,
+    def __init__(self, store: Store, runner: JobRunner,
                  stale_after_seconds: float = 300, heartbeat_seconds: float = 20) -> None:
-        self._store, self._runner, self._write_lock = store, runner, write_lock
+        self._store, self._runner = store, runner
         self._stale, self._beat = stale_after_seconds, heartbeat_seconds
 
     def run_once(self) -> str | None:
         """Claim and run one job; its id, or None when the queue is empty."""
-        import contextlib
-
-        from filelock import FileLock
-
-        # FAISS and BM25 files take one writer at a time; a search engine takes any number
-        exclusive = FileLock(self._write_lock) if self._write_lock else contextlib.nullcontext()
-        with exclusive:
+        with self._runner.writing():  # claimed under it: a waiting worker holds no job
             job_id = self._store.claim_job(self._stale)
             if job_id is None:
                 return None

@@ -11,6 +11,7 @@ import time
 
 import httpx
 import pytest
+from filelock import FileLock
 
 from backend.storage import create_store
 from tests.conftest import ROOT, PostgresCluster, citeqa, database_env, new_key, start_server, stop
@@ -84,10 +85,20 @@ def test_upload_on_one_replica_killed_at_once_is_ingested_by_a_worker_and_found_
         assert httpx.get(f"{url_b}/jobs/{job_id}", headers=headers).json()["status"] == "queued"
 
         env_worker = {**os.environ, "CITEQA_DATA_DIR": str(tmp_path), **database_env(tmp_path)}
-        done = subprocess.run([sys.executable, "-m", "backend.cli", "worker", "--until-empty"],
-                              env=env_worker, cwd=ROOT, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        assert "jobs run: 1" in done.stderr
+        # while another process (a `citeqa ingest`) writes the index files, the worker waits
+        # without claiming: its save would drop the other's documents
+        other_writer = FileLock(tmp_path / "ingest.lock")
+        with other_writer:
+            worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--until-empty"],
+                                      env=env_worker, cwd=ROOT, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True)
+            for _ in range(25):  # it starts in a few seconds and a job this small takes one
+                time.sleep(1)
+                assert worker.poll() is None
+                assert httpx.get(f"{url_b}/jobs/{job_id}", headers=headers).json()["status"] == "queued"
+        _, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err
+        assert "jobs run: 1" in err
         job = httpx.get(f"{url_b}/jobs/{job_id}", headers=headers).json()
         assert job["status"] == "done" and job["files"][0]["status"] == "ingested"
         hits = httpx.post(f"{url_b}/search", headers=headers,
