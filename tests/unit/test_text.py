@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from backend.rag.text import (has_cjk, identifier_terms, is_question, sentence_spans, tokenize,
                               without_numbered_title)
 
@@ -48,6 +50,18 @@ def test_stemming_analyzer_conflates_english_forms_and_keeps_chinese():
     assert analyze("Hotels reimbursed") == analyze("hotel reimbursement")[:1] + ["reimburs"]
     assert analyze("差旅报销") == ["差旅", "旅报", "报销"]
     assert analyzer(stem=False) is tokenize
+
+
+def test_a_numeral_run_cn2an_cannot_read_keeps_its_digits_and_logs_nothing():
+    import subprocess
+    import sys
+
+    probe = ("from backend.rag.text import numbers; "
+             "assert numbers('最大支持到千万亿，约 10**16') >= {'10', '16'}")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).parents[2],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""  # was: UserWarning: 不符合格式的数据：千万亿, once per sentence
 
 
 def test_numbers_reads_digits_chinese_numerals_and_english_number_words():
