@@ -15,7 +15,7 @@ from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
 from backend.rag.citations import (Translations, attribute, best_sentence, best_span, claim_of,
-                                   figures_disagree, keep_supported, quoted, renumber, rests_on,
+                                   figures_disagree, keep_supported, quote_in, renumber, rests_on,
                                    shared_terms, supporting_span, terms)
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
@@ -316,18 +316,21 @@ class AnswerService:
             (answer_terms == 0 and best_strength >= 2) or figures_disagree(checked, best[1])
             or not rests_on(checked, best[0] + 1, texts[best[0]], best[1], question,
                             passages[best[0]].chunk.section))
-        mode = "generated"
+        mode, quote_span = "generated", None
         if not checked or off_question:
             if best is None:
                 return NOT_COVERED[lang], [], "none"
             index, sentence, _ = best
-            checked, mode = f"\"{quoted(texts[index], sentence)}\" [{index + 1}]", "extractive"
+            quote, quote_span = quote_in(texts[index], sentence,
+                                         quotable=lambda s: not addresses_reader(s)) or (sentence, None)
+            checked, mode = f"\"{quote}\" [{index + 1}]", "extractive"
         checked = strip_foreign_links(checked, texts)
         text, order = renumber(checked, len(passages))
         citations = []
         for n, old in enumerate(order, start=1):
             chunk = passages[old - 1].chunk
             claim = claim_of(text, n)
-            span = supporting_span(chunk.text, claim or text, question, chunk.section)
+            # a quote's span is what it quotes (an announcement with what it announces)
+            span = quote_span or supporting_span(chunk.text, claim or text, question, chunk.section)
             citations.append(Citation(n, chunk, passages[old - 1].score, span))
         return text, citations, mode

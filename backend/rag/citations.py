@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
-from backend.rag.text import (analyzer, is_question, numbers, sentence_spans, tokenize,
+from backend.rag.text import (analyzer, is_lead_in, is_question, numbers, sentence_spans, tokenize,
                               without_numbered_title)
 
 _stemmed = analyzer(stem=True)
@@ -221,13 +221,47 @@ def best_sentence(question: str, passages: Sequence[str],
     return best
 
 
-def quoted(passage: str, sentence: str) -> str:
+LEAD_IN_FOLLOW_CHARS = 400
+
+
+def quoted(passage: str, sentence: str, quotable=lambda sentence: True) -> str:
     """``sentence`` of ``passage`` as a quote shows it: without the numbered section title its
-    span opens with ("3. Vacation and leave Every employee..." -> "Every employee...")."""
-    for start, end in sentence_spans(passage):
-        if " ".join(passage[start:end].split()) == sentence:
-            return " ".join(without_numbered_title(passage[start:end]).split())
-    return sentence
+    span opens with ("3. Vacation and leave Every employee..." -> "Every employee..."), and,
+    when it announces what follows ("Set this variable as below."), with the lines it
+    announces, up to about ``LEAD_IN_FOLLOW_CHARS`` and never past a question or a sentence
+    ``quotable`` refuses: the announcement alone states nothing."""
+    found = quote_in(passage, sentence, quotable)
+    return found[0] if found is not None else sentence
+
+
+def quote_in(passage: str, sentence: str,
+             quotable=lambda sentence: True) -> tuple[str, tuple[int, int]] | None:
+    """``quoted``'s text and the (start, end) of what it quotes in ``passage``; None when
+    ``sentence`` is not one of the passage's."""
+    spans = sentence_spans(passage)
+    for k, (start, end) in enumerate(spans):
+        if " ".join(passage[start:end].split()) != sentence:
+            continue
+        titled = passage[start:end]
+        start += len(titled) - len(without_numbered_title(titled))
+        quote = " ".join(passage[start:end].split())
+        if not is_lead_in(quote):
+            return quote, (start, end)
+        follow = []
+        for a, b in spans[k + 1:]:
+            part = " ".join(passage[a:b].split())
+            if is_question(part) or not quotable(part):
+                break
+            room = LEAD_IN_FOLLOW_CHARS - sum(len(p) + 1 for p in follow)
+            if len(part) > room:
+                if not follow:  # one long block (code, a table row): its head
+                    follow.append(part[:room].rstrip() + "…")
+                    end = a + room
+                break
+            follow.append(part)
+            end = b
+        return " ".join([quote, *follow]), (start, end)
+    return None
 
 
 def supporting_span(passage: str, claim: str, question: str,

@@ -140,6 +140,16 @@ def is_question(sentence: str) -> bool:
     return bool(_QUESTION_END.search(sentence))
 
 
+_LEAD_IN_END = re.compile(r"(?:[:：]|\b(?:as follows|below|the following)\s*[.:]?|如下\s*[。:：]?)\s*$",
+                          re.IGNORECASE)
+
+
+def is_lead_in(sentence: str) -> bool:
+    """A sentence that announces what follows it ("Set the variable as below.", "The limits
+    are:", "步骤如下："): what it announces, the next lines, holds the fact."""
+    return bool(_LEAD_IN_END.search(sentence))
+
+
 _NUMBERED_TITLE = re.compile(rf"{_ENUMERATOR}[ \t]+([^\n]+)\n\s*(?=[A-Z])")
 
 

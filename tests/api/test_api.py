@@ -325,13 +325,20 @@ FAQ = ("Visitor and badge questions\n\n"
        "within 4 working days, after a lost badge is reported.\n")
 
 
+HOW_TO = ("# Remote access\n\n"
+          "To reach the intranet from home, set the proxy variable in your shell as below.\n\n"
+          "```bash\nexport HALDEN_PROXY=proxy.halden.internal:3128\n```\n\n"
+          "The VPN client is installed by the service desk on request.\n")
+HOW_TOS = {"visitor_faq.txt": FAQ, "remote_access.md": HOW_TO}
+
+
 @pytest.fixture
 def faq(http):
-    r = http.post("/documents", files=[("files", ("visitor_faq.txt", FAQ.encode()))])
-    assert wait_job(http, r.json()["job_id"])["files"][0]["status"] == "ingested"
+    r = http.post("/documents", files=[("files", (name, text.encode())) for name, text in HOW_TOS.items()])
+    assert [f["status"] for f in wait_job(http, r.json()["job_id"])["files"]] == ["ingested"] * 2
     yield
     for d in http.get("/documents").json()["documents"]:
-        if d["filename"] == "visitor_faq.txt":
+        if d["filename"] in HOW_TOS:
             http.delete(f"/documents/{d['id']}")
 
 
@@ -341,6 +348,16 @@ def test_a_faq_question_is_answered_with_the_sentence_after_it_not_with_itself(h
     body = http.post("/query", json={"question": "How long does a replacement badge take?"}).json()
     assert [c["filename"] for c in body["citations"]][:1] == ["visitor_faq.txt"], body
     assert "4" in body["answer"] and "?" not in body["answer"], body["answer"]
+
+
+def test_a_sentence_announcing_a_setting_is_answered_with_the_setting_it_announces(http, faq):
+    """"Set the proxy variable as below." matches the question best and states nothing: the
+    answer was that sentence alone, without the variable it announces."""
+    body = http.post("/query", json={"question": "Which variable sets the proxy for the intranet?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["remote_access.md"], body
+    assert "HALDEN_PROXY" in body["answer"], body["answer"]
+    if body["mode"] == "extractive":  # the card highlights what is quoted, the setting too
+        assert "HALDEN_PROXY" in _in_span(body["citations"][0])
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from backend.rag.text import (has_cjk, identifier_terms, is_question, sentence_spans, tokenize,
+from backend.rag.text import (has_cjk, identifier_terms, is_lead_in, is_question, sentence_spans, tokenize,
                               without_numbered_title)
 
 
@@ -180,3 +180,12 @@ def test_a_question_is_a_sentence_that_asks_in_either_language():
     for states in ("It is billed monthly.", "What? No. It is billed monthly.", "Ask why: it pays.",
                    "费用按月结算。"):
         assert not is_question(states), states
+
+
+def test_a_lead_in_announces_what_follows_in_either_language():
+    for announces in ("The limits are as follows:", "Set the variable as below.", "步骤如下：",
+                      "Use the following.", "He said:", "费用包括："):
+        assert is_lead_in(announces), announces
+    for states in ("Hotels are reimbursed up to 150 euros.", "Note: meals are not covered.",
+                   "费用按月结算。", "The temperature fell to 20 degrees below zero today."):
+        assert not is_lead_in(states), states
