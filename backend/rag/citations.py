@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
-from backend.rag.text import (analyzer, is_lead_in, is_question, numbers, sentence_spans, tokenize,
-                              without_numbered_title)
+from backend.rag.text import (analyzer, announced_end, is_lead_in, is_question, numbers,
+                              sentence_spans, tokenize, without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -227,9 +227,10 @@ LEAD_IN_FOLLOW_CHARS = 400
 def quoted(passage: str, sentence: str, quotable=lambda sentence: True) -> str:
     """``sentence`` of ``passage`` as a quote shows it: without the numbered section title its
     span opens with ("3. Vacation and leave Every employee..." -> "Every employee..."), and,
-    when it announces what follows ("Set this variable as below."), with the lines it
-    announces, up to about ``LEAD_IN_FOLLOW_CHARS`` and never past a question or a sentence
-    ``quotable`` refuses: the announcement alone states nothing."""
+    when it announces what follows ("Set this variable as below."), with what it announces
+    (``announced_end``: the code block, the list, else the next paragraph), at most
+    ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a sentence ``quotable`` refuses:
+    the announcement alone states nothing."""
     found = quote_in(passage, sentence, quotable)
     return found[0] if found is not None else sentence
 
@@ -247,21 +248,20 @@ def quote_in(passage: str, sentence: str,
         quote = " ".join(passage[start:end].split())
         if not is_lead_in(quote):
             return quote, (start, end)
-        follow = []
-        for a, b in spans[k + 1:]:
-            part = " ".join(passage[a:b].split())
-            if is_question(part) or not quotable(part):
+        stop = announced_end(passage, end, LEAD_IN_FOLLOW_CHARS)
+        for a, b in spans[k + 1:]:  # never a question or an instruction in a quote
+            if a >= stop:
                 break
-            room = LEAD_IN_FOLLOW_CHARS - sum(len(p) + 1 for p in follow)
-            if len(part) > room:
-                if not follow:  # one long block (code, a table row): its head
-                    follow.append(part[:room].rstrip() + "…")
-                    end = a + room
+            part = passage[a:b]
+            if is_question(" ".join(part.split())) or not quotable(part):
+                stop = a
                 break
-            follow.append(part)
-            end = b
-        return " ".join([quote, *follow]), (start, end)
-    return None
+        clipped = stop > end + LEAD_IN_FOLLOW_CHARS
+        stop = min(stop, end + LEAD_IN_FOLLOW_CHARS)
+        follow = " ".join(passage[end:stop].split())
+        if clipped and follow:
+            follow += "…"  # a long block: its head
+        return " ".join(p for p in (quote, follow) if p), (start, max(end, stop))
 
 
 def supporting_span(passage: str, claim: str, question: str,

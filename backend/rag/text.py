@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 
 # CJK ideographs, kana and hangul: scripts written without spaces between words.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
@@ -148,6 +149,73 @@ def is_lead_in(sentence: str) -> bool:
     """A sentence that announces what follows it ("Set the variable as below.", "The limits
     are:", "步骤如下："): what it announces, the next lines, holds the fact."""
     return bool(_LEAD_IN_END.search(sentence))
+
+
+_FENCE = re.compile(r"[ \t]*(```|~~~)")
+_CODE_LINE = re.compile(r"(?:    |\t|[ \t]*>>> )")
+_LIST_ITEM = re.compile(r"[ \t]*(?:(?:[-*+•]|\d{1,2}[.)]|[a-z][.)])\s|\d{1,2}、|[（(]\d{1,2}[）)])")
+
+
+def _blocks(text: str, pos: int) -> Iterator[tuple[int, int, str]]:
+    """The blocks of ``text`` from ``pos``: (start, end, kind), kind "code" (a fenced block,
+    or indented or ``>>>`` lines), "item" (a list item's paragraph) or "text"."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text[pos:]) if m.start() == 0
+             or text[pos + m.start() - 1] == "\n"]
+    lines = [(pos + a, pos + b) for a, b in lines]
+    i = 0
+    while i < len(lines):
+        a, b = lines[i]
+        line = text[a:b]
+        if not line.strip():
+            i += 1
+            continue
+        if fence := _FENCE.match(line):
+            j = i + 1
+            while j < len(lines) and not text[lines[j][0]:lines[j][1]].strip().startswith(fence.group(1)):
+                j += 1
+            j = min(j, len(lines) - 1)
+            yield a, lines[j][1], "code"
+        elif _CODE_LINE.match(line):
+            doctest = line.lstrip().startswith(">>>")  # its output lines, to a blank line
+            j = i
+            while j + 1 < len(lines):
+                following = text[lines[j + 1][0]:lines[j + 1][1]]
+                if not (following.strip() if doctest else
+                        _CODE_LINE.match(following) or not following.strip()):
+                    break
+                j += 1
+            while j > i and not text[lines[j][0]:lines[j][1]].strip():
+                j -= 1
+            yield a, lines[j][1], "code"
+        else:
+            j = i
+            while j + 1 < len(lines) and text[lines[j + 1][0]:lines[j + 1][1]].strip() and not (
+                    _FENCE.match(text[lines[j + 1][0]:lines[j + 1][1]])):
+                j += 1
+            yield a, lines[j][1], "item" if _LIST_ITEM.match(line) else "text"
+        i = j + 1
+
+
+def announced_end(text: str, pos: int, reach: int) -> int:
+    """Where what a lead-in ending at ``pos`` announces ends: the first code block that starts
+    within ``reach`` characters (what a technical "as below" announces most often, perhaps
+    after a label or a line of context), else the list that follows, else the next paragraph."""
+    blocks = list(_blocks(text, pos))
+    if not blocks:
+        return pos
+    for start, end, kind in blocks:
+        if start - pos > reach:
+            break
+        if kind == "code":
+            return end
+    if blocks[0][2] == "item":
+        end = blocks[0][1]
+        for start, block_end, kind in blocks[1:]:
+            if kind != "item":
+                break
+            end = block_end
+        return end
+    return blocks[0][1]
 
 
 _NUMBERED_TITLE = re.compile(rf"{_ENUMERATOR}[ \t]+([^\n]+)\n\s*(?=[A-Z])")
