@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
 from backend.rag.text import (analyzer, announced_end, is_lead_in, is_question, numbers,
-                              sentence_spans, tokenize, without_numbered_title)
+                              sentence_spans, tokenize, without_fence_lines,
+                              without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -258,7 +259,7 @@ def quote_in(passage: str, sentence: str,
                 break
         clipped = stop > end + LEAD_IN_FOLLOW_CHARS
         stop = min(stop, end + LEAD_IN_FOLLOW_CHARS)
-        follow = " ".join(passage[end:stop].split())
+        follow = " ".join(without_fence_lines(passage[end:stop]).split())
         if clipped and follow:
             follow += "…"  # a long block: its head
         return " ".join(p for p in (quote, follow) if p), (start, max(end, stop))

@@ -196,6 +196,15 @@ def _blocks(text: str, pos: int) -> Iterator[tuple[int, int, str]]:
         i = j + 1
 
 
+_FENCE_LINE = re.compile(r"[ \t]*(?:(?:```|~~~)[\w+.-]*|\.\. (?:code-block|code|sourcecode)::.*)[ \t]*")
+
+
+def without_fence_lines(text: str) -> str:
+    """``text`` without the lines that only open or close a code block (```bash, ```,
+    ``.. code-block:: python``): flattened into a quote, they are noise around the code."""
+    return "\n".join(line for line in text.split("\n") if not _FENCE_LINE.fullmatch(line))
+
+
 def announced_end(text: str, pos: int, reach: int) -> int:
     """Where what a lead-in ending at ``pos`` announces ends: the first code block that starts
     within ``reach`` characters (what a technical "as below" announces most often, perhaps

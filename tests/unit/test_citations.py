@@ -286,13 +286,14 @@ def test_a_quote_that_announces_what_follows_brings_what_it_announces():
     assert sentence.startswith("Secondly")  # the announcement matches the question best
     quote, (start, end) = quote_in(page, sentence)
     assert quote == ("Secondly, set the environment variable in your shell as below. * For shell "
-                     "users ```bash export SYNONYMS_DL_LICENSE=YOUR_LICENSE ```")
+                     "users export SYNONYMS_DL_LICENSE=YOUR_LICENSE")  # no fence lines
     assert page[start:end].startswith("Secondly") and page[start:end].endswith("```")
 
     rst = ("比如获取拼音中的声母或韵母数据：\n\n.. code-block:: python\n\n    >>> to_normal('zhōng')\n"
            "    'zhong'\n\n更多辅助函数详见文档。")
     assert quoted(rst, "比如获取拼音中的声母或韵母数据：").endswith(">>> to_normal('zhōng') 'zhong'")
     doctest = rst.replace("    ", "").replace("'zhong'\n", "'zhong'\n>>> to_tone('zhong1')\n'zhōng'\n")
+    assert ".. code-block" not in quoted(doctest, "比如获取拼音中的声母或韵母数据：")
     assert quoted(doctest, "比如获取拼音中的声母或韵母数据：").endswith(
         ">>> to_normal('zhōng') 'zhong' >>> to_tone('zhong1') 'zhōng'")  # a doctest's output too
     loose = ("Expenses are reimbursed as follows:\n\n1. Hotels up to 150 EUR.\n\n"
