@@ -11,6 +11,7 @@ import logging
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 
 from backend.storage import Store
 from backend.ports import FileStore
@@ -53,7 +54,7 @@ class JobRunner:
             self._pool.submit(self._process_here, job_id)
         return len(ids)
 
-    def writing(self):
+    def writing(self) -> AbstractContextManager[None]:
         """The index write lock, held while a job runs here or in a ``citeqa worker``: a
         ``citeqa ingest`` meanwhile would save the index files from what it holds, and the
         later of the two saves dropped the other's documents. (Without local index files, with

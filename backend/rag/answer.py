@@ -322,7 +322,7 @@ class AnswerService:
                 return NOT_COVERED[lang], [], "none"
             index, sentence, _ = best
             quote, quote_span = quote_in(texts[index], sentence,
-                                         quotable=lambda s: not addresses_reader(s)) or (sentence, None)
+                                         quotable=lambda s: not addresses_reader(s))
             checked, mode = f"\"{quote}\" [{index + 1}]", "extractive"
         checked = strip_foreign_links(checked, texts)
         text, order = renumber(checked, len(passages))

@@ -225,21 +225,16 @@ def best_sentence(question: str, passages: Sequence[str],
 LEAD_IN_FOLLOW_CHARS = 400
 
 
-def quoted(passage: str, sentence: str, quotable=lambda sentence: True) -> str:
-    """``sentence`` of ``passage`` as a quote shows it: without the numbered section title its
-    span opens with ("3. Vacation and leave Every employee..." -> "Every employee..."), and,
-    when it announces what follows ("Set this variable as below."), with what it announces
-    (``announced_end``: the code block, the list, else the next paragraph), at most
-    ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a sentence ``quotable`` refuses:
-    the announcement alone states nothing."""
-    found = quote_in(passage, sentence, quotable)
-    return found[0] if found is not None else sentence
-
-
 def quote_in(passage: str, sentence: str,
-             quotable=lambda sentence: True) -> tuple[str, tuple[int, int]] | None:
-    """``quoted``'s text and the (start, end) of what it quotes in ``passage``; None when
-    ``sentence`` is not one of the passage's."""
+             quotable=lambda sentence: True) -> tuple[str, tuple[int, int] | None]:
+    """``sentence`` of ``passage`` as a quote shows it, and the (start, end) of what it quotes
+    (None when ``sentence`` is not one of the passage's: then it is quoted as it is).
+
+    Without the numbered section title its span opens with ("3. Vacation and leave Every
+    employee..." -> "Every employee..."), and, when it announces what follows ("Set this
+    variable as below."), with what it announces (``announced_end``: the code block, the list,
+    else the next paragraph), at most ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a
+    sentence ``quotable`` refuses: the announcement alone states nothing."""
     spans = sentence_spans(passage)
     for k, (start, end) in enumerate(spans):
         if " ".join(passage[start:end].split()) != sentence:
@@ -263,6 +258,7 @@ def quote_in(passage: str, sentence: str,
         if clipped and follow:
             follow += "…"  # a long block: its head
         return " ".join(p for p in (quote, follow) if p), (start, max(end, stop))
+    return sentence, None
 
 
 def supporting_span(passage: str, claim: str, question: str,

@@ -159,40 +159,42 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:(?:[-*+â€¢]|\d{1,2}[.)]|[a-z][.)])\s|\d{1,2}ã
 def _blocks(text: str, pos: int) -> Iterator[tuple[int, int, str]]:
     """The blocks of ``text`` from ``pos``: (start, end, kind), kind "code" (a fenced block,
     or indented or ``>>>`` lines), "item" (a list item's paragraph) or "text"."""
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text[pos:]) if m.start() == 0
-             or text[pos + m.start() - 1] == "\n"]
-    lines = [(pos + a, pos + b) for a, b in lines]
+    lines: list[tuple[int, str]] = []  # (offset, line)
+    for line in text[pos:].split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+
+    def end_of(j: int) -> int:
+        return lines[j][0] + len(lines[j][1])
+
     i = 0
     while i < len(lines):
-        a, b = lines[i]
-        line = text[a:b]
+        start, line = lines[i]
         if not line.strip():
             i += 1
             continue
-        if fence := _FENCE.match(line):
-            j = i + 1
-            while j < len(lines) and not text[lines[j][0]:lines[j][1]].strip().startswith(fence.group(1)):
+        j = i
+        if fence := _FENCE.match(line):  # to its closing fence
+            j += 1
+            while j < len(lines) - 1 and not lines[j][1].strip().startswith(fence.group(1)):
                 j += 1
-            j = min(j, len(lines) - 1)
-            yield a, lines[j][1], "code"
+            kind = "code"
         elif _CODE_LINE.match(line):
-            doctest = line.lstrip().startswith(">>>")  # its output lines, to a blank line
-            j = i
-            while j + 1 < len(lines):
-                following = text[lines[j + 1][0]:lines[j + 1][1]]
-                if not (following.strip() if doctest else
-                        _CODE_LINE.match(following) or not following.strip()):
-                    break
+            if line.lstrip().startswith(">>>"):  # a doctest: its output lines, to a blank line
+                while j + 1 < len(lines) and lines[j + 1][1].strip():
+                    j += 1
+            else:  # indented lines, blank ones between them
+                while j + 1 < len(lines) and (_CODE_LINE.match(lines[j + 1][1])
+                                              or not lines[j + 1][1].strip()):
+                    j += 1
+                while not lines[j][1].strip():
+                    j -= 1
+            kind = "code"
+        else:  # a paragraph, to a blank line or a fence
+            while j + 1 < len(lines) and lines[j + 1][1].strip() and not _FENCE.match(lines[j + 1][1]):
                 j += 1
-            while j > i and not text[lines[j][0]:lines[j][1]].strip():
-                j -= 1
-            yield a, lines[j][1], "code"
-        else:
-            j = i
-            while j + 1 < len(lines) and text[lines[j + 1][0]:lines[j + 1][1]].strip() and not (
-                    _FENCE.match(text[lines[j + 1][0]:lines[j + 1][1]])):
-                j += 1
-            yield a, lines[j][1], "item" if _LIST_ITEM.match(line) else "text"
+            kind = "item" if _LIST_ITEM.match(line) else "text"
+        yield start, end_of(j), kind
         i = j + 1
 
 
