@@ -177,7 +177,7 @@ class Container:
 
         s = self.settings
         return AnswerService(self.retriever, self.chat_model, s.llm_max_answer_tokens, s.llm_queue,
-                             s.llm_queue_per_user, s.evidence_chars, self.answerability,
+                             s.llm_queue_per_user, s.evidence_tokens, self.answerability,
                              observe=self.metrics.observe_stages,
                              record=self.store.record_answer)
 

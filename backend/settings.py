@@ -48,10 +48,11 @@ class Settings(BaseSettings):
     answerability: Literal["calibrated", "off"] = Field(
         "calibrated", description="Refuse before the model runs when the retrieved passages do not "
                                   "answer the question (a model fitted on public data, see README).")
-    evidence_chars: int = Field(
-        450, description="Characters of each passage the model reads: the sentences matching the "
-                         "question and their neighbours (0: whole chunks). Fewer prompt tokens, "
-                         "a sooner first token; citations still point at the whole chunk.")
+    evidence_tokens: int = Field(
+        100, ge=0, description="Prompt tokens of each passage the model reads: the sentences "
+                               "matching the question and their neighbours (0: whole chunks). "
+                               "Fewer prompt tokens, a sooner first token; citations still point "
+                               "at the whole chunk.")
     threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     faiss_ivf_from: int = Field(
         50_000, ge=0, description="From this many chunks on, the local vector index is an inverted "

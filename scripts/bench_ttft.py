@@ -48,8 +48,9 @@ def cases(n: int, path: Path = XQUAD):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, action="append", help="GGUF file(s); default: the setting")
-    ap.add_argument("--evidence-chars", type=int, action="append",
-                    help="evidence window per passage (0: whole passages); default: the setting")
+    ap.add_argument("--evidence-tokens", type=int, action="append",
+                    help="evidence window per passage in tokens (0: whole passages); default: the "
+                         "setting")
     ap.add_argument("-n", type=int, default=40, help="questions")
     args = ap.parse_args()
     from backend.adapters.llamacpp_chat_model import LlamaCppChatModel
@@ -57,16 +58,16 @@ def main() -> None:
     s = Settings()
     for model_path in args.model or [s.llm_model_path]:
         model = LlamaCppChatModel(model_path, s.llm_context_window, s.threads, s.llm_temperature)
-        for chars in args.evidence_chars or [s.evidence_chars]:
-            run(model, model_path, chars, args.n, s)
+        for tokens in args.evidence_tokens or [s.evidence_tokens]:
+            run(model, model_path, tokens, args.n, s)
 
 
-def run(model, model_path: Path, chars: int, n: int, s: Settings) -> None:
+def run(model, model_path: Path, evidence_tokens: int, n: int, s: Settings) -> None:
     ttft, total, prompt_tokens, correct = [], [], [], 0
     budget = model.context_window - s.llm_max_answer_tokens
     list(model.stream([{"role": "user", "content": "Hi"}], 1))  # load weights into the cache
     for question, answers, chunks in cases(n):
-        messages, _ = build_messages(question, chunks, model.count_tokens, budget, chars)
+        messages, _ = build_messages(question, chunks, model.count_tokens, budget, evidence_tokens)
         prompt_tokens.append(sum(model.count_tokens(m["content"]) for m in messages))
         t = time.perf_counter()
         first, parts = None, []
@@ -78,7 +79,7 @@ def run(model, model_path: Path, chars: int, n: int, s: Settings) -> None:
         total.append((end - t) * 1000)
         correct += any(a.lower() in "".join(parts).lower() for a in answers)
     q = lambda xs, p: round(statistics.quantiles(xs, n=20)[p]) if len(xs) > 1 else round(xs[0])  # noqa: E731
-    print(f"{model_path.name:40} evidence_chars={chars:<5} prompt tokens mean "
+    print(f"{model_path.name:40} evidence_tokens={evidence_tokens:<5} prompt tokens mean "
           f"{statistics.mean(prompt_tokens):.0f} | TTFT p50 {statistics.median(ttft):.0f} ms "
           f"p95 {q(ttft, 18)} ms | total p50 {statistics.median(total):.0f} ms p95 {q(total, 18)} ms "
           f"| gold answer in answer {correct}/{n}", flush=True)

@@ -143,7 +143,7 @@ def related(question: str, found: Sequence[ScoredChunk]) -> list[Citation]:
 
 class AnswerService:
     def __init__(self, retriever: Retriever, chat_model: ChatModel, max_answer_tokens: int,
-                 queue: int = 8, queue_per_user: int = 2, evidence_chars: int = 0,
+                 queue: int = 8, queue_per_user: int = 2, evidence_tokens: int = 0,
                  answerability: AnswerabilityModel | None = None,
                  observe: Callable[[dict[str, float]], None] | None = None,
                  record: Callable[[object, str, Answer], int | None] | None = None) -> None:
@@ -154,7 +154,7 @@ class AnswerService:
         self.observe = observe or (lambda timings: None)
         self.record = record or (lambda user, question, answer: None)
         self.answerability = answerability
-        self.evidence_chars = evidence_chars
+        self.evidence_tokens = evidence_tokens
         self.chat_model = chat_model
         self.max_answer_tokens = max_answer_tokens
         # one question at a time runs on the model; ``queue`` more may wait, the rest are refused
@@ -253,7 +253,7 @@ class AnswerService:
         budget = self.chat_model.context_window - self.max_answer_tokens
         messages, used = build_messages(
             question, [s.chunk for s in retrieval.chunks], self.chat_model.count_tokens, budget,
-            self.evidence_chars, retrieval.keyword_query)
+            self.evidence_tokens, retrieval.keyword_query)
         gen_start = time.perf_counter()
         parts: list[str] = []
         for piece in self.chat_model.stream(messages, self.max_answer_tokens, cancel):

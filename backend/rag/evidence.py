@@ -4,9 +4,15 @@ Prompt evaluation dominates the time to the first token on a CPU (about 190 toke
 default model on 2 cores), so the model gets only what can hold the answer: the sentences that
 share terms with the question (in any language: CJK text matches by character bigrams) and one
 sentence either side, in document order. The whole chunk stays the citation's passage.
+
+The budget is measured with the chat model's own token count, not in characters: SmolLM2 reads
+about 4.5 characters of English per token but 1.3 of Chinese (and fewer of URLs and markup), so a
+budget in characters made a Chinese README's prompt twice as long as an English article's.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from backend.rag.citations import sentence_strengths
 
@@ -14,37 +20,70 @@ GAP = " … "
 
 
 def evidence_window(question: str, text: str, heading: str | None = None,
-                    max_chars: int = 600, neighbours: int = 1) -> str:
-    """The parts of ``text`` worth showing the model for ``question``, at most ``max_chars``
-    (more only when the best sentence alone is longer). A passage that matches no term at all
-    keeps its head: retrieval found it for a reason the terms do not show (synonyms)."""
-    if len(text) <= max_chars:
+                    budget: int = 600, neighbours: int = 1,
+                    length: Callable[[str], int] = len) -> str:
+    """The parts of ``text`` worth showing the model for ``question``, at most ``budget`` as
+    measured by ``length`` (the model's token count; characters by default), more only when the
+    best sentence alone is longer. A passage that matches no term at all keeps its head:
+    retrieval found it for a reason the terms do not show (synonyms)."""
+    if length(text) <= budget:
         return text
     spans, strength = sentence_strengths(question, text, heading)
     if not spans:
-        return text[:max_chars]
+        return _head(text, budget, length)
     order = sorted(range(len(spans)), key=lambda i: (-strength[i], i))
     if strength[order[0]] <= 0:
         order = list(range(len(spans)))
+    size = _sizer(text, spans, length)
     chosen: set[int] = set()
     for i in order:
         if strength[i] <= 0 and chosen:
             break
         wanted = {j for j in range(i - neighbours, i + neighbours + 1) if 0 <= j < len(spans)}
         for grown in (chosen | wanted, chosen | {i}):
-            if _length(text, spans, grown) <= max_chars:
+            if size(grown) <= budget:
                 chosen = grown
                 break
         else:
             if not chosen:  # the best sentence alone is longer than the budget: keep it whole
                 chosen = {i}
-        if _length(text, spans, chosen) >= max_chars:
+        if size(chosen) >= budget:
             break
     return _join(text, spans, sorted(chosen))
 
 
-def _length(text: str, spans: list[tuple[int, int]], chosen: set[int]) -> int:
-    return len(_join(text, spans, sorted(chosen)))
+def _sizer(text: str, spans: list[tuple[int, int]],
+           length: Callable[[str], int]) -> Callable[[set[int]], int]:
+    """The length of a window of chosen sentences, from each sentence's length measured once
+    (a tokenizer may be a server's: one call per sentence, not one per candidate window).
+    Exact for characters; for tokens, a join may merge a token or two."""
+    sentences = [length(_sentence(text, span)) for span in spans]
+    space, gap, ellipsis = length(" "), length(GAP), length(" …")
+
+    def size(chosen: set[int]) -> int:
+        order = sorted(chosen)
+        joins = sum(space if b == a + 1 else gap for a, b in zip(order, order[1:]))
+        ends = (order[0] > 0) + (order[-1] < len(spans) - 1) if order else 0
+        return sum(sentences[i] for i in order) + joins + ellipsis * ends
+
+    return size
+
+
+def _sentence(text: str, span: tuple[int, int]) -> str:
+    return " ".join(text[span[0]:span[1]].split())
+
+
+def _head(text: str, budget: int, length: Callable[[str], int]) -> str:
+    """The longest start of ``text`` within ``budget`` (a bisection: ``length`` may be a
+    tokenizer, whose count grows with the prefix)."""
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if length(text[:mid]) <= budget:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low]
 
 
 def _join(text: str, spans: list[tuple[int, int]], chosen: list[int]) -> str:
@@ -56,7 +95,7 @@ def _join(text: str, spans: list[tuple[int, int]], chosen: list[int]) -> str:
             parts.append(GAP)
         elif previous is not None:
             parts.append(" ")
-        parts.append(" ".join(text[start:end].split()))
+        parts.append(_sentence(text, (start, end)))
         previous = i
     body = "".join(parts)
     if chosen and chosen[0] > 0:

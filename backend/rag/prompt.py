@@ -27,23 +27,25 @@ def build_messages(
     chunks: Sequence[ChunkRecord],
     count_tokens: Callable[[str], int],
     budget_tokens: int,
-    evidence_chars: int = 0,
+    evidence_tokens: int = 0,
     match_text: str | None = None,
 ) -> tuple[list[dict[str, str]], list[ChunkRecord]]:
     """Messages for the chat model and the passages that fit ``budget_tokens``, in order.
 
     Passages are added best first while the prompt (counted with the model's own tokenizer)
     stays within budget; a passage that does not fit is skipped, not cut. With
-    ``evidence_chars``, each passage is shown as its evidence window for the question (its
-    sentences matched against ``match_text`` if given: the question with its translations).
+    ``evidence_tokens``, each passage is shown as its evidence window for the question, at most
+    that many tokens (its sentences matched against ``match_text`` if given: the question with
+    its translations).
     """
     used: list[ChunkRecord] = []
     blocks: list[str] = []
     fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(_user(question, [])) + 16
     total = fixed
     for chunk in chunks:
-        text = (evidence_window(match_text or question, chunk.text, chunk.section, evidence_chars)
-                if evidence_chars else chunk.text)
+        text = (evidence_window(match_text or question, chunk.text, chunk.section,
+                                evidence_tokens, length=count_tokens)
+                if evidence_tokens else chunk.text)
         block = _block(len(used) + 1, chunk, text)
         cost = count_tokens(block) + 2
         if total + cost > budget_tokens:

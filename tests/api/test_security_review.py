@@ -24,7 +24,7 @@ LONG_QUESTION = ("What does the handbook say about annual leave, parental leave,
                  "travel limits, hotels, mileage and every other benefit employees have? ")
 # servers whose tests need the model busy for seconds: a broad question, whole passages, and
 # no refusal before the model (the answerability decision would rightly refuse LONG_QUESTION)
-MODEL_BOUND = {"CITEQA_ANSWERABILITY": "off", "CITEQA_EVIDENCE_CHARS": "0"}
+MODEL_BOUND = {"CITEQA_ANSWERABILITY": "off", "CITEQA_EVIDENCE_TOKENS": "0"}
 
 
 def _copy(server_data_dir, tmp_path_factory, name):

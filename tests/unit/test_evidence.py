@@ -8,7 +8,7 @@ PASSAGE = (FILLER + " Employees who use their own car are reimbursed 0.30 euros 
 
 
 def test_the_matching_sentence_and_its_neighbours_within_the_budget():
-    window = evidence_window("How much is the car mileage reimbursement?", PASSAGE, max_chars=300)
+    window = evidence_window("How much is the car mileage reimbursement?", PASSAGE, budget=300)
     assert "0.30 euros per kilometre" in window
     assert len(window) <= 300 + 4  # the ellipses at both ends
     assert window.startswith("…") and window.endswith("…")
@@ -16,16 +16,16 @@ def test_the_matching_sentence_and_its_neighbours_within_the_budget():
 
 def test_a_short_passage_is_kept_whole():
     text = "The hotel limit is 180 euros per night."
-    assert evidence_window("hotel limit?", text, max_chars=300) == text
+    assert evidence_window("hotel limit?", text, budget=300) == text
 
 
 def test_chinese_matches_by_bigrams():
     filler = "这是一段关于天气的说明。" * 40
     text = filler + "出差期间每天的餐费补贴是一百五十元。" + filler
-    window = evidence_window("每天的餐费补贴是多少？", text, max_chars=200)
+    window = evidence_window("每天的餐费补贴是多少？", text, budget=200)
     assert "一百五十元" in window and len(window) <= 204
 
 
 def test_a_passage_matching_no_term_keeps_its_head():
-    window = evidence_window("zeppelin forecast?", PASSAGE, max_chars=200)
+    window = evidence_window("zeppelin forecast?", PASSAGE, budget=200)
     assert window.startswith("Sentence number 0")
