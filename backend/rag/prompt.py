@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from backend.domain import ChunkRecord
-from backend.rag.evidence import evidence_window
+from backend.rag.evidence import evidence_window, readable
 
 SYSTEM_PROMPT = (
     "You answer questions using only the numbered passages from the company's documents. "
@@ -36,16 +36,17 @@ def build_messages(
     stays within budget; a passage that does not fit is skipped, not cut. With
     ``evidence_tokens``, each passage is shown as its evidence window for the question, at most
     that many tokens (its sentences matched against ``match_text`` if given: the question with
-    its translations).
+    its translations). Either way links read as their label, without markup (``readable``).
     """
     used: list[ChunkRecord] = []
     blocks: list[str] = []
     fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(_user(question, [])) + 16
     total = fixed
     for chunk in chunks:
-        text = (evidence_window(match_text or question, chunk.text, chunk.section,
-                                evidence_tokens, length=count_tokens)
-                if evidence_tokens else chunk.text)
+        text = readable(chunk.text)
+        if evidence_tokens:
+            text = evidence_window(match_text or question, text, chunk.section, evidence_tokens,
+                                   length=count_tokens)
         block = _block(len(used) + 1, chunk, text)
         cost = count_tokens(block) + 2
         if total + cost > budget_tokens:

@@ -1,6 +1,6 @@
 """Evidence windows: the model reads the sentences that match the question, and their neighbours."""
 
-from backend.rag.evidence import evidence_window
+from backend.rag.evidence import evidence_window, readable
 
 FILLER = " ".join(f"Sentence number {i} is about the weather in spring." for i in range(30))
 PASSAGE = (FILLER + " Employees who use their own car are reimbursed 0.30 euros per kilometre. "
@@ -29,3 +29,15 @@ def test_chinese_matches_by_bigrams():
 def test_a_passage_matching_no_term_keeps_its_head():
     window = evidence_window("zeppelin forecast?", PASSAGE, budget=200)
     assert window.startswith("Sentence number 0")
+
+
+def test_the_model_reads_links_as_their_label_and_no_markup():
+    assert readable("关键词（[TextRank](http://acl.ldc.upenn.edu/Mihalcea.pdf)算法）") == "关键词（TextRank算法）"
+    assert readable("![](./assets/6.png) see [docs](https://x.y/a_(b))") == " see docs"
+    assert readable("使用 `《汉语拼音方案》 <http://www.moe.gov.cn/t.html>`__ 的数据") == "使用 《汉语拼音方案》 的数据"
+    assert readable('<p align="center"><b>购书<a href="https://jd.com/1.html">链接</a></b><br>') == "购书链接"
+
+
+def test_code_and_bare_urls_stay_as_written():
+    for text in ("std::vector<int> v; if a < b and c > d", "Visit https://example.com/docs now."):
+        assert readable(text) == text
