@@ -36,13 +36,16 @@ class MaxSimReranker:
             # an English model's word pieces of a Chinese question mean nothing: on the public
             # mixed set's Chinese questions, hit@5 0.91 -> 1.00 and hit@1 0.27 -> 0.45 without
             return candidates
-        q, *docs = self._embedder.token_vectors([query] + [s.chunk.text for s in head])
-        maxsim = _scale(np.array([float((q @ d.T).max(axis=1).mean()) for d in docs]))
         fused = _scale(np.array([s.score for s in head]))
         # an English model's token vectors cannot compare a question with a passage in another
-        # script: such a passage keeps its fused score as its MaxSim share
-        foreign = np.array([mostly_cjk(s.chunk.text) != query_cjk for s in head])
-        maxsim = np.where(foreign, fused, maxsim)
+        # script: such a passage keeps its fused score as its MaxSim share, and its word pieces
+        # are neither encoded (a Chinese passage is hundreds of them: 0.35 s for an English
+        # question over Chinese READMEs) nor part of the scale the comparable ones are put on
+        comparable = [i for i, s in enumerate(head) if mostly_cjk(s.chunk.text) == query_cjk]
+        maxsim = fused.copy()
+        if len(comparable) >= 2:
+            q, *docs = self._embedder.token_vectors([query] + [head[i].chunk.text for i in comparable])
+            maxsim[comparable] = _scale(np.array([float((q @ d.T).max(axis=1).mean()) for d in docs]))
         blended = self.weight * maxsim + (1 - self.weight) * fused
         order = np.argsort(-blended, kind="stable")
         return [replace(head[i], score=float(blended[i])) for i in order] + tail

@@ -40,3 +40,26 @@ def test_a_chinese_question_keeps_the_fused_order_with_an_english_model():
     read = MaxSimReranker(TokenEmbedder(), depth=2, weight=1.0, english_only=False).rerank(
         "酒店 夜", candidates)
     assert [s.chunk.id for s in read] == [2, 1]
+
+
+class Recording(TokenEmbedder):
+    def __init__(self):
+        self.seen = []
+
+    def token_vectors(self, texts):
+        self.seen += texts
+        return super().token_vectors(texts)
+
+
+def test_passages_in_another_script_are_not_encoded_and_keep_their_fused_place():
+    """An English model's word pieces of a Chinese passage cost time and compare nothing."""
+    embedder = Recording()
+    candidates = [scored(1, "车 车 车", 0.9), scored(2, "hotel night", 0.5), scored(3, "car", 0.6),
+                  scored(4, "酒店 夜 酒店", 0.1)]
+    out = MaxSimReranker(embedder, depth=4, weight=0.5).rerank("hotel night", candidates)
+    assert embedder.seen == ["hotel night", "hotel night", "car"]
+    assert [s.chunk.id for s in out] == [1, 2, 3, 4]
+    embedder.seen.clear()
+    chinese_only = [scored(1, "车 车", 0.9), scored(2, "酒店 夜", 0.8)]
+    out = MaxSimReranker(embedder, depth=2, weight=0.5).rerank("hotel night", chinese_only)
+    assert embedder.seen == [] and [s.chunk.id for s in out] == [1, 2]
