@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -164,7 +165,8 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
 
     Of those, sentences sharing no term with the question are dropped too when others do share
     some: small models pad answers with copied but unrelated passage sentences. A sentence the
-    model repeats (small models loop) is kept once.
+    model repeats (small models loop) is kept once, and so is one it repeats with a word
+    changed (``_repeats``).
     """
     kept = []
     for line in answer.split("\n"):
@@ -173,11 +175,23 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
             if _ABOUT_THE_TASK.match(sentence) or is_question(sentence):
                 continue
             cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
-            if sentence not in kept and any(is_supported(sentence, passages[n - 1], question)
-                                            for n in cited):
+            if not _repeats(sentence, kept) and any(
+                    is_supported(sentence, passages[n - 1], question) for n in cited):
                 kept.append(sentence)
     on_topic = [s for s in kept if shared_terms(question, s)]
     return " ".join(on_topic or kept)
+
+
+def _repeats(sentence: str, kept: Sequence[str]) -> bool:
+    """``sentence`` is one of ``kept`` again, perhaps with a word changed ("设置环境变量 X …" then
+    "启动环境变量 X …"): nearly the same characters (difflib's ratio ≥ 0.9) and the same figures."""
+    plain = _MARKER_RE.sub("", sentence).strip()
+    for other in kept:
+        earlier = _MARKER_RE.sub("", other).strip()
+        if (_numbers(plain) == _numbers(earlier)
+                and difflib.SequenceMatcher(None, plain, earlier, autojunk=False).ratio() >= 0.9):
+            return True
+    return False
 
 
 def figures_disagree(answer: str, source_sentence: str) -> bool:
@@ -241,7 +255,7 @@ def quote_in(passage: str, sentence: str,
             continue
         titled = passage[start:end]
         start += len(titled) - len(without_numbered_title(titled))
-        quote = " ".join(passage[start:end].split())
+        quote = " ".join(without_fence_lines(passage[start:end]).split()) or sentence
         if not is_lead_in(quote):
             return quote, (start, end)
         stop = announced_end(passage, end, LEAD_IN_FOLLOW_CHARS)

@@ -49,6 +49,23 @@ def test_keep_supported_keeps_a_repeated_sentence_once():
     assert keep_supported(f"{line} {line}\n{line}", PASSAGES, question) == line
 
 
+def test_keep_supported_keeps_a_sentence_repeated_with_a_word_changed_once():
+    """SmolLM2 wrote the passage's sentence, then again with 设置 (set) turned into 启动 (start)."""
+    passage = "设置环境变量 `HALDEN_TEXT_CACHE` 可以指定缓存目录，默认是 `~/.cache/halden`。"
+    answer = (f"{passage} [1] 启动环境变量 `HALDEN_TEXT_CACHE` 可以指定缓存目录，"
+              "默认是 `~/.cache/halden`。 [1]")
+    assert keep_supported(answer, [passage], "Which variable sets the cache directory?") == (
+        f"{passage} [1]")
+
+
+def test_keep_supported_keeps_sentences_that_differ_by_a_name_or_a_figure():
+    passages = ["Hotels are reimbursed up to 180 euros per night, in Paris up to 250 euros per night."]
+    answer = ("Hotels are reimbursed up to 180 euros per night [1]. "
+              "Hotels are reimbursed up to 250 euros per night [1]. "
+              "In Paris hotels are reimbursed up to 250 euros per night [1].")
+    assert keep_supported(answer, passages, "What is the hotel limit per night?") == answer
+
+
 def test_keep_supported_drops_sentences_without_a_citation():
     assert keep_supported("Hotels are reimbursed up to 180 euros per night.", PASSAGES, "hotel?") == ""
 
@@ -276,6 +293,15 @@ def test_a_quote_leaves_out_the_numbered_section_title_its_sentence_opens_with()
     assert _quoted(page, sentence) == ("Every full-time employee receives 25 days of paid annual "
                                       "leave per calendar year.")
     assert quote_in(page, "Not a sentence of it.") == ("Not a sentence of it.", None)
+
+
+def test_a_quoted_code_block_leaves_out_its_fence_lines_and_its_span_keeps_them():
+    passage = "安装方法如下：\n\n```bash\npip install halden-text\n```\n\n然后导入。"
+    index, sentence, _ = best_sentence("How do I install halden-text?", [passage])
+    assert "pip install halden-text" in sentence
+    quote, span = quote_in(passage, sentence)
+    assert "```" not in quote and "pip install halden-text" in quote
+    assert "```bash" in passage[span[0]:span[1]] or "pip install" in passage[span[0]:span[1]]
 
 
 def test_a_quote_that_announces_what_follows_brings_what_it_announces():
