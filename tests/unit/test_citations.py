@@ -49,6 +49,16 @@ def test_keep_supported_keeps_a_repeated_sentence_once():
     assert keep_supported(f"{line} {line}\n{line}", PASSAGES, question) == line
 
 
+def test_keep_supported_drops_a_sentence_ending_in_a_quoted_question():
+    """SmolLM2's whole answer once: 'The answer to the question "What is …?" [1]'."""
+    passage = ("Computational complexity theory is a branch of the theory of computation in "
+               "theoretical computer science.")
+    answer = ('The answer to the question "What is the difference between computational '
+              'complexity theory and theoretical computer science?" [1]')
+    assert keep_supported(answer, [passage], "计算复杂性理论按照什么主要属性对计算问题进行分类？") == ""
+    assert keep_supported(f"{passage} [1]", [passage], "What is complexity theory?") == f"{passage} [1]"
+
+
 def test_keep_supported_keeps_a_sentence_repeated_with_a_word_changed_once():
     """SmolLM2 wrote the passage's sentence, then again with 设置 (set) turned into 启动 (start)."""
     passage = "设置环境变量 `HALDEN_TEXT_CACHE` 可以指定缓存目录，默认是 `~/.cache/halden`。"
