@@ -16,11 +16,11 @@ import re
 from collections.abc import Callable
 
 from backend.rag.citations import sentence_strengths
+from backend.rag.safety import link_labels
 
 GAP = " … "
 # link targets and markup cost tokens and state nothing the model can answer with: a README's
 # `[TextRank](http://acl.ldc.upenn.edu/acl2004/emnlp/pdf/Mihalcea.pdf)` is 30 tokens of URL
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 _RST_LINK = re.compile(r"`([^`<\n]+?)\s*<[^<>`\s]+>`__?")
 _HTML_TAG = re.compile(r"</?(?:a|b|i|p|br|img|div|span|center|font|strong|em|sub|sup|hr|h[1-6])"
                        r"\b[^<>]*>", re.IGNORECASE)
@@ -29,7 +29,7 @@ _HTML_TAG = re.compile(r"</?(?:a|b|i|p|br|img|div|span|center|font|strong|em|sub
 def readable(text: str) -> str:
     """``text`` as the model reads it: links as their label (an image as its alt text), HTML
     formatting tags left out. A bare URL stays: it may be the answer."""
-    text = _MARKDOWN_LINK.sub(r"\1", text)
+    text = link_labels(text)
     text = _RST_LINK.sub(r"\1", text)
     return _HTML_TAG.sub("", text)
 

@@ -154,9 +154,11 @@ def without_instructions(text: str) -> str:
 
 # Markdown images and links, autolinks, and bare targets: schemes, protocol-relative "//host",
 # "www.host", mailto: and other schemes a renderer would turn into a link
+# (a target may hold balanced parentheses, as Wikipedia's do; an image whose target does not
+# balance still matches up to the first ")", so none survives)
 _LINK = re.compile(
-    r"(?P<image>!\[(?P<alt>[^\]]*)\]\((?P<itarget>[^)]*)\))"
-    r"|\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]*)[^)]*\)"
+    r"(?P<image>!\[(?P<alt>[^\]]*)\]\((?P<itarget>(?:[^()]|\([^()]*\))*|[^)]*)\))"
+    r"|\[(?P<text>[^\]]*)\]\((?P<target>(?:[^()\s]|\([^()\s]*\))*)[^)]*\)"
     r"|<(?P<auto>[a-z][a-z0-9+.-]*:[^\s<>]+)>"
     r"|(?P<bare>\b(?:https?|ftp|file|data|javascript|vbscript|mailto|tel|sms|ssh|smb|ldap):[^\s<>)\]]+"
     r"|(?<![\w/])//[\w-]+(?:\.[\w-]+)+[^\s<>)\]]*"
@@ -179,3 +181,14 @@ def strip_foreign_links(answer: str, sources: Sequence[str]) -> str:
         return match.group("text") or ""
 
     return re.sub(r"[ \t]{2,}", " ", _LINK.sub(check, answer)).strip()
+
+
+def link_labels(text: str) -> str:
+    """``text`` with each Markdown link as its label and each image as its alt text;
+    autolinks and bare URLs stay."""
+    def label(match: re.Match) -> str:
+        if match.group("image") is not None:
+            return match.group("alt")
+        return match.group("text") if match.group("target") is not None else match.group(0)
+
+    return _LINK.sub(label, text)
