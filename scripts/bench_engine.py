@@ -16,6 +16,7 @@ uses a database of its own on the --url server and drops it afterwards.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import resource
 import statistics
 import sys
@@ -75,7 +76,8 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(label: str, settings, texts, queries, embedder, cache: Path | None = None) -> None:
+def run(label: str, settings, texts, queries, embedder, cache: Path | None = None,
+        ef_search: list[int] | None = None) -> None:
     from backend.access import Principal
     from backend.container import Container
     from backend.ports import embed_queries
@@ -84,16 +86,21 @@ def run(label: str, settings, texts, queries, embedder, cache: Path | None = Non
     c = Container(settings, embedder=stand_in)
     kb = c.knowledge_base
     t = time.perf_counter()
-    index_synthetic(kb, texts)
+    kept = len(kb.keywords) >= len(texts)  # a --keep database indexed by an earlier run
+    if not kept:
+        index_synthetic(kb, texts)
     seconds = time.perf_counter() - t
-    if settings.search_engine == "pgvector":  # what autovacuum does soon after a bulk load:
+    if settings.search_engine == "pgvector" and not kept:  # what autovacuum does soon after a bulk load:
         import sqlalchemy  # the visibility map lets BM25 read postings from the index alone
 
         with sqlalchemy.create_engine(settings.search_engine_url,
                                       isolation_level="AUTOCOMMIT").connect() as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
-    print(f"[{label}] indexed {len(texts)} chunks in {seconds:.0f} s "
-          f"({len(texts) / seconds:.0f} chunks/s, embedding excluded)")
+    if kept:
+        print(f"[{label}] {len(texts)} chunks already indexed (--keep)")
+    else:
+        print(f"[{label}] indexed {len(texts)} chunks in {seconds:.0f} s "
+              f"({len(texts) / seconds:.0f} chunks/s, embedding excluded)")
     kb.embedder = embedder
     qvecs = embed_queries(embedder, queries)
     vector_of = dict(zip(queries, qvecs))
@@ -110,13 +117,19 @@ def run(label: str, settings, texts, queries, embedder, cache: Path | None = Non
           f"keyword top-100 {keyword[0]:.1f}/{keyword[1]:.1f} ms")
     # recall of the member's dense top-10 against an exact scan of the vectors they may see
     visible = np.asarray([i for i, doc in _visible(kb)], dtype=np.int64)
-    recalls = []
+    exact_top = {}
     for q in queries[:30]:
         exact = kb.vectors.similarity(vector_of[q], visible.tolist())
-        want = {i for i, _ in sorted(exact.items(), key=lambda kv: -kv[1])[:10]}
-        got = {i for i, _ in kb.dense_search(vector_of[q], 10, scope)}
-        recalls.append(len(want & got) / 10)
-    print(f"[{label}]   member dense recall@10 vs exact: {statistics.mean(recalls):.3f}")
+        exact_top[q] = {i for i, _ in sorted(exact.items(), key=lambda kv: -kv[1])[:10]}
+    for ef in ef_search or [None]:
+        if ef is not None:
+            kb.vectors.ef_search = ef
+        recalls = [len(exact_top[q] & {i for i, _ in kb.dense_search(vector_of[q], 10, scope)}) / 10
+                   for q in exact_top]
+        timing = percentiles(lambda q: kb.dense_search(vector_of[q], 100, scope), queries)
+        print(f"[{label}]   member dense recall@10 vs exact: {statistics.mean(recalls):.3f}"
+              + (f" at ef_search {ef} (dense top-100 p50/p95 {timing[0]:.1f}/{timing[1]:.1f} ms)"
+                 if ef is not None else ""))
     print(f"[{label}] resident memory of this process: {rss_mb():.0f} MB")
 
 
@@ -131,6 +144,10 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=100_000)
     ap.add_argument("--scifact", type=Path, default=ROOT.parent / "shared" / "eval" / "scifact")
     ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--keep", metavar="NAME", help="pgvector: index into database NAME on the "
+                    "--url server and keep it; a later run with the same NAME reuses it")
+    ap.add_argument("--ef-search", type=int, action="append", help="pgvector: also measure "
+                    "dense recall and speed at this HNSW ef_search (repeatable)")
     ap.add_argument("--cache", type=Path, help="index real SciFact chunk vectors from this "
                     "citeqa eval cache (e.g. data/cache) instead of random ones")
     args = ap.parse_args()
@@ -150,9 +167,26 @@ def main() -> None:
             return
         if not args.url:
             ap.error("--engine pgvector needs --url")
-        with scratch_database(args.url, "citeqa_bench") as url:
+        database = kept_database(args.url, args.keep) if args.keep else scratch_database(
+            args.url, "citeqa_bench")
+        with database as url:
             run("pgvector", Settings(data_dir=Path(tmp), database_url=url,
-                                     search_engine="pgvector"), texts, queries, embedder, args.cache)
+                                     search_engine="pgvector"), texts, queries, embedder, args.cache,
+                args.ef_search)
+
+
+@contextlib.contextmanager
+def kept_database(url: str, name: str):
+    """The URL of database ``name`` on the server of ``url``, created when missing, never dropped."""
+    import sqlalchemy
+
+    server = sqlalchemy.engine.make_url(url)
+    admin = sqlalchemy.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).first():
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    yield server.set(database=name).render_as_string(hide_password=False)
 
 
 if __name__ == "__main__":
