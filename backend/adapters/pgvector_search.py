@@ -221,31 +221,13 @@ class PgVectorIndex:
 # from citeqa_term_df before the query, so no query counts a term's postings.
 _TERMS = "q(term, weight) AS (SELECT * FROM unnest(%(terms)s::text[], %(weights)s::float8[]))"
 _TF = "{p}.tf / ({p}.tf + %(k1)s * (1 - %(b)s + %(b)s * {p}.length / %(avgdl)s))"
-# the best k chunks, reading every posting of the question's terms
+# the best k chunks
 _BM25 = f"""WITH {_TERMS},
 hits AS MATERIALIZED (
     SELECT term, chunk_id, tf, length FROM citeqa_postings
     WHERE term = ANY(%(terms)s::text[]) AND {{where}})
 SELECT h.chunk_id, sum(q.weight * {_TF.format(p="h")}) AS score
 FROM hits h JOIN q USING (term) GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT %(k)s"""
-# the best k chunks by MaxScore (Turtle & Flood): the postings of the rare ("essential") terms
-# are read whole; the common terms are looked up for the best candidates only. Also returned:
-# the best partial score left out, so the caller can prove no chunk outside could rank.
-_BM25_PRUNED = f"""WITH {_TERMS},
-essential AS (
-    SELECT p.chunk_id, sum(q.weight * {_TF.format(p="p")}) AS partial
-    FROM citeqa_postings p JOIN q USING (term)
-    WHERE p.term = ANY(%(essential)s::text[]) AND {{where}} GROUP BY p.chunk_id),
-top AS MATERIALIZED (SELECT chunk_id, partial FROM essential ORDER BY partial DESC, chunk_id
-                     LIMIT %(candidates)s),
-rest AS (
-    SELECT p.chunk_id, sum(q.weight * {_TF.format(p="p")}) AS extra
-    FROM top JOIN citeqa_postings p ON p.chunk_id = top.chunk_id AND p.term = ANY(%(other)s::text[])
-    JOIN q ON q.term = p.term GROUP BY p.chunk_id)
-SELECT top.chunk_id, top.partial + coalesce(rest.extra, 0) AS score,
-       (SELECT partial FROM essential ORDER BY partial DESC, chunk_id
-        OFFSET %(candidates)s LIMIT 1) AS left_out
-FROM top LEFT JOIN rest USING (chunk_id) ORDER BY score DESC, top.chunk_id LIMIT %(k)s"""
 # the given chunks that are indexed, 0 for those no term matched: one round trip
 _BM25_OF = f"""WITH {_TERMS},
 hits AS MATERIALIZED (
@@ -318,21 +300,14 @@ class PgKeywordIndex:
     a query reads the postings of its terms from the index alone, filtered by access. Chunk
     counts and total lengths are kept per access list (``citeqa_term_stats``, a row per distinct
     list, updated in the same transactions), so a scope's N and average length cost one lookup;
-    so are the terms' document frequencies (``citeqa_term_df``).
-
-    At a million chunks a common term has hundreds of thousands of postings, and reading them
-    all made the best 100 cost 176 ms. ``search`` therefore reads whole only the postings of
-    the rarest terms (up to ``essential_postings`` of them) and scores the common terms for the
-    best candidates alone, keeping the result only when it is provably the exact top k
-    (MaxScore's bound: a common term adds less than its weight); otherwise it reads everything.
+    so are the terms' document frequencies per access list (``citeqa_term_df``): a query never
+    counts postings to weigh its terms, and scoring given chunks reads only their postings.
     """
 
     filters_by_access = True
 
-    def __init__(self, url: str, k1: float = 1.2, b: float = 0.5, stem: bool = True,
-                 essential_postings: int = 20_000) -> None:
+    def __init__(self, url: str, k1: float = 1.2, b: float = 0.5, stem: bool = True) -> None:
         self.k1, self.b = k1, b
-        self.essential_postings = essential_postings
         self._analyze = analyzer(stem)
         self.db = _PgTables(url)
         with self.db.cursor() as cur:
@@ -448,31 +423,9 @@ class PgKeywordIndex:
                 return [(int(i), float(s)) for i, s in cur.fetchall()]
             if not weight:
                 return []
-            rows = self._pruned(cur, where, params, weight, df, int(k))
-            if rows is None:
-                cur.execute(_BM25.format(where=where), params)
-                rows = cur.fetchall()
+            cur.execute(_BM25.format(where=where), params)
+            rows = cur.fetchall()
         return [(int(i), float(s)) for i, s in rows if s > 0]
-
-    def _pruned(self, cur, where: str, params: dict, weight: dict[str, float],
-                df: dict[str, float], k: int) -> list | None:
-        """The exact top ``k`` by MaxScore, or None when it cannot be proven (or would read
-        everything anyway)."""
-        essential, other = split_by_postings(weight, df, self.essential_postings)
-        if not other:
-            return None
-        bound = sum(weight[t] for t in other)  # the most the common terms can add to a chunk
-        cur.execute(_BM25_PRUNED.format(where=where),
-                    {**params, "essential": essential, "other": other, "candidates": 10 * k})
-        rows = cur.fetchall()
-        if len(rows) < k:
-            return None  # chunks holding only common terms may belong in the top k
-        kth = float(rows[-1][1])
-        left_out = rows[0][2]
-        # a chunk without a rare term scores < bound; one left out < left_out + bound
-        if bound < kth and (left_out is None or float(left_out) + bound < kth):
-            return [(i, s) for i, s, _ in rows]
-        return None
 
     @staticmethod
     def _indexed(cur, ids: list[int]) -> list[int]:
@@ -482,16 +435,3 @@ class PgKeywordIndex:
     def save(self) -> None:
         """Every change is committed when made."""
 
-
-def split_by_postings(weight: dict[str, float], df: dict[str, float],
-                      budget: int) -> tuple[list[str], list[str]]:
-    """The question's terms as (essential, other): the rarest terms whose postings add up to
-    at most ``budget`` (the rarest one always) are read whole; the rest are common."""
-    essential, other, read = [], [], 0.0
-    for term in sorted(weight, key=lambda t: (df[t], t)):
-        if not essential or (not other and read + df[term] <= budget):
-            essential.append(term)
-            read += df[term]
-        else:
-            other.append(term)
-    return essential, other
