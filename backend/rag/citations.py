@@ -172,7 +172,7 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
     for line in answer.split("\n"):
         for start, end in sentence_spans(line):
             sentence = line[start:end]
-            if _ABOUT_THE_TASK.match(sentence) or is_question(sentence) or _ends_asking(sentence):
+            if _ABOUT_THE_TASK.match(sentence) or is_question(sentence):
                 continue
             cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
             if not _repeats(sentence, kept) and any(
@@ -180,13 +180,6 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
                 kept.append(sentence)
     on_topic = [s for s in kept if shared_terms(question, s)]
     return " ".join(on_topic or kept)
-
-
-def _ends_asking(sentence: str) -> bool:
-    """The model's sentence ends in a quoted question ('The answer to the question "What is
-    the difference between …?" [1]'): it restates a question, it answers none."""
-    plain = _MARKER_RE.sub("", sentence).rstrip(" \t\"'”’»」』)")
-    return plain.endswith(("?", "？"))
 
 
 def _repeats(sentence: str, kept: Sequence[str]) -> bool:

@@ -132,7 +132,8 @@ def is_heading(line: str) -> bool:
         w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
 
 
-_QUESTION_END = re.compile(rf"[?？]{_MARKERS}[\s\"'”’)]*$")
+# markers and closing quotes or brackets in any order: 'the question "What is …?" [1]'
+_QUESTION_END = re.compile(r"[?？](?:\s*\[\d+(?:\s*,\s*\d+)*\]|[\s\"'”’»」』)）])*$")
 
 
 def is_question(sentence: str) -> bool:

@@ -175,7 +175,8 @@ def test_a_numbered_section_title_is_left_out_of_a_quote_but_not_a_wrapped_list_
 
 def test_a_question_is_a_sentence_that_asks_in_either_language():
     for asks in ("How do I reset my password?", "为什么没有 y, w, yu 几个声母？", "Is it billed? [2]",
-                 '"Can I park here?"'):
+                 '"Can I park here?"', 'The answer to the question "What is X?" [1]',
+                 "他问：「可以停车吗？」", "(Is it billed?) [1, 2]"):
         assert is_question(asks), asks
     for states in ("It is billed monthly.", "What? No. It is billed monthly.", "Ask why: it pays.",
                    "费用按月结算。"):
