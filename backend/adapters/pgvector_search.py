@@ -251,6 +251,14 @@ FROM (SELECT access, count(*) AS n, sum(length) AS total FROM gone GROUP BY acce
 WHERE s.access = g.access
 """
 
+# ... and their postings, with their terms' document frequencies
+_FORGET_POSTINGS = """
+WITH gone AS (DELETE FROM citeqa_postings WHERE chunk_id = ANY(%(ids)s::bigint[]) RETURNING term, access)
+UPDATE citeqa_term_df d SET df = d.df - g.n
+FROM (SELECT term, access, count(*) AS n FROM gone GROUP BY term, access) g
+WHERE d.term = g.term AND d.access = g.access
+"""
+
 # Moving chunks to another access list: rows, statistics (from the old lists to the new one)
 _MOVE = """
 WITH old AS (SELECT chunk_id, access, length FROM citeqa_terms
@@ -266,15 +274,7 @@ ON CONFLICT (access) DO UPDATE SET n = citeqa_term_stats.n + EXCLUDED.n,
                                    total = citeqa_term_stats.total + EXCLUDED.total
 """
 
-
-_FORGET_POSTINGS = """
-WITH gone AS (DELETE FROM citeqa_postings WHERE chunk_id = ANY(%(ids)s::bigint[]) RETURNING term, access)
-UPDATE citeqa_term_df d SET df = d.df - g.n
-FROM (SELECT term, access, count(*) AS n FROM gone GROUP BY term, access) g
-WHERE d.term = g.term AND d.access = g.access
-"""
-
-# Moving postings to another access list, and their terms' document frequencies with them
+# ... and their postings, with their terms' document frequencies
 _MOVE_POSTINGS = """
 WITH old AS (SELECT term, chunk_id, access FROM citeqa_postings
              WHERE chunk_id = ANY(%(ids)s::bigint[]) AND access IS DISTINCT FROM %(a)s::text[]
@@ -289,7 +289,7 @@ SELECT term, %(a)s::text[], count(*) FROM old GROUP BY term ORDER BY term
 ON CONFLICT (term, access) DO UPDATE SET df = citeqa_term_df.df + EXCLUDED.df
 """
 
-_KEYWORD_WRITE_LOCK = 7_251_114  # writers of the keyword tables take turns: no deadlocks
+_KEYWORD_WRITE_LOCK = 7_251_114  # pg_advisory_xact_lock key of PgKeywordIndex._writing
 
 
 class PgKeywordIndex:
@@ -349,8 +349,7 @@ class PgKeywordIndex:
         # an empty chunk counts one term, as the local index counts it
         lengths = {i: max(1, len(terms)) for i, terms in analysed}
         df = Counter(term for _, terms in analysed for term in set(terms))
-        with self.db.cursor() as cur:
-            cur.execute(f"SELECT pg_advisory_xact_lock({_KEYWORD_WRITE_LOCK})")
+        with self._writing() as cur:
             self._forget(cur, ids)
             with cur.copy("COPY citeqa_terms (chunk_id, length) FROM STDIN") as copy:
                 for i, length in lengths.items():
@@ -370,9 +369,16 @@ class PgKeywordIndex:
 
     def remove(self, ids: Sequence[int]) -> None:
         if len(ids):
-            with self.db.cursor() as cur:
-                cur.execute(f"SELECT pg_advisory_xact_lock({_KEYWORD_WRITE_LOCK})")
+            with self._writing() as cur:
                 self._forget(cur, [int(i) for i in ids])
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator:
+        """A transaction that writers of the keyword tables take in turn: two workers updating
+        the same terms' counts in different orders would deadlock."""
+        with self.db.cursor() as cur:
+            cur.execute(f"SELECT pg_advisory_xact_lock({_KEYWORD_WRITE_LOCK})")
+            yield cur
 
     @staticmethod
     def _forget(cur, ids: list[int]) -> None:
@@ -383,8 +389,7 @@ class PgKeywordIndex:
         if not len(ids):
             return
         params = {"ids": [int(i) for i in ids], "a": list(access)}
-        with self.db.cursor() as cur:
-            cur.execute(f"SELECT pg_advisory_xact_lock({_KEYWORD_WRITE_LOCK})")
+        with self._writing() as cur:
             cur.execute(_MOVE, params)
             cur.execute(_MOVE_POSTINGS, params)
 

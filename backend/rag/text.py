@@ -85,7 +85,8 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
-_MARKERS = r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])*"  # citation markers stay with their sentence
+_MARKER = r"\s*\[\d+(?:\s*,\s*\d+)*\]"
+_MARKERS = rf"(?:{_MARKER})*"  # citation markers stay with their sentence
 _SENTENCE_END = re.compile(
     rf"([.!?][\"')\]]*{_MARKERS})(?:\s+|$)|([。！？；][\"'」』）”]*{_MARKERS})\s*|\n\s*\n"
 )
@@ -133,7 +134,7 @@ def is_heading(line: str) -> bool:
 
 
 # markers and closing quotes or brackets in any order: 'the question "What is …?" [1]'
-_QUESTION_END = re.compile(r"[?？](?:\s*\[\d+(?:\s*,\s*\d+)*\]|[\s\"'”’»」』)）])*$")
+_QUESTION_END = re.compile(rf"[?？](?:{_MARKER}|[\s\"'”’»」』)）])*$")
 
 
 def is_question(sentence: str) -> bool:
