@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
@@ -217,31 +216,34 @@ class PgVectorIndex:
         """Every change is committed when made."""
 
 
-# Lucene BM25 with the scope's statistics; each term's weight (query repeats x IDF) is computed
-# from citeqa_term_df before the query, so no query counts a term's postings.
-_TERMS = "q(term, weight) AS (SELECT * FROM unnest(%(terms)s::text[], %(weights)s::float8[]))"
-_TF = "{p}.tf / ({p}.tf + %(k1)s * (1 - %(b)s + %(b)s * {p}.length / %(avgdl)s))"
+# Lucene BM25 with the scope's statistics, in one round trip: the scope's chunk count and
+# average length from citeqa_term_stats, each term's weight (its repeats in the question x its
+# IDF over the scope) from citeqa_term_df, so no query counts a term's postings.
+_WEIGHTS = """stats AS (SELECT sum(n)::float8 AS n, sum(total)::float8 / nullif(sum(n), 0) AS avgdl
+          FROM citeqa_term_stats WHERE {where}),
+q AS (SELECT d.term, r.repeats * ln(1 + (s.n - d.df + 0.5) / (d.df + 0.5)) AS weight
+      FROM unnest(%(terms)s::text[], %(repeats)s::float8[]) AS r(term, repeats)
+      JOIN (SELECT term, sum(df)::float8 AS df FROM citeqa_term_df
+            WHERE term = ANY(%(terms)s::text[]) AND {where} GROUP BY term) d USING (term)
+      CROSS JOIN stats s WHERE d.df > 0 AND s.avgdl > 0)"""
+_SCORE = """sum(q.weight * h.tf / (h.tf + %(k1)s * (1 - %(b)s + %(b)s * h.length / s.avgdl)))"""
 # the best k chunks
-_BM25 = f"""WITH {_TERMS},
+_BM25 = f"""WITH {_WEIGHTS},
 hits AS MATERIALIZED (
     SELECT term, chunk_id, tf, length FROM citeqa_postings
     WHERE term = ANY(%(terms)s::text[]) AND {{where}})
-SELECT h.chunk_id, sum(q.weight * {_TF.format(p="h")}) AS score
-FROM hits h JOIN q USING (term) GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT %(k)s"""
-# the given chunks that are indexed, 0 for those no term matched: one round trip
-_BM25_OF = f"""WITH {_TERMS},
+SELECT h.chunk_id, {_SCORE} AS score
+FROM hits h JOIN q USING (term) CROSS JOIN stats s
+GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT %(k)s"""
+# the given chunks that are indexed, 0 for those no term matched
+_BM25_OF = f"""WITH {_WEIGHTS},
 hits AS MATERIALIZED (
     SELECT term, chunk_id, tf, length FROM citeqa_postings
     WHERE term = ANY(%(terms)s::text[]) AND chunk_id = ANY(%(only)s::bigint[]) AND {{where}}),
-scored AS (SELECT h.chunk_id, sum(q.weight * {_TF.format(p="h")}) AS score
-           FROM hits h JOIN q USING (term) GROUP BY h.chunk_id)
+scored AS (SELECT h.chunk_id, {_SCORE} AS score
+           FROM hits h JOIN q USING (term) CROSS JOIN stats s GROUP BY h.chunk_id)
 SELECT t.chunk_id, coalesce(sc.score, 0) FROM citeqa_terms t
 LEFT JOIN scored sc USING (chunk_id) WHERE t.chunk_id = ANY(%(only)s::bigint[])"""
-# a scope's chunk count, average length, and its document frequency of each term
-_STATISTICS = """SELECT sum(n)::float8, sum(total)::float8 / nullif(sum(n), 0)
-FROM citeqa_term_stats WHERE {where}"""
-_DOCUMENT_FREQUENCY = """SELECT term, sum(df)::float8 FROM citeqa_term_df
-WHERE term = ANY(%(terms)s::text[]) AND {where} GROUP BY term"""
 
 # Removing chunks: their rows go, and the statistics of their access lists shrink.
 _FORGET = """
@@ -406,36 +408,16 @@ class PgKeywordIndex:
               only: list[int] | None) -> list[tuple[int, float]]:
         """The best ``k`` (score > 0); with ``only``, those chunks' scores, 0 included."""
         repeats = Counter(self._analyze(query))
-        if only is not None and not repeats:
-            repeats = Counter({"": 1})  # no term can match: every indexed chunk scores 0
-        if not repeats or k <= 0:
+        if k <= 0 or (only is None and not repeats):
             return []
         where, params = _filter(scope)
+        # a question without terms still lists the given chunks, each scoring 0
+        params.update(terms=list(repeats) or [""], repeats=list(repeats.values()) or [1],
+                      k1=self.k1, b=self.b, k=int(k), only=only)
         with self.db.cursor() as cur:
-            cur.execute(_STATISTICS.format(where=where), params)
-            n, avgdl = cur.fetchone()
-            if not n or not avgdl:
-                return [(i, 0.0) for i in self._indexed(cur, only)] if only is not None else []
-            cur.execute(_DOCUMENT_FREQUENCY.format(where=where), {**params, "terms": list(repeats)})
-            df = {term: f for term, f in cur.fetchall() if f > 0}
-            # Lucene's IDF over the scope, times the term's repeats in the question
-            weight = {t: r * math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
-                      for t, r in repeats.items() if t in df}
-            params.update(terms=list(weight), weights=list(weight.values()), k1=self.k1,
-                          b=self.b, avgdl=avgdl, k=int(k), only=only)
-            if only is not None:
-                cur.execute(_BM25_OF.format(where=where), params)
-                return [(int(i), float(s)) for i, s in cur.fetchall()]
-            if not weight:
-                return []
-            cur.execute(_BM25.format(where=where), params)
+            cur.execute((_BM25 if only is None else _BM25_OF).format(where=where), params)
             rows = cur.fetchall()
-        return [(int(i), float(s)) for i, s in rows if s > 0]
-
-    @staticmethod
-    def _indexed(cur, ids: list[int]) -> list[int]:
-        cur.execute("SELECT chunk_id FROM citeqa_terms WHERE chunk_id = ANY(%s::bigint[])", (ids,))
-        return [int(i) for (i,) in cur.fetchall()]
+        return [(int(i), float(s)) for i, s in rows if only is not None or s > 0]
 
     def save(self) -> None:
         """Every change is committed when made."""
