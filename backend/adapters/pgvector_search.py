@@ -221,7 +221,7 @@ class PgVectorIndex:
 # IDF over the scope) from citeqa_term_df, so no query counts a term's postings.
 _WEIGHTS = """stats AS (SELECT sum(n)::float8 AS n, sum(total)::float8 / nullif(sum(n), 0) AS avgdl
           FROM citeqa_term_stats WHERE {where}),
-q AS (SELECT d.term, r.repeats * ln(1 + (s.n - d.df + 0.5) / (d.df + 0.5)) AS weight
+q AS MATERIALIZED (SELECT d.term, r.repeats * ln(1 + (s.n - d.df + 0.5) / (d.df + 0.5)) AS weight
       FROM unnest(%(terms)s::text[], %(repeats)s::float8[]) AS r(term, repeats)
       JOIN (SELECT term, sum(df)::float8 AS df FROM citeqa_term_df
             WHERE term = ANY(%(terms)s::text[]) AND {where} GROUP BY term) d USING (term)
