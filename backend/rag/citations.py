@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
-from backend.rag.text import (analyzer, announced_end, is_lead_in, is_question, numbers,
-                              sentence_spans, tokenize, without_fence_lines,
+from backend.rag.text import (analyzer, announced_end, code_block_at, is_lead_in, is_question,
+                              numbers, sentence_spans, tokenize, without_fence_lines,
                               without_numbered_title)
 
 _stemmed = analyzer(stem=True)
@@ -248,13 +248,20 @@ def quote_in(passage: str, sentence: str,
     employee..." -> "Every employee..."), and, when it announces what follows ("Set this
     variable as below."), with what it announces (``announced_end``: the code block, the list,
     else the next paragraph), at most ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a
-    sentence ``quotable`` refuses: the announcement alone states nothing."""
+    sentence ``quotable`` refuses: the announcement alone states nothing. A sentence in a code
+    block brings the block (``_code_window``): one line of code ("print(out)") says little."""
     spans = sentence_spans(passage)
     for k, (start, end) in enumerate(spans):
         if " ".join(passage[start:end].split()) != sentence:
             continue
         titled = passage[start:end]
         start += len(titled) - len(without_numbered_title(titled))
+        block = code_block_at(passage, start, end)
+        if block is not None:  # a line of code says little alone: the block it is part of
+            a, b, clipped = _code_window(passage, block, start, end, LEAD_IN_FOLLOW_CHARS)
+            start, end = min(start, a), max(end, b)
+            quote = " ".join(without_fence_lines(passage[start:end]).split()) or sentence
+            return quote + ("…" if clipped else ""), (start, end)
         quote = " ".join(without_fence_lines(passage[start:end]).split()) or sentence
         if not is_lead_in(quote):
             return quote, (start, end)
@@ -273,6 +280,20 @@ def quote_in(passage: str, sentence: str,
             follow += "…"  # a long block: its head
         return " ".join(p for p in (quote, follow) if p), (start, max(end, stop))
     return sentence, None
+
+
+def _code_window(passage: str, block: tuple[int, int], start: int, end: int,
+                 limit: int) -> tuple[int, int, bool]:
+    """The lines of a code ``block`` a quote of ``passage[start:end]`` shows: all of it, or
+    about ``limit`` characters of whole lines around that sentence; and whether it was cut."""
+    a, b = block
+    if b - a <= limit:
+        return a, b, False
+    lo = max(a, passage.rfind("\n", 0, max(a, start - limit // 2)) + 1)
+    hi = min(b, max(end, lo + limit))
+    newline = passage.find("\n", hi)
+    hi = b if newline == -1 or newline > b else newline
+    return lo, hi, lo > a or hi < b
 
 
 def supporting_span(passage: str, claim: str, question: str,

@@ -176,7 +176,10 @@ def strip_foreign_links(answer: str, sources: Sequence[str]) -> str:
         if match.group("image") is not None:
             return ""
         target = match.group("target") or match.group("auto") or match.group("bare") or ""
-        if target and target in joined:
+        # a bare URL runs to a space, so the backtick or quote closing around it comes along
+        # (`-i https://host/simple`); only the end may be such punctuation, a "`@" inside
+        # still makes another target
+        if target and (target in joined or target.rstrip("`\"'.,;:!?") in joined):
             return match.group(0)
         return match.group("text") or ""
 

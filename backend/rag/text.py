@@ -85,6 +85,7 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
+
 _MARKER = r"\s*\[\d+(?:\s*,\s*\d+)*\]"
 _MARKERS = rf"(?:{_MARKER})*"  # citation markers stay with their sentence
 _SENTENCE_END = re.compile(
@@ -147,10 +148,16 @@ _LEAD_IN_END = re.compile(r"(?:[:：]|\b(?:as follows|below|the following)\s*[.:
                           re.IGNORECASE)
 
 
+# "... example: [examples/demo.py](https://...)": a sentence ending in a label that names the
+# example that follows
+_LEAD_IN_LABEL = re.compile(r"(?:^|\s)(?:examples?|demo|usage|示例|例子|样例|用法|代码示例)\s*[:：]\s*"
+                            r"(?:\[[^\]]*\]\([^)\s]*\)|\S+)?\s*$", re.IGNORECASE)
+
+
 def is_lead_in(sentence: str) -> bool:
     """A sentence that announces what follows it ("Set the variable as below.", "The limits
-    are:", "步骤如下："): what it announces, the next lines, holds the fact."""
-    return bool(_LEAD_IN_END.search(sentence))
+    are:", "步骤如下：", "example: demo.py"): what it announces, the next lines, holds the fact."""
+    return bool(_LEAD_IN_END.search(sentence) or _LEAD_IN_LABEL.search(sentence))
 
 
 _FENCE = re.compile(r"[ \t]*(```|~~~)")
@@ -198,6 +205,28 @@ def _blocks(text: str, pos: int) -> Iterator[tuple[int, int, str]]:
             kind = "item" if _LIST_ITEM.match(line) else "text"
         yield start, end_of(j), kind
         i = j + 1
+
+
+_FENCE_ONLY = re.compile(r"^[ \t]*(?:```|~~~)([\w+.-]*)[ \t]*$", re.M)
+
+
+def code_block_at(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of the first code block (fenced, indented or ``>>>`` lines) that
+    ``text[start:end]`` overlaps, None if it overlaps none. A passage cut inside a fenced
+    block holds that block's tail: its first fence is a bare one that closes (an odd count,
+    or the next fence names a language, so it opens)."""
+    pos = 0
+    fences = list(_FENCE_ONLY.finditer(text))
+    if fences and not fences[0].group(1) and (len(fences) % 2 or fences[1].group(1)):
+        if start < fences[0].end():
+            return 0, fences[0].end()
+        pos = fences[0].end() + 1
+    for a, b, kind in _blocks(text, pos):
+        if a >= end:
+            break
+        if kind == "code" and start < b:
+            return a, b
+    return None
 
 
 _FENCE_LINE = re.compile(r"[ \t]*(?:(?:```|~~~)[\w+.-]*|\.\. (?:code-block|code|sourcecode)::.*)[ \t]*")

@@ -329,13 +329,17 @@ HOW_TO = ("# Remote access\n\n"
           "To reach the intranet from home, set the proxy variable in your shell as below.\n\n"
           "```bash\nexport HALDEN_PROXY=proxy.halden.internal:3128\n```\n\n"
           "The VPN client is installed by the service desk on request.\n")
-HOW_TOS = {"visitor_faq.txt": FAQ, "remote_access.md": HOW_TO}
+CODE_EXAMPLE = ("# Report exporter\n\n"
+                "The exporter writes the reports finance needs.\n\n"
+                "```python\nfrom halden_reports import Exporter\n\nexporter = Exporter(sheet_limit=50)\n\n"
+                "report = exporter.export(quarter='Q3', fmt='xlsx')\n\nprint(report)\n```\n")
+HOW_TOS = {"visitor_faq.txt": FAQ, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE}
 
 
 @pytest.fixture
 def faq(http):
     r = http.post("/documents", files=[("files", (name, text.encode())) for name, text in HOW_TOS.items()])
-    assert [f["status"] for f in wait_job(http, r.json()["job_id"])["files"]] == ["ingested"] * 2
+    assert [f["status"] for f in wait_job(http, r.json()["job_id"])["files"]] == ["ingested"] * len(HOW_TOS)
     yield
     for d in http.get("/documents").json()["documents"]:
         if d["filename"] in HOW_TOS:
@@ -358,6 +362,16 @@ def test_a_sentence_announcing_a_setting_is_answered_with_the_setting_it_announc
     assert "HALDEN_PROXY" in body["answer"], body["answer"]
     if body["mode"] == "extractive":  # the card highlights what is quoted, the setting too
         assert "HALDEN_PROXY" in _in_span(body["citations"][0])
+
+
+def test_a_line_of_a_code_example_is_answered_with_the_example(http, faq):
+    """"print(report)" matches "How do I print a quarterly report?" best and shows nothing of
+    how: the answer was that line alone, without the call that makes the report."""
+    body = http.post("/query", json={"question": "How do I print a quarterly report?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["report_exporter.md"], body
+    assert "exporter.export(quarter='Q3'" in body["answer"], body["answer"]
+    if body["mode"] == "extractive":
+        assert "exporter.export(quarter='Q3'" in _in_span(body["citations"][0])
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):

@@ -1,6 +1,7 @@
 from backend.domain import ChunkRecord, ScoredChunk
 from backend.rag.citations import (attribute, best_sentence, cited_numbers, keep_supported,
                                    quote_in, renumber)
+from backend.rag.text import sentence_spans
 
 PASSAGES = [
     "The travel reimbursement limit is 2,500 euros per trip.",
@@ -355,3 +356,46 @@ def test_a_quote_that_announces_what_follows_brings_what_it_announces():
     plain = "Hotels are reimbursed up to 150 euros per night. Meals: 50 euros a day."
     assert _quoted(plain, "Hotels are reimbursed up to 150 euros per night.") == (
         "Hotels are reimbursed up to 150 euros per night.")
+
+
+def test_a_quote_from_a_code_block_is_the_block():
+    """A line of code says little alone ("print(out)" matched "printed"): a quoted sentence in a
+    code block brings the block, at most about 400 characters of whole lines around it, and its
+    span covers them; a passage cut inside a fenced block holds that block's tail."""
+    page = ("针对排版简单的印刷体截图图片，可使用 naive_det。\n\n```python\nfrom cnocr import CnOcr\n\n"
+            "ocr = CnOcr(det_model_name='naive_det')\nout = ocr.ocr(img_fp)\n\nprint(out)\n```\n\n"
+            "识别结果：")
+    spans = sentence_spans(page)
+    printed = next(" ".join(page[a:b].split()) for a, b in spans if "print(out)" in page[a:b])
+    quote, (start, end) = quote_in(page, printed)
+    assert "det_model_name='naive_det'" in quote and quote.endswith("print(out)")
+    assert "```" not in quote and "识别结果" not in quote and "针对" not in quote
+    assert page[start:end].startswith("from cnocr") or page[start:end].startswith("```")
+
+    tail = "knowledge = jiagu.knowledge(text)\nprint(knowledge)\n```\n\n4. 关键词提取\n```python3\nimport jiagu"
+    line = next(" ".join(tail[a:b].split()) for a, b in sentence_spans(tail)
+                if "print(knowledge)" in tail[a:b])
+    assert "jiagu.knowledge(text)" in _quoted(tail, line)
+    assert "关键词提取" not in _quoted(tail, line)
+
+    long = "```python\n" + "".join(f"step_{i} = run({i})\n\n" for i in range(80)) + "```"
+    line = next(" ".join(long[a:b].split()) for a, b in sentence_spans(long) if "step_40 " in long[a:b])
+    quote = _quoted(long, line)
+    assert "step_40 = run(40)" in quote and quote.endswith("…") and len(quote) < 600
+    prose = "Hotels are reimbursed up to 150 euros per night. Meals: 50 euros a day."
+    assert _quoted(prose, "Hotels are reimbursed up to 150 euros per night.") == (
+        "Hotels are reimbursed up to 150 euros per night.")
+
+
+def test_an_example_label_brings_the_example_it_names():
+    """"example: [detect_demo.py](...)" names a file and states nothing: the code after it is the
+    example. A sentence that merely starts with "Example:" is a statement of its own."""
+    page = ("#### 错误检测\nexample: [examples/kenlm/detect_demo.py](https://github.com/s/p/blob/"
+            "master/examples/kenlm/detect_demo.py)\n\n```python\nfrom pycorrector import Corrector\n"
+            "m = Corrector()\nidx_errors = m.detect('少先队员因该为老人让坐')\nprint(idx_errors)\n```")
+    label = next(" ".join(page[a:b].split()) for a, b in sentence_spans(page)
+                 if "example:" in page[a:b])
+    assert "m.detect('少先队员因该为老人让坐')" in _quoted(page, label)
+    stated = "Example: meals are reimbursed up to 50 euros a day.\n\nHotels: 150 euros."
+    assert _quoted(stated, "Example: meals are reimbursed up to 50 euros a day.") == (
+        "Example: meals are reimbursed up to 50 euros a day.")
