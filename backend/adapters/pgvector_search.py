@@ -316,7 +316,8 @@ class PgKeywordIndex:
             cur.execute(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
             layout = ("snowball-english" if stem else "plain") + " v2"
             if self.db.recorded(cur, "keywords.analyzer") != layout:
-                cur.execute("DROP TABLE IF EXISTS citeqa_postings, citeqa_terms, citeqa_term_stats")
+                cur.execute("DROP TABLE IF EXISTS citeqa_postings, citeqa_terms, citeqa_term_stats, "
+                            "citeqa_term_df")
                 self.db.record(cur, "keywords.analyzer", layout)
             cur.execute("""CREATE TABLE IF NOT EXISTS citeqa_terms (
                 chunk_id bigint PRIMARY KEY, access text[] NOT NULL DEFAULT '{}',

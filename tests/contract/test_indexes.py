@@ -324,6 +324,19 @@ class TestPgKeywordIndex(_OnPgvector, KeywordIndexContract):
         assert [i for i, _ in got] == [i for i, _ in want]
         assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-4)
 
+    def test_an_analyser_change_starts_the_terms_and_their_frequencies_afresh(self, tmp_path):
+        """Terms made by another analyser are dropped and re-added (reconcile); their document
+        frequencies must go with them, or every term is counted twice."""
+        index = self.make(tmp_path / "k")
+        index.add([1, 2], ["hotel limit", "hotel night"])
+        with index.db.cursor() as cur:
+            index.db.record(cur, "keywords.analyzer", "an older analyser")
+        again = self.make(tmp_path / "k")
+        assert len(again) == 0 and document_frequencies(again) == {}
+        again.add([1, 2], ["hotel limit", "hotel night"])
+        assert document_frequencies(again) == recounted_frequencies(again)
+        assert document_frequencies(again)[("hotel", ())] == 2
+
 
 def document_frequencies(index) -> dict:
     with index.db.cursor() as cur:
