@@ -179,7 +179,8 @@ def strip_foreign_links(answer: str, sources: Sequence[str]) -> str:
         # a bare URL runs to a space, so the backtick or quote closing around it comes along
         # (`-i https://host/simple`); only the end may be such punctuation, a "`@" inside
         # still makes another target
-        if target and (target in joined or target.rstrip("`\"'.,;:!?") in joined):
+        bare = (match.group("bare") or "").rstrip("`\"'.,;:!?")
+        if target and (target in joined or (bare and bare in joined)):
             return match.group(0)
         return match.group("text") or ""
 

@@ -85,7 +85,6 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
-
 _MARKER = r"\s*\[\d+(?:\s*,\s*\d+)*\]"
 _MARKERS = rf"(?:{_MARKER})*"  # citation markers stay with their sentence
 _SENTENCE_END = re.compile(
