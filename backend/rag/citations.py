@@ -256,15 +256,13 @@ def quote_in(passage: str, sentence: str,
             continue
         titled = passage[start:end]
         start += len(titled) - len(without_numbered_title(titled))
-        block = code_block_at(passage, start, end)
+        block, clipped = code_block_at(passage, start, end), False
         if block is not None:  # a line of code says little alone: the block it is part of
             a, b, clipped = _code_window(passage, block, start, end, LEAD_IN_FOLLOW_CHARS)
             start, end = min(start, a), max(end, b)
-            quote = " ".join(without_fence_lines(passage[start:end]).split()) or sentence
-            return quote + ("…" if clipped else ""), (start, end)
         quote = " ".join(without_fence_lines(passage[start:end]).split()) or sentence
-        if not is_lead_in(quote):
-            return quote, (start, end)
+        if block is not None or not is_lead_in(quote):
+            return quote + ("…" if clipped else ""), (start, end)
         stop = announced_end(passage, end, LEAD_IN_FOLLOW_CHARS)
         for a, b in spans[k + 1:]:  # never a question or an instruction in a quote
             if a >= stop:
