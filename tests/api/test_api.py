@@ -15,6 +15,9 @@ def wait_job(http, job_id, timeout=120):
     deadline = time.time() + timeout
     while time.time() < deadline:
         r = http.get(f"/jobs/{job_id}")
+        if r.status_code == 429:  # a polite poller waits as told (strict rate limits in test_limits)
+            time.sleep(min(float(r.headers["Retry-After"]), max(deadline - time.time(), 0)))
+            continue
         assert r.status_code == 200, r.text
         job = r.json()
         if job["status"] in ("done", "failed"):

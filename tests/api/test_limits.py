@@ -21,7 +21,7 @@ def strict(server_data_dir, tmp_path_factory):
     copy_data_dir(server_data_dir, data_dir,
                   ignore=shutil.ignore_patterns("server-*.log", "uploads"))
     keys = {}
-    for name in ("rate", "other", "queue", "upload"):  # limits count per user: one user each
+    for name in ("rate", "other", "queue", "upload", "work"):  # limits count per user: one user each
         citeqa(data_dir, "users", "add", f"{name}-user", "--role", "admin", "--password", "long-pass-123")
         keys[name] = new_key(data_dir, f"{name}-user")
     proc, url = start_server(data_dir, CITEQA_RATE_LIMIT="10/minute", CITEQA_LLM_QUEUE="0",
@@ -94,7 +94,7 @@ def test_one_upload_adds_a_bounded_amount_of_work(strict):
     (4 here), and a file beyond it fails with the reason while the others go in."""
     url, keys = strict
     sections = "".join(f"# Topic {i}\n\nTopic {i} is covered here.\n\n" for i in range(3))
-    with client(url, keys["upload"]) as c:
+    with client(url, keys["work"]) as c:
         r = c.post("/documents", files=[("files", ("three.md", sections.encode())),
                                         ("files", ("two.md", sections[:60].encode() + b"\n\n# B\n\nMore."))])
         assert r.status_code == 202
