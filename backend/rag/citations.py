@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
-from backend.rag.text import (analyzer, announced_end, code_block_at, is_lead_in, is_question,
-                              numbers, sentence_spans, tokenize, without_fence_lines,
-                              without_numbered_title)
+from backend.rag.text import (analyzer, announced_end, captions_code, code_block_at,
+                              is_heading_line, is_lead_in, is_question, numbers, sentence_spans,
+                              tokenize, without_fence_lines, without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -214,15 +214,16 @@ def best_sentence(question: str, passages: Sequence[str],
 
     A question in the passage is never the quote (it states nothing); the sentences after it,
     up to the next question, are read under it as under a heading: in a FAQ they are its answer
-    ("When is the draft? Date: Thursday, July 29.")."""
+    ("When is the draft? Date: Thursday, July 29."). A heading line the parser left in the text
+    ("#Title" without a space) is read the same way."""
     best, best_score = None, 0.0
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
         asked = ""
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
-            if is_question(sentence):
-                asked = sentence
+            if is_question(sentence) or is_heading_line(passage, start, end):
+                asked = sentence.lstrip("# ")
                 continue
             strength = match_strength(question, sentence, heading, focus, translations)
             tie_break = 0.0
@@ -247,8 +248,9 @@ def quote_in(passage: str, sentence: str,
     Without the numbered section title its span opens with ("3. Vacation and leave Every
     employee..." -> "Every employee..."), and, when it announces what follows ("Set this
     variable as below."), with what it announces (``announced_end``: the code block, the list,
-    else the next paragraph), at most ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a
-    sentence ``quotable`` refuses: the announcement alone states nothing. A sentence in a code
+    else the next paragraph; a caption line brings its code block, ``captions_code``), at most
+    ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a sentence ``quotable`` refuses: the
+    announcement alone states nothing. A sentence in a code
     block brings the block (``_code_window``): one line of code ("print(out)") says little."""
     spans = sentence_spans(passage)
     for k, (start, end) in enumerate(spans):
@@ -261,7 +263,7 @@ def quote_in(passage: str, sentence: str,
             a, b, clipped = _code_window(passage, block, start, end, LEAD_IN_FOLLOW_CHARS)
             start, end = min(start, a), max(end, b)
         quote = " ".join(without_fence_lines(passage[start:end]).split()) or sentence
-        if block is not None or not is_lead_in(quote):
+        if block is not None or not (is_lead_in(quote) or captions_code(passage, start, end)):
             return quote + ("…" if clipped else ""), (start, end)
         stop = announced_end(passage, end, LEAD_IN_FOLLOW_CHARS)
         for a, b in spans[k + 1:]:  # never a question or an instruction in a quote

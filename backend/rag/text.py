@@ -159,6 +159,33 @@ def is_lead_in(sentence: str) -> bool:
     return bool(_LEAD_IN_END.search(sentence) or _LEAD_IN_LABEL.search(sentence))
 
 
+_HEADING_LINE = re.compile(r"#{1,6}(?!#)\s*\S")
+_STATEMENT_END = re.compile(r"[.。!！?？;；…]\W*$")
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is exactly one line."""
+    return ((start == 0 or text[start - 1] == "\n") and "\n" not in text[start:end]
+            and text[end:].lstrip(" \t")[:1] in ("\n", ""))
+
+
+def is_heading_line(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a Markdown heading line outside code ("## Usage", or "#SnowNLP:
+    Simplified Chinese Text Processing" without the space): a title states nothing, the
+    sentences under it are read under it."""
+    return (_whole_line(text, start, end) and bool(_HEADING_LINE.match(text, start))
+            and code_block_at(text, start, end) is None)
+
+
+def captions_code(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a line of its own, without a full stop, directly above a code
+    block ("两个句子的相似度比较" over ``synonyms.compare(...)``): a caption, whose code holds the fact."""
+    if not _whole_line(text, start, end) or _STATEMENT_END.search(text[start:end]):
+        return False
+    following = next(_blocks(text, end), None)
+    return following is not None and following[2] == "code" and not text[end:following[0]].strip()
+
+
 _FENCE = re.compile(r"[ \t]*(```|~~~)")
 _CODE_LINE = re.compile(r"(?:    |\t|[ \t]*>>> )")
 _LIST_ITEM = re.compile(r"[ \t]*(?:(?:[-*+•]|\d{1,2}[.)]|[a-z][.)])\s|\d{1,2}、|[（(]\d{1,2}[）)])")

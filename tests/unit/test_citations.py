@@ -1,7 +1,7 @@
 from backend.domain import ChunkRecord, ScoredChunk
 from backend.rag.citations import (attribute, best_sentence, cited_numbers, keep_supported,
                                    quote_in, renumber)
-from backend.rag.text import sentence_spans
+from backend.rag.text import is_heading_line, sentence_spans
 
 PASSAGES = [
     "The travel reimbursement limit is 2,500 euros per trip.",
@@ -399,3 +399,32 @@ def test_an_example_label_brings_the_example_it_names():
     stated = "Example: meals are reimbursed up to 50 euros a day.\n\nHotels: 150 euros."
     assert _quoted(stated, "Example: meals are reimbursed up to 50 euros a day.") == (
         "Example: meals are reimbursed up to 50 euros a day.")
+
+
+def test_a_heading_line_is_never_the_quote_and_the_sentences_under_it_are_read_under_it():
+    """A README's "#SnowNLP: Simplified Chinese Text Processing" (no space after the hash) stayed
+    in the chunk text and was quoted for "Which library inspired SnowNLP?": a title states
+    nothing. A "#" line inside code is a comment, not a heading."""
+    page = ("#SnowNLP: Simplified Chinese Text Processing\n\nSnowNLP是一个python写的类库，是受到了"
+            "[TextBlob](https://github.com/sloria/TextBlob)的启发而写的。\n\n~~~~{python}\n"
+            "from snownlp import SnowNLP\n~~~~")
+    _, sentence, _ = best_sentence("Which library inspired SnowNLP?", [page])
+    assert "TextBlob" in sentence and not sentence.startswith("#")
+    code = "```python\n# Simplified Chinese text\ns = SnowNLP(text)\n```"
+    spans = sentence_spans(code)
+    assert not any(is_heading_line(code, a, b) for a, b in spans)
+    assert is_heading_line("intro\n## Usage\nrun it", 6, 14)
+
+
+def test_a_caption_line_above_code_brings_the_code():
+    """"两个句子的相似度比较" stands alone above the example that answers "怎么比较两个句子的相似度？":
+    a line without a full stop directly above a code block is its caption. A statement that ends
+    in a full stop stays a statement of its own."""
+    page = ('两个句子的相似度比较\n\n```python\nsen1 = "发生历史性变革"\nsen2 = "发生历史性变革"\n'
+            'r = synonyms.compare(sen1, sen2, seg=True)\n```\n\n其中，参数 seg 表示是否分词。')
+    _, sentence, _ = best_sentence("怎么比较两个句子的相似度？", [page])
+    quote, (start, end) = quote_in(page, sentence)
+    assert "synonyms.compare(sen1, sen2, seg=True)" in quote and "其中" not in quote
+    assert "synonyms.compare" in page[start:end]
+    stated = "Compare two sentences with compare.\n\n```python\nr = compare(a, b)\n```"
+    assert _quoted(stated, "Compare two sentences with compare.") == "Compare two sentences with compare."
