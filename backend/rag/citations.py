@@ -9,8 +9,9 @@ from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
 from backend.rag.text import (analyzer, announced_end, captions_code, code_block_at,
-                              is_heading_line, is_lead_in, is_question, numbers, sentence_spans,
-                              tokenize, without_fence_lines, without_numbered_title)
+                              is_heading_line, is_lead_in, is_question, numbers, points_back,
+                              sentence_spans, tokenize, without_fence_lines,
+                              without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -251,7 +252,8 @@ def quote_in(passage: str, sentence: str,
     else the next paragraph; a caption line brings its code block, ``captions_code``), at most
     ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a sentence ``quotable`` refuses: the
     announcement alone states nothing. A sentence in a code
-    block brings the block (``_code_window``): one line of code ("print(out)") says little."""
+    block brings the block (``_code_window``): one line of code ("print(out)") says little. A
+    sentence that points back ("该命令会…") brings what it points at (``_antecedent``)."""
     spans = sentence_spans(passage)
     for k, (start, end) in enumerate(spans):
         if " ".join(passage[start:end].split()) != sentence:
@@ -262,6 +264,8 @@ def quote_in(passage: str, sentence: str,
         if block is not None:  # a line of code says little alone: the block it is part of
             a, b, clipped = _code_window(passage, block, start, end, LEAD_IN_FOLLOW_CHARS)
             start, end = min(start, a), max(end, b)
+        elif k and points_back(passage[start:end]):
+            start = _antecedent(passage, spans[k - 1], start, quotable)
         quote = " ".join(without_fence_lines(passage[start:end]).split()) or sentence
         if block is not None or not (is_lead_in(quote) or captions_code(passage, start, end)):
             return quote + ("…" if clipped else ""), (start, end)
@@ -280,6 +284,25 @@ def quote_in(passage: str, sentence: str,
             follow += "…"  # a long block: its head
         return " ".join(p for p in (quote, follow) if p), (start, max(end, stop))
     return sentence, None
+
+
+def _antecedent(passage: str, before: tuple[int, int], start: int, quotable) -> int:
+    """Where the quote of a sentence that points back (``points_back``) starts: at the sentence
+    ``before`` it in the same paragraph, or at the code block directly above it when that is at
+    most ``LEAD_IN_FOLLOW_CHARS`` long; else at the sentence itself."""
+    a, b = before
+    block = code_block_at(passage, a, b)
+    if block is not None:
+        near = not passage[block[1]:start].strip()
+        return block[0] if near and block[1] - block[0] <= LEAD_IN_FOLLOW_CHARS else start
+    sentence = " ".join(passage[a:b].split())
+    if (_BLANK_LINE.search(passage[b:start]) or b - a > LEAD_IN_FOLLOW_CHARS
+            or is_question(sentence) or is_heading_line(passage, a, b) or not quotable(sentence)):
+        return start
+    return a
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _code_window(passage: str, block: tuple[int, int], start: int, end: int,

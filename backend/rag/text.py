@@ -186,6 +186,19 @@ def captions_code(text: str, start: int, end: int) -> bool:
     return following is not None and following[2] == "code" and not text[end:following[0]].strip()
 
 
+# "该命令会获取…", "This command downloads…": a sentence about what the one before it names
+_POINTS_BACK = re.compile(
+    r"(?:该|此|上述|以上|上面的?)(?:命令|指令|代码|方法|函数|接口|示例|例子|工具|参数|选项|配置)"
+    r"|(?:this|that|these|those|the above|such)\s+(?:commands?|code|functions?|methods?|calls?"
+    r"|examples?|snippets?|options?|settings?|lines?)\b", re.IGNORECASE)
+
+
+def points_back(sentence: str) -> bool:
+    """A sentence that opens by pointing at what precedes it ("该命令会…", "This command…"):
+    alone it does not say what "it" is."""
+    return bool(_POINTS_BACK.match(sentence))
+
+
 _FENCE = re.compile(r"[ \t]*(```|~~~)")
 _CODE_LINE = re.compile(r"(?:    |\t|[ \t]*>>> )")
 _LIST_ITEM = re.compile(r"[ \t]*(?:(?:[-*+•]|\d{1,2}[.)]|[a-z][.)])\s|\d{1,2}、|[（(]\d{1,2}[）)])")

@@ -428,3 +428,21 @@ def test_a_caption_line_above_code_brings_the_code():
     assert "synonyms.compare" in page[start:end]
     stated = "Compare two sentences with compare.\n\n```python\nr = compare(a, b)\n```"
     assert _quoted(stated, "Compare two sentences with compare.") == "Compare two sentences with compare."
+
+
+def test_a_sentence_that_points_back_brings_what_it_points_at():
+    """"该命令会获取…并自动下载安装" was quoted for "Which command upgrades HanLP?" without the command
+    it speaks of, which the sentence before it names; "This command…" after a code block brings
+    the block. A sentence after a blank line, or one that does not point back, stays alone."""
+    page = ("通过`hanlp update`命令来将HanLP升级到最新版。该命令会获取HanLP主项目最新版本并自动下载安装。")
+    quote, (start, end) = quote_in(page, "该命令会获取HanLP主项目最新版本并自动下载安装。")
+    assert quote.startswith("通过`hanlp update`命令") and (start, end) == (0, len(page))
+    code = "Install it:\n\n```bash\npip install -U citeqa\n```\n\nThis command also upgrades the models."
+    quote, (start, end) = quote_in(code, "This command also upgrades the models.")
+    assert quote == "pip install -U citeqa This command also upgrades the models."
+    assert code[start:end].startswith("```bash")
+    apart = "Run hanlp update once.\n\nThis command needs a network connection."
+    assert _quoted(apart, "This command needs a network connection.") == (
+        "This command needs a network connection.")
+    plain = "Meals cost 50 euros. This is paid monthly."
+    assert _quoted(plain, "This is paid monthly.") == "This is paid monthly."
