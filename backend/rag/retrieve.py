@@ -144,13 +144,21 @@ class Retriever:
         """A passage in another script than the question has its keyword score count only where
         it helps: its fused score is at least its scaled dense score alone. Otherwise every
         passage in the question's language outranks it on shared words ("employees", "year")
-        however close the other passage's meaning is."""
+        however close the other passage's meaning is.
+
+        Where passages in the question's script compete, the dense score is scaled between the
+        list's weakest and best cosine: a multilingual model's cosines lie in a narrow band, and
+        scaled by the best alone every link list in the other script came out near the top and
+        buried the answer. Where none do (a Chinese question, English documents only), it is
+        scaled by the best alone, which keeps the dense model's order among them."""
         if self.fusion.method != "weighted" or not dense or not foreign:
             return ranked
+        native = any(i not in foreign for i, _ in ranked)
         top = max(s for _, s in dense)
-        if top <= 0:
+        low = min(s for _, s in dense) if native else 0.0
+        if top <= low:
             return ranked
-        scaled = {i: max(s, 0.0) / top for i, s in dense}  # as TMM scales it (lower bound 0)
+        scaled = {i: (s - low) / (top - low) for i, s in dense}
         rescored = [(i, max(s, scaled.get(i, 0.0)) if i in foreign else s) for i, s in ranked]
         return sorted(rescored, key=lambda kv: -kv[1])
 

@@ -137,3 +137,23 @@ def test_a_passage_in_another_language_is_judged_by_the_multilingual_cosine_and_
     ranked, fused_cosine = [(1, 0.9), (2, 0.8)], {1: 0.45, 2: 0.44}
     assert r.admit(ranked, fused_cosine, {}, {1, 2}, 5, 5) == []
     assert r.admit(ranked, fused_cosine, {}, {1, 2}, 5, 5, cross={1: 0.81, 2: 0.70}) == [(1, 0.9)]
+
+
+def test_a_passage_in_another_script_is_scaled_within_the_dense_list():
+    """A multilingual model's cosines lie in a narrow band (e5: 0.80-0.90). Scaled by the best
+    alone, every passage in the other script (a link list beside Chinese READMEs) scored about
+    0.95 on its cosine and buried the Chinese answer a Chinese question found at keyword rank 2
+    and dense rank 4 (fused 0.91). Scaled between the list's weakest and best, such a passage
+    keeps its place in the dense list and no more."""
+    from backend.rag.retrieve import FusionConfig, Retriever
+
+    r = Retriever(None, None, 10, FusionConfig("weighted", normalization="tmm"), 0.3, 0.5)
+    dense = [(1, 0.90), (2, 0.89), (3, 0.86), (4, 0.80)]
+    ranked = [(1, 0.99), (2, 0.91), (3, 0.40), (4, 0.10)]  # 3, 4: the other script
+    assert [i for i, _ in r.unblind(ranked, dense, {3, 4})] == [1, 2, 3, 4]
+    # still, a foreign passage close to the best cosine rises above a weak keyword match
+    assert [i for i, _ in r.unblind([(1, 0.99), (2, 0.5), (3, 0.1)], dense[:3], {2, 3})][:2] == [1, 2]
+    # all in the other script (a Chinese question, English documents only): the dense order
+    # among them holds, scaled by the best alone
+    alone = r.unblind([(2, 0.95), (1, 0.2), (3, 0.3)], [(1, 0.90), (3, 0.89), (2, 0.80)], {1, 2, 3})
+    assert [i for i, _ in alone] == [1, 3, 2]
