@@ -31,6 +31,23 @@ class SignedOut(ApiError):
     """The session token expired or was refused: sign in again."""
 
 
+class RateLimited(ApiError):
+    """The user's request budget is spent (429): the next request is allowed ``retry_after``
+    seconds from now."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def poll_interval(polls: int) -> float:
+    """Seconds before the next look at a running upload job, after ``polls`` looks: quick at
+    first (a few files end in seconds), then every 2 s, so following a long job (OCR of a
+    scanned book) costs 30 requests a minute, not the user's whole rate limit (120 by default),
+    which their questions share."""
+    return 0.5 if polls < 10 else 2.0
+
+
 def login(username: str, password: str, base_url: str | None = None) -> "ApiClient":
     """A client acting as the user; ApiError with the API's reason on a wrong password."""
     base = base_url or api_url()
@@ -62,6 +79,9 @@ class ApiClient:
                 detail = response.json().get("detail")
             except ValueError:
                 detail = response.text
+            if response.status_code == 429:
+                wait = response.headers.get("Retry-After", "")
+                raise RateLimited(f"429: {detail}", float(wait) if wait.isdigit() else 5.0)
             raise ApiError(f"{response.status_code}: {detail}")
         return response
 

@@ -5,7 +5,7 @@ import time
 
 import streamlit as st
 
-from frontend.api_client import ApiClient, ApiError
+from frontend.api_client import ApiClient, ApiError, RateLimited, poll_interval
 from frontend.i18n import t
 from frontend.render import md_escape
 
@@ -27,9 +27,15 @@ def status_text(status: str) -> str:
 def follow(job_id: str) -> None:
     """Each file's stage (queued, parsing, embedding, then its result) until the job ends."""
     bar, lines = st.progress(0.0, text=t("indexing…")), st.empty()
-    deadline = time.time() + 600
+    deadline, polls = time.time() + 600, 0
     while True:
-        state = api.job(job_id)
+        try:
+            state = api.job(job_id)
+        except RateLimited as busy:  # the user's budget is spent (questions in other tabs)
+            if time.time() + busy.retry_after > deadline:
+                raise
+            time.sleep(busy.retry_after)
+            continue
         files = state["files"]
         finished = sum(f["status"] not in ("queued", "parsing", "embedding") for f in files)
         bar.progress(finished / max(1, len(files)),
@@ -48,7 +54,8 @@ def follow(job_id: str) -> None:
         if state["status"] not in ("queued", "running") or time.time() > deadline:
             bar.progress(1.0, text=t("upload {status}", status=status_text(state["status"])))
             return
-        time.sleep(0.5)
+        polls += 1
+        time.sleep(poll_interval(polls))
 
 
 with st.form("upload", clear_on_submit=True):

@@ -21,7 +21,7 @@ def strict(server_data_dir, tmp_path_factory):
     copy_data_dir(server_data_dir, data_dir,
                   ignore=shutil.ignore_patterns("server-*.log", "uploads"))
     keys = {}
-    for name in ("rate", "other", "queue", "upload", "work"):  # limits count per user: one user each
+    for name in ("rate", "other", "queue", "upload", "work", "ui"):  # limits count per user: one user each
         citeqa(data_dir, "users", "add", f"{name}-user", "--role", "admin", "--password", "long-pass-123")
         keys[name] = new_key(data_dir, f"{name}-user")
     proc, url = start_server(data_dir, CITEQA_RATE_LIMIT="10/minute", CITEQA_LLM_QUEUE="0",
@@ -102,3 +102,25 @@ def test_one_upload_adds_a_bounded_amount_of_work(strict):
     files = {f["filename"]: f for f in job["files"]}
     assert files["three.md"]["status"] == "ingested" and files["three.md"]["chunks"] == 3
     assert files["two.md"]["status"] == "failed" and "CITEQA_MAX_JOB_CHUNKS" in files["two.md"]["error"]
+
+
+def test_the_ui_client_reports_a_spent_budget_with_its_wait(strict):
+    """The UI followed an upload job every 0.5 s: 120 looks a minute, the whole default budget,
+    so a long job (OCR) ended in "429" and the user's questions failed with it. The client now
+    tells a spent budget apart, with the server's Retry-After, and the upload view waits it out
+    and looks less often (``poll_interval``)."""
+    from frontend.api_client import ApiClient, RateLimited, poll_interval
+
+    url, keys = strict
+    api = ApiClient(url, token=keys["ui"])
+    for _ in range(10):
+        api.me()
+    with pytest.raises(RateLimited) as refused:
+        api.job("0" * 32)
+    assert 0 < refused.value.retry_after <= 61 and "429" in str(refused.value)
+    ten_minutes, polls, looks = 0.0, 0, 0
+    while ten_minutes < 600:
+        polls += 1
+        ten_minutes += poll_interval(polls)
+        looks += 1
+    assert looks <= 320  # 30 a minute after the first seconds, not 120
