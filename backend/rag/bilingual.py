@@ -36,6 +36,9 @@ _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 MAX_GLOSS_WORDS = 3
 PER_PHRASE = 2  # translations kept for one English phrase: more adds noise faster than hits
 MAX_WORD = 6  # longest Chinese dictionary word tried when cutting a question
+# modal verbs say how, not what: "should" -> 应该 matched any Chinese sentence giving advice
+UNTRANSLATED = frozenset("should must would could might may shall ought".split())
+_NOT_A_PHRASE_END = STOPWORDS | UNTRANSLATED
 
 
 def _gloss_key(gloss: str) -> str | None:
@@ -168,7 +171,7 @@ class Lexicon:
         while i < len(words):
             for n in range(min(MAX_GLOSS_WORDS, len(words) - i), 0, -1):
                 span = words[i:i + n]
-                if span[0] in STOPWORDS or span[-1] in STOPWORDS:
+                if span[0] in _NOT_A_PHRASE_END or span[-1] in _NOT_A_PHRASE_END:
                     continue
                 found: list[str] = []
                 for last in _lemmas(span[-1]):

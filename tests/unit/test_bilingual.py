@@ -56,3 +56,11 @@ def test_a_proper_name_glossed_with_a_description_translates_as_the_name(lexicon
     assert {"genghis", "khan"} <= set(lexicon.to_english("成吉思汗是什么时候去世的？"))
     assert "成吉思汗" in lexicon.to_chinese("When did Genghis Khan die?")
     assert "伦敦" in lexicon.to_chinese("What is London known for?")
+
+
+def test_modal_verbs_are_not_translated(lexicon):
+    """"should" -> 应该 matched any Chinese sentence giving advice: a pycorrector example line
+    holding 应该 took the quote for "What should I use instead of JClass…?"."""
+    found = lexicon.to_chinese("What should I use instead of JClass when I need thread safety?")
+    assert "应该" not in found and "使用" in found and "安全性" in found
+    assert "必须" not in lexicon.to_chinese("Which model must I load first?")
