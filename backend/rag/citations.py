@@ -215,8 +215,8 @@ def best_sentence(question: str, passages: Sequence[str],
 
     A question in the passage is never the quote (it states nothing); the sentences after it,
     up to the next question, are read under it as under a heading: in a FAQ they are its answer
-    ("When is the draft? Date: Thursday, July 29."). A heading line the parser left in the text
-    ("#Title" without a space) is read the same way."""
+    ("When is the draft? Date: Thursday, July 29."). A Markdown heading line left in the text
+    ("## Usage", "#Title" without the space) is read the same way."""
     best, best_score = None, 0.0
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
@@ -251,9 +251,9 @@ def quote_in(passage: str, sentence: str,
     variable as below."), with what it announces (``announced_end``: the code block, the list,
     else the next paragraph; a caption line brings its code block, ``captions_code``), at most
     ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a sentence ``quotable`` refuses: the
-    announcement alone states nothing. A sentence in a code
-    block brings the block (``_code_window``): one line of code ("print(out)") says little. A
-    sentence that points back ("该命令会…") brings what it points at (``_antecedent``)."""
+    announcement alone states nothing. A sentence in a code block brings the block
+    (``_code_window``): one line of code ("print(out)") says little. A sentence that points
+    back ("该命令会…") brings what it points at (``_antecedent``)."""
     spans = sentence_spans(passage)
     for k, (start, end) in enumerate(spans):
         if " ".join(passage[start:end].split()) != sentence:
