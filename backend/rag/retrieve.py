@@ -140,20 +140,22 @@ class Retriever:
         return self.kb.written_in(ids, cjk=not mostly_cjk(query))
 
     def unblind(self, ranked: list[tuple[int, float]], dense: list[tuple[int, float]],
-                foreign: set[int]) -> list[tuple[int, float]]:
+                foreign: set[int], query: str = "") -> list[tuple[int, float]]:
         """A passage in another script than the question has its keyword score count only where
         it helps: its fused score is at least its scaled dense score alone. Otherwise every
         passage in the question's language outranks it on shared words ("employees", "year")
         however close the other passage's meaning is.
 
-        Where passages in the question's script compete, the dense score is scaled between the
-        list's weakest and best cosine: a multilingual model's cosines lie in a narrow band, and
-        scaled by the best alone every link list in the other script came out near the top and
-        buried the answer. Where none do (a Chinese question, English documents only), it is
-        scaled by the best alone, which keeps the dense model's order among them."""
+        For a Chinese question among passages in its own script, the dense score is scaled
+        between the list's weakest and best cosine: its vector is e5's alone, whose cosines lie
+        in a narrow band, so scaled by the best alone every link list in Latin letters came out
+        near the top and buried the answer. Otherwise it is scaled by the best alone: among
+        passages all in the other script this keeps the dense model's order, and an English
+        question's fused cosine puts every Chinese passage low by construction (MiniLM reads no
+        Chinese), which min-max would push to the bottom of a small collection."""
         if self.fusion.method != "weighted" or not dense or not foreign:
             return ranked
-        native = any(i not in foreign for i, _ in ranked)
+        native = any(i not in foreign for i, _ in ranked) and mostly_cjk(query)
         top = max(s for _, s in dense)
         low = min(s for _, s in dense) if native else 0.0
         if top <= low:
@@ -209,7 +211,7 @@ class Retriever:
             sparse, dense = self.complete(terms, qvec, sparse, dense, scope)
             ranked = self.fuse(sparse, dense)
             foreign = self.foreign(query, [i for i, _ in ranked])
-            ranked = self.unblind(ranked, dense, foreign)[:depth]
+            ranked = self.unblind(ranked, dense, foreign, query)[:depth]
         bm25 = dict(sparse)
         cosine = dict(dense)  # the dense search already scored its own candidates
         reranking = mode == "hybrid+rerank"

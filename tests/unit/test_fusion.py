@@ -150,9 +150,16 @@ def test_a_passage_in_another_script_is_scaled_within_the_dense_list():
     r = Retriever(None, None, 10, FusionConfig("weighted", normalization="tmm"), 0.3, 0.5)
     dense = [(1, 0.90), (2, 0.89), (3, 0.86), (4, 0.80)]
     ranked = [(1, 0.99), (2, 0.91), (3, 0.40), (4, 0.10)]  # 3, 4: the other script
-    assert [i for i, _ in r.unblind(ranked, dense, {3, 4})] == [1, 2, 3, 4]
+    question = "SnowNLP 的情感分析训练数据主要来自什么？"
+    assert [i for i, _ in r.unblind(ranked, dense, {3, 4}, question)] == [1, 2, 3, 4]
     # still, a foreign passage close to the best cosine rises above a weak keyword match
-    assert [i for i, _ in r.unblind([(1, 0.99), (2, 0.5), (3, 0.1)], dense[:3], {2, 3})][:2] == [1, 2]
+    assert [i for i, _ in r.unblind([(1, 0.99), (2, 0.5), (3, 0.1)], dense[:3], {2, 3},
+                                    question)][:2] == [1, 2]
+    # an English question's fused cosine puts a Chinese passage low by construction: scaled by
+    # the best alone, it still competes (min-max made it 0 in a collection of four)
+    english = r.unblind([(1, 0.9), (2, 0.6), (3, 0.1)], [(1, 0.6), (2, 0.55), (3, 0.5)], {3},
+                        "How many days of marriage leave do employees get?")
+    assert [i for i, _ in english] == [1, 3, 2]
     # all in the other script (a Chinese question, English documents only): the dense order
     # among them holds, scaled by the best alone
     alone = r.unblind([(2, 0.95), (1, 0.2), (3, 0.3)], [(1, 0.90), (3, 0.89), (2, 0.80)], {1, 2, 3})
