@@ -140,7 +140,7 @@ class Retriever:
         return self.kb.written_in(ids, cjk=not mostly_cjk(query))
 
     def unblind(self, ranked: list[tuple[int, float]], dense: list[tuple[int, float]],
-                foreign: set[int], query: str = "") -> list[tuple[int, float]]:
+                foreign: set[int], query: str) -> list[tuple[int, float]]:
         """A passage in another script than the question has its keyword score count only where
         it helps: its fused score is at least its scaled dense score alone. Otherwise every
         passage in the question's language outranks it on shared words ("employees", "year")
@@ -155,9 +155,9 @@ class Retriever:
         Chinese), which min-max would push to the bottom of a small collection."""
         if self.fusion.method != "weighted" or not dense or not foreign:
             return ranked
-        native = any(i not in foreign for i, _ in ranked) and mostly_cjk(query)
+        spread = mostly_cjk(query) and any(i not in foreign for i, _ in ranked)
         top = max(s for _, s in dense)
-        low = min(s for _, s in dense) if native else 0.0
+        low = min(s for _, s in dense) if spread else 0.0
         if top <= low:
             return ranked
         scaled = {i: (s - low) / (top - low) for i, s in dense}

@@ -162,5 +162,6 @@ def test_a_passage_in_another_script_is_scaled_within_the_dense_list():
     assert [i for i, _ in english] == [1, 3, 2]
     # all in the other script (a Chinese question, English documents only): the dense order
     # among them holds, scaled by the best alone
-    alone = r.unblind([(2, 0.95), (1, 0.2), (3, 0.3)], [(1, 0.90), (3, 0.89), (2, 0.80)], {1, 2, 3})
+    alone = r.unblind([(2, 0.95), (1, 0.2), (3, 0.3)], [(1, 0.90), (3, 0.89), (2, 0.80)], {1, 2, 3},
+                      question)
     assert [i for i, _ in alone] == [1, 3, 2]
