@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+import hanzidentifier
+
 from backend.access import Scope
 from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
@@ -27,8 +29,18 @@ log = logging.getLogger("citeqa")
 
 NOT_COVERED = {
     "en": "The documents do not cover this question.",
-    "zh": "文件中沒有涵蓋這個問題的內容。",
+    "zh-Hans": "文件中没有涵盖这个问题的内容。",
+    "zh-Hant": "文件中沒有涵蓋這個問題的內容。",
 }
+
+
+def reply_language(question: str) -> str:
+    """The language a refusal is written in: English unless the question is mainly Chinese
+    (a Chinese name in an English question keeps it English), then Simplified or Traditional
+    characters as the question writes them (Traditional where they cannot be told apart)."""
+    if not mostly_cjk(question):
+        return "en"
+    return "zh-Hans" if hanzidentifier.identify(question) == hanzidentifier.SIMPLIFIED else "zh-Hant"
 
 
 @dataclass
@@ -243,7 +255,7 @@ class AnswerService:
             self.answerability is None
             or self.answerability.answerable(question, retrieval.chunks, focus, alternatives))
         if not answerable:  # decided on the evidence: the model is not asked to guess
-            text = NOT_COVERED["zh" if has_cjk(question) else "en"]
+            text = NOT_COVERED[reply_language(question)]
             yield Token(text)
             timings.update(generate=0.0, total=(time.perf_counter() - started) * 1000)
             yield Final(Answer(text, [], timings, self.chat_model.name, grounded=False, mode="none",
@@ -292,7 +304,7 @@ class AnswerService:
         ``translations``: the question's terms in the other language, so the quote can be a
         sentence in the other language (an English question about a Chinese passage).
         """
-        lang = "zh" if has_cjk(question) else "en"
+        lang = reply_language(question)
         question = matching or question
         texts = [p.chunk.text for p in passages]
         checked = keep_supported(attribute(raw, texts), texts, question)

@@ -65,6 +65,16 @@ def test_unanswerable_question_says_the_documents_do_not_cover_it(http):
     assert body["related"] == []  # nothing on the topic was found, so nothing is listed
 
 
+@pytest.mark.parametrize("question, refusal", [
+    ("蒙古国的首都是哪座城市？", "文件中没有涵盖这个问题的内容。"),
+    ("蒙古國的首都是哪座城市？", "文件中沒有涵蓋這個問題的內容。"),
+])
+def test_a_chinese_question_is_refused_in_its_own_characters(http, question, refusal):
+    body = http.post("/query", json={"question": question}).json()
+    assert body["answer"] == refusal
+    assert body["citations"] == [] and body["mode"] == "none"
+
+
 def test_streaming_sends_tokens_then_citations(http):
     events = []
     with http.stream("POST", "/query", json={"question": "How long is paid parental leave?",

@@ -446,3 +446,14 @@ def test_a_sentence_that_points_back_brings_what_it_points_at():
         "This command needs a network connection.")
     plain = "Meals cost 50 euros. This is paid monthly."
     assert _quoted(plain, "This is paid monthly.") == "This is paid monthly."
+
+
+def test_a_refusal_is_written_as_the_question_is():
+    """A Simplified Chinese question got a refusal in Traditional characters; an English
+    question naming something in Chinese got a Chinese one."""
+    from backend.rag.answer import NOT_COVERED, reply_language
+
+    assert NOT_COVERED[reply_language("蒙古国的首都是哪座城市？")] == "文件中没有涵盖这个问题的内容。"
+    assert NOT_COVERED[reply_language("蒙古國的首都是哪座城市？")] == "文件中沒有涵蓋這個問題的內容。"
+    assert reply_language("What does 特斯拉 mean in the handbook?") == "en"
+    assert reply_language("Who founded the company?") == "en"
