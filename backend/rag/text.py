@@ -87,8 +87,11 @@ def tokenize(text: str) -> list[str]:
 
 _MARKER = r"\s*\[\d+(?:\s*,\s*\d+)*\]"
 _MARKERS = rf"(?:{_MARKER})*"  # citation markers stay with their sentence
+# A Chinese semicolon joins two clauses of one sentence, as ";" does in English ("代码采用 MIT
+# 协议；转换表为 GPLv2+ 协议。" answers a question on either); at a line's end it closes a list item.
 _SENTENCE_END = re.compile(
-    rf"([.!?][\"')\]]*{_MARKERS})(?:\s+|$)|([。！？；][\"'」』）”]*{_MARKERS})\s*|\n\s*\n"
+    rf"([.!?][\"')\]]*{_MARKERS})(?:\s+|$)|([。！？][\"'」』）”]*{_MARKERS})\s*"
+    rf"|(；[\"'」』）”]*{_MARKERS})(?=[ \t]*(?:\n|$))\s*|\n\s*\n"
 )
 
 
@@ -355,7 +358,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             a = cut
 
     for m in _SENTENCE_END.finditer(text):
-        end = m.start() + len(m.group(1) or m.group(2) or "")
+        end = m.start() + len(m.group(1) or m.group(2) or m.group(3) or "")
         if (m.group(1) == "." and m.end() < len(text)
                 and (_ABBREVIATED.search(text[max(start, end - 8):end])
                      or _numbers_a_line(text, start, end))):

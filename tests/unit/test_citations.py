@@ -457,3 +457,14 @@ def test_a_refusal_is_written_as_the_question_is():
     assert NOT_COVERED[reply_language("蒙古國的首都是哪座城市？")] == "文件中沒有涵蓋這個問題的內容。"
     assert reply_language("What does 特斯拉 mean in the handbook?") == "en"
     assert reply_language("Who founded the company?") == "en"
+
+
+def test_a_quote_keeps_the_clause_after_a_chinese_semicolon():
+    """The licence question's answer is in the clause after "；" (public zhconv README)."""
+    from backend.rag.answer import AnswerService
+
+    text = ("转换字典可下载 MediaWiki 源码包中的 ZhConversion.php，使用 convmwdict.py 可转换成 json 格式。"
+            "\n\n代码授权协议采用 MIT 协议；转换表由于来自 MediaWiki，为 GPLv2+ 协议。")
+    passage = _passage(text, "zhconv.md")
+    answer, citations, mode = AnswerService._cite("zhconv 的转换表采用什么授权协议？", "", [passage])
+    assert mode == "extractive" and "GPLv2+" in answer and len(citations) == 1

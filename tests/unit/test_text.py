@@ -27,6 +27,15 @@ def test_sentences_split_on_latin_and_chinese_ends():
         "First one.", "Second!", "第一句。", "第二句？", "Third"]
 
 
+def test_a_chinese_semicolon_joins_clauses_and_ends_a_list_item_at_a_line_end():
+    """As ";" in English: the clause after it was lost to a quote ("代码…MIT 协议；" for a question
+    on the conversion table's licence, which the next clause gives)."""
+    text = "代码授权协议采用 MIT 协议；转换表为 GPLv2+ 协议。下一句。\n- 支持小数；\n- 支持负数；\n- 支持 HTTP API。"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "代码授权协议采用 MIT 协议；转换表为 GPLv2+ 协议。", "下一句。",
+        "- 支持小数；", "- 支持负数；", "- 支持 HTTP API。"]
+
+
 def test_sentences_split_on_blank_lines_and_keep_exact_offsets():
     text = "  A heading\n\nBody text, no stop\n"
     spans = sentence_spans(text)
