@@ -201,6 +201,23 @@ def figures_disagree(answer: str, source_sentence: str) -> bool:
     return bool(wanted) and not (_numbers(answer) & wanted)
 
 
+# what picks one edition of a recurring thing: a year ("the 2018 Nobel Prize") or an ordinal
+# ("the 92nd Academy Awards"), in digits
+_EDITION_MARKS = (re.compile(r"(?<![\d.,])(1[5-9]\d\d|20\d\d)(?![\d.,]\d)"),
+                  re.compile(r"(?<![\d.,])(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE))
+
+
+def names_another_edition(question: str, sentence: str) -> bool:
+    """The question names a year or an ordinal edition, and the sentence names another one of
+    that kind but not the question's: it is about another year's prize, another season."""
+    for mark in _EDITION_MARKS:
+        asked = set(mark.findall(question))
+        stated = set(mark.findall(_MARKER_RE.sub("", sentence)))
+        if asked and stated and not asked & stated:
+            return True
+    return False
+
+
 def shared_terms(question: str, text: str) -> int:
     """How many of the question's content terms the text contains (stemmed)."""
     return len(terms(question) & terms(_MARKER_RE.sub("", text)))
@@ -233,7 +250,8 @@ def best_sentence(question: str, passages: Sequence[str],
                 under = " ".join(h for h in (heading, asked) if h)
                 strength = match_strength(question, sentence, under, focus, translations)
             score = strength + tie_break - 0.1 * i  # earlier ranks better
-            if score > best_score and quotable(sentence):
+            if score > best_score and quotable(sentence) and not names_another_edition(question,
+                                                                                     sentence):
                 best, best_score = (i, sentence, strength), score
     return best
 

@@ -468,3 +468,21 @@ def test_a_quote_keeps_the_clause_after_a_chinese_semicolon():
     passage = _passage(text, "zhconv.md")
     answer, citations, mode = AnswerService._cite("zhconv 的转换表采用什么授权协议？", "", [passage])
     assert mode == "extractive" and "GPLv2+" in answer and len(citations) == 1
+
+
+def test_a_quote_about_another_year_or_edition_is_not_chosen():
+    """RGB's noisy passages: the sentence matching most words was about the next year's prize
+    or the next ceremony, and it was quoted as the answer."""
+    from backend.rag.citations import names_another_edition
+
+    passages = ["The Nobel Prize in Literature for 2019 is awarded to the Austrian author Peter "
+                "Handke. The Swedish Academy named Olga Tokarczuk the 2018 laureate."]
+    _, sentence, _ = best_sentence("Who was awarded the 2018 Nobel Prize in Literature?", passages)
+    assert "Tokarczuk" in sentence
+    assert names_another_edition("Who won Best Actor at the 92nd Academy Awards?",
+                                 "Anthony Hopkins won best actor at the 93rd Academy Awards.")
+    # another year beside the asked one, or none at all, is no conflict; nor is a larger figure
+    assert not names_another_edition("Who won in 2021?", "She won in 2020 and in 2021.")
+    assert not names_another_edition("What was revenue in Q1 2021?", "Revenue was $10.4 billion.")
+    assert not names_another_edition("What year did he die?", "He died in 1943.")
+    assert not names_another_edition("How many lived there in 2010?", "It had 2,010 people.")
