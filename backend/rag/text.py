@@ -87,11 +87,12 @@ def tokenize(text: str) -> list[str]:
 
 _MARKER = r"\s*\[\d+(?:\s*,\s*\d+)*\]"
 _MARKERS = rf"(?:{_MARKER})*"  # citation markers stay with their sentence
+_ZH_STOP_TAIL = rf"[\"'」』）”]*{_MARKERS}"  # closing quotes and markers after a Chinese stop
 # A Chinese semicolon joins two clauses of one sentence, as ";" does in English ("代码采用 MIT
 # 协议；转换表为 GPLv2+ 协议。" answers a question on either); at a line's end it closes a list item.
 _SENTENCE_END = re.compile(
-    rf"([.!?][\"')\]]*{_MARKERS})(?:\s+|$)|([。！？][\"'」』）”]*{_MARKERS})\s*"
-    rf"|(；[\"'」』）”]*{_MARKERS})(?=[ \t]*(?:\n|$))\s*|\n\s*\n"
+    rf"([.!?][\"')\]]*{_MARKERS})(?:\s+|$)|([。！？]{_ZH_STOP_TAIL})\s*"
+    rf"|(；{_ZH_STOP_TAIL})(?=[ \t]*(?:\n|$))\s*|\n\s*\n"
 )
 
 
