@@ -43,7 +43,7 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     twice: it is what the asker wants now. With ``translations``, a term counts where the
     sentence holds it in the other language (an English question, a Chinese sentence)."""
     q = terms(question)
-    bare = _MARKER_RE.sub("", sentence)
+    bare = _URL_RE.sub(" ", _MARKER_RE.sub("", sentence))
     own = terms(bare)
     shared = held_terms(q, own, translations)
     strength = len(shared) + len(held_terms(q - shared, terms(heading or ""), translations))
@@ -55,6 +55,8 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     return float(strength)
 
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+# a link's address names where it points, not what the sentence says ("hanlp/HanLP.java")
+_URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s<>)\]`'\"]+")
 
 
 def sentence_strengths(question: str, text: str,

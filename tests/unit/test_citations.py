@@ -486,3 +486,17 @@ def test_a_quote_about_another_year_or_edition_is_not_chosen():
     assert not names_another_edition("What was revenue in Q1 2021?", "Revenue was $10.4 billion.")
     assert not names_another_edition("What year did he die?", "He died in 1943.")
     assert not names_another_edition("How many lived there in 2010?", "It had 2,010 people.")
+
+
+def test_words_in_a_link_address_do_not_make_a_sentence_match():
+    """A link's path ("…/hankcs/HanLP/…/HanLP.java") names where it points: the sentence
+    sharing the question's words in its own text is the quote."""
+    from backend.rag.citations import match_strength
+
+    passages = ["调用常用接口：[工具类](https://github.com/hankcs/HanLP/blob/1.x/HanLP/data/"
+                "project.java)。 如果你希望与别的项目共享同一套 HanLP data，只需拷贝配置文件 "
+                "`hanlp.properties` 即可。"]
+    _, sentence, _ = best_sentence("How do I share HanLP data with another project?", passages)
+    assert "hanlp.properties" in sentence
+    # the words of the link's own text still count
+    assert match_strength("Which project?", "See [the project](https://example.org/x).") == 1
