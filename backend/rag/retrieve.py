@@ -140,7 +140,8 @@ class Retriever:
         return self.kb.written_in(ids, cjk=not mostly_cjk(query))
 
     def unblind(self, ranked: list[tuple[int, float]], dense: list[tuple[int, float]],
-                foreign: set[int], query: str) -> list[tuple[int, float]]:
+                foreign: set[int], query: str, sparse: list[tuple[int, float]] = (),
+                cross: dict[int, float] | None = None) -> list[tuple[int, float]]:
         """A passage in another script than the question has its keyword score count only where
         it helps: its fused score is at least its scaled dense score alone. Otherwise every
         passage in the question's language outranks it on shared words ("employees", "year")
@@ -152,9 +153,17 @@ class Retriever:
         near the top and buried the answer. Otherwise it is scaled by the best alone: among
         passages all in the other script this keeps the dense model's order, and an English
         question's fused cosine puts every Chinese passage low by construction (MiniLM reads no
-        Chinese), which min-max would push to the bottom of a small collection."""
+        Chinese), which min-max would push to the bottom of a small collection.
+
+        For an English question with ``cross`` (the multilingual model's own cosine of each
+        Chinese passage), a Chinese passage scores at least its keyword score fused with that
+        cosine scaled between the weakest and best of those passages: the fused cosine halves
+        it with MiniLM's, noise for Chinese text, in a band so narrow that the dense order
+        alone decided and a passage holding every translated term fell to rank 9 or 13."""
         if self.fusion.method != "weighted" or not dense or not foreign:
             return ranked
+        if cross and len(cross) > 1 and max(cross.values()) > min(cross.values()):
+            return self._unblind_by_cross(ranked, sparse, cross)
         spread = mostly_cjk(query) and any(i not in foreign for i, _ in ranked)
         top = max(s for _, s in dense)
         low = min(s for _, s in dense) if spread else 0.0
@@ -163,6 +172,21 @@ class Retriever:
         scaled = {i: (s - low) / (top - low) for i, s in dense}
         rescored = [(i, max(s, scaled.get(i, 0.0)) if i in foreign else s) for i, s in ranked]
         return sorted(rescored, key=lambda kv: -kv[1])
+
+    def _unblind_by_cross(self, ranked: list[tuple[int, float]], sparse: list[tuple[int, float]],
+                          cross: dict[int, float]) -> list[tuple[int, float]]:
+        w = self.fusion.dense_weight
+        bm25 = dict(sparse)
+        bm25_top = max(bm25.values(), default=0.0) or 1.0
+        low, top = min(cross.values()), max(cross.values())
+
+        def score(i: int, fused: float) -> float:
+            if i not in cross:
+                return fused
+            own = (1 - w) * bm25.get(i, 0.0) / bm25_top + w * (cross[i] - low) / (top - low)
+            return max(fused, own)
+
+        return sorted(((i, score(i, s)) for i, s in ranked), key=lambda kv: -kv[1])
 
     def cross_language_cosines(self, query: str, qvec: np.ndarray, ranked: list[tuple[int, float]],
                                foreign: set[int]) -> dict[int, float]:
@@ -207,11 +231,13 @@ class Retriever:
         if mode in ("bm25", "dense"):
             ranked = (sparse if mode == "bm25" else dense)[:depth]
             foreign = self.foreign(query, [i for i, _ in ranked]) if gate else set()
+            cross = self.cross_language_cosines(query, qvec, ranked, foreign) if gate else {}
         else:
             sparse, dense = self.complete(terms, qvec, sparse, dense, scope)
             ranked = self.fuse(sparse, dense)
             foreign = self.foreign(query, [i for i, _ in ranked])
-            ranked = self.unblind(ranked, dense, foreign, query)[:depth]
+            cross = self.cross_language_cosines(query, qvec, ranked, foreign)
+            ranked = self.unblind(ranked, dense, foreign, query, sparse, cross)[:depth]
         bm25 = dict(sparse)
         cosine = dict(dense)  # the dense search already scored its own candidates
         reranking = mode == "hybrid+rerank"
@@ -219,9 +245,8 @@ class Retriever:
 
         if gate or reranking:  # BM25-only hits get a dense score too, all in one call
             cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
-        head = (self.admit(ranked, cosine, bm25, foreign, top_k, want, self.bars(query),
-                           self.cross_language_cosines(query, qvec, ranked, foreign)) if gate
-                else ranked[:want])
+        head = (self.admit(ranked, cosine, bm25, foreign, top_k, want, self.bars(query), cross)
+                if gate else ranked[:want])
         records = self.kb.chunks([i for i, _ in head])
         scored = [ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))
                   for i, score in head if i in records]

@@ -165,3 +165,30 @@ def test_a_passage_in_another_script_is_scaled_within_the_dense_list():
     alone = r.unblind([(2, 0.95), (1, 0.2), (3, 0.3)], [(1, 0.90), (3, 0.89), (2, 0.80)], {1, 2, 3},
                       question)
     assert [i for i, _ in alone] == [1, 3, 2]
+
+
+def test_an_english_question_ranks_chinese_passages_by_their_keywords_and_the_multilingual_cosine():
+    """The figures of "Which dataset was the CnSTD layout analysis model trained on?" over a
+    Chinese README: the answer holds the most translated terms (BM25 10.35, the best) but its
+    fused cosine, half MiniLM's noise, is the lowest (0.622). Scaled by the best fused cosine
+    it ranked below every passage with a higher one; with the multilingual model's own cosine
+    scaled between the weakest and best (0.782-0.844) and fused with its keyword score, it
+    rises; the passage best on both comes first."""
+    from backend.rag.retrieve import FusionConfig, Retriever
+
+    r = Retriever(None, None, 10, FusionConfig("weighted", dense_weight=0.6, normalization="tmm"),
+                  0.3, 0.5)
+    sparse = [(20, 10.35), (57, 10.17), (76, 9.59), (65, 7.47), (38, 4.22)]
+    dense = [(65, 0.751), (76, 0.702), (57, 0.673), (38, 0.665), (20, 0.622)]
+    cross = {65: 0.833, 76: 0.828, 57: 0.844, 38: 0.782, 20: 0.826}
+    ranked = sorted(((i, 0.4 * dict(sparse)[i] / 10.35 + 0.6 * dict(dense)[i] / 0.751)
+                     for i, _ in sparse), key=lambda kv: -kv[1])
+    question = "Which dataset was the CnSTD layout analysis model trained on?"
+    foreign = set(cross)
+    before = [i for i, _ in r.unblind(ranked, dense, foreign, question)]
+    assert before.index(20) == 3  # the old ranking: below all three with a higher fused cosine
+    after = [i for i, _ in r.unblind(ranked, dense, foreign, question, sparse, cross)]
+    assert after.index(20) < before.index(20) and after[0] == 57
+    # a passage in the question's own script keeps its fused score
+    mixed = r.unblind([(1, 0.7)] + ranked, [(1, 0.9)] + dense, foreign, question, sparse, cross)
+    assert (1, 0.7) in mixed
