@@ -23,6 +23,7 @@ from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
+from backend.rag.spelling import spelling_alternatives
 from backend.rag.text import has_cjk, is_heading, mostly_cjk
 
 log = logging.getLogger("citeqa")
@@ -248,9 +249,11 @@ class AnswerService:
             return
         # the question's terms in the other language count as its terms (an English question
         # about a Chinese passage), for the decision and (as searched) for the sentences the
-        # model reads
+        # model reads; so does a term's other spelling ("License" for "licence")
         lexicon = self.retriever.translate
         alternatives = lexicon.alternatives(question, terms) if lexicon is not None else {}
+        for term, spelt in spelling_alternatives(question, terms).items():
+            alternatives[term] = [*alternatives.get(term, []), *spelt]
         answerable = bool(retrieval.chunks) and (
             self.answerability is None
             or self.answerability.answerable(question, retrieval.chunks, focus, alternatives))

@@ -14,6 +14,7 @@ from backend.domain import ScoredChunk
 from backend.knowledge import KnowledgeBase
 from backend.ports import Reranker, cross_language_query, embed_queries
 from backend.rag.fusion import reciprocal_rank_fusion, weighted_fusion
+from backend.rag.spelling import with_other_spellings
 from backend.rag.text import mostly_cjk
 
 MODES = ("bm25", "dense", "hybrid", "hybrid+rerank")
@@ -217,8 +218,10 @@ class Retriever:
         t0 = time.perf_counter()
         self.kb.refresh_if_changed()
         qvec = embed_queries(self.kb.embedder, [query])[0] if query_vector is None else query_vector
-        # the keyword side also looks for the question's words in the other language
-        terms = self.translate.expand(query) if self.translate is not None else query
+        # the keyword side also looks for the question's words in the other language, and
+        # for their other spelling (British or American)
+        terms = with_other_spellings(
+            self.translate.expand(query) if self.translate is not None else query)
         sparse = self.kb.keyword_search(terms, depth, scope) if mode != "dense" else []
         dense = self.kb.dense_search(qvec, depth, scope) if mode != "bm25" else []
         if scope is not None and scope.resolved:

@@ -14,7 +14,8 @@ from tests.integration.chinese_notes import NOTES
 pytestmark = pytest.mark.slow
 
 DOCS = {**NOTES,
-        "policy.txt": "Annual leave: employees get twenty days of paid leave each calendar year."}
+        "policy.txt": "Annual leave: employees get twenty days of paid leave each calendar year.",
+        "licensing.txt": "Every package we ship is distributed under the MIT License."}
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,15 @@ def test_english_questions_find_chinese_passages_by_their_translated_terms(conta
     assert found and found[0].chunk.filename == expected
     without = containers["off"].retriever.retrieve(question, 3, mode="bm25", gate=False).chunks
     assert expected not in [h.chunk.filename for h in without]  # the failure this fixes
+
+
+@pytest.mark.parametrize("mode", ["dictionary", "off"])
+def test_a_british_spelling_finds_the_american_one(containers, mode):
+    """"licence" and "license" share no stem; the search looks for both, with or without
+    query translation."""
+    found = containers[mode].retriever.retrieve("Is there a licence?", 3, mode="bm25", gate=False)
+    assert "license" in found.keyword_query.split()
+    assert found.chunks and found.chunks[0].chunk.filename == "licensing.txt"
 
 
 def test_a_chinese_question_finds_the_english_passage(containers):
