@@ -142,7 +142,8 @@ class Retriever:
 
     def unblind(self, ranked: list[tuple[int, float]], dense: list[tuple[int, float]],
                 foreign: set[int], query: str, sparse: list[tuple[int, float]] = (),
-                cross: dict[int, float] | None = None) -> list[tuple[int, float]]:
+                cross: dict[int, float] | None = None,
+                scale: dict[int, float] | None = None) -> list[tuple[int, float]]:
         """A passage in another script than the question has its keyword score count only where
         it helps: its fused score is at least its scaled dense score alone. Otherwise every
         passage in the question's language outranks it on shared words ("employees", "year")
@@ -158,13 +159,16 @@ class Retriever:
 
         For an English question with ``cross`` (the multilingual model's own cosine of each
         Chinese passage), a Chinese passage scores at least its keyword score fused with that
-        cosine scaled between the weakest and best of those passages: the fused cosine halves
-        it with MiniLM's, noise for Chinese text, in a band so narrow that the dense order
-        alone decided and a passage holding every translated term fell to rank 9 or 13."""
+        cosine scaled between the weakest and best of ``scale`` (the same model's cosine of
+        every candidate, English ones included, so the best Chinese passage is not made the
+        best of all): the fused cosine halves it with MiniLM's, noise for Chinese text, in a
+        band so narrow that the dense order alone decided and a passage holding every
+        translated term fell to rank 9 or 13."""
         if self.fusion.method != "weighted" or not dense or not foreign:
             return ranked
-        if cross and len(cross) > 1 and max(cross.values()) > min(cross.values()):
-            return self._unblind_by_cross(ranked, sparse, cross)
+        scale = scale or cross
+        if cross and scale and max(scale.values()) > min(scale.values()):
+            return self._unblind_by_cross(ranked, sparse, cross, scale)
         spread = mostly_cjk(query) and any(i not in foreign for i, _ in ranked)
         top = max(s for _, s in dense)
         low = min(s for _, s in dense) if spread else 0.0
@@ -175,32 +179,33 @@ class Retriever:
         return sorted(rescored, key=lambda kv: -kv[1])
 
     def _unblind_by_cross(self, ranked: list[tuple[int, float]], sparse: list[tuple[int, float]],
-                          cross: dict[int, float]) -> list[tuple[int, float]]:
+                          cross: dict[int, float], scale: dict[int, float]
+                          ) -> list[tuple[int, float]]:
         w = self.fusion.dense_weight
         bm25 = dict(sparse)
         bm25_top = max(bm25.values(), default=0.0) or 1.0
-        low, top = min(cross.values()), max(cross.values())
+        low, top = min(scale.values()), max(scale.values())
 
         def score(i: int, fused: float) -> float:
             if i not in cross:
                 return fused
-            own = (1 - w) * bm25.get(i, 0.0) / bm25_top + w * (cross[i] - low) / (top - low)
+            own = (1 - w) * bm25.get(i, 0.0) / bm25_top + w * max(0.0, cross[i] - low) / (top - low)
             return max(fused, own)
 
         return sorted(((i, score(i, s)) for i, s in ranked), key=lambda kv: -kv[1])
 
     def cross_language_cosines(self, query: str, qvec: np.ndarray, ranked: list[tuple[int, float]],
-                               foreign: set[int]) -> dict[int, float]:
+                               foreign: set[int], everyone: bool = False) -> dict[int, float]:
         """For an English question, the multilingual model's own cosine with each Chinese
         passage of the ranking: the fused cosine halves it with MiniLM's, which reads no
         Chinese, so it says little about such a pair. (A Chinese question's vector already is
-        that model's alone.)"""
+        that model's alone.) With ``everyone``, the English passages' cosines too."""
         if self.cross_relevance is None or not foreign or mostly_cjk(query):
             return {}
         vector = cross_language_query(self.kb.embedder, qvec)
         if vector is None:
             return {}
-        return self.kb.similarity(vector, [i for i, _ in ranked if i in foreign])
+        return self.kb.similarity(vector, [i for i, _ in ranked if everyone or i in foreign])
 
     def retrieve(self, query: str, top_k: int, mode: str = "hybrid+rerank", gate: bool = True,
                  depth: int | None = None, query_vector: np.ndarray | None = None,
@@ -239,8 +244,9 @@ class Retriever:
             sparse, dense = self.complete(terms, qvec, sparse, dense, scope)
             ranked = self.fuse(sparse, dense)
             foreign = self.foreign(query, [i for i, _ in ranked])
-            cross = self.cross_language_cosines(query, qvec, ranked, foreign)
-            ranked = self.unblind(ranked, dense, foreign, query, sparse, cross)[:depth]
+            scale = self.cross_language_cosines(query, qvec, ranked, foreign, everyone=True)
+            cross = {i: c for i, c in scale.items() if i in foreign}
+            ranked = self.unblind(ranked, dense, foreign, query, sparse, cross, scale)[:depth]
         bm25 = dict(sparse)
         cosine = dict(dense)  # the dense search already scored its own candidates
         reranking = mode == "hybrid+rerank"
