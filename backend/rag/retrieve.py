@@ -189,7 +189,7 @@ class Retriever:
         def score(i: int, fused: float) -> float:
             if i not in cross:
                 return fused
-            own = (1 - w) * bm25.get(i, 0.0) / bm25_top + w * max(0.0, cross[i] - low) / (top - low)
+            own = (1 - w) * bm25.get(i, 0.0) / bm25_top + w * (cross[i] - low) / (top - low)
             return max(fused, own)
 
         return sorted(((i, score(i, s)) for i, s in ranked), key=lambda kv: -kv[1])
