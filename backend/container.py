@@ -140,12 +140,13 @@ class Container:
 
     @cached_property
     def retriever(self):
+        from backend.rag.expansion import QueryExpansion
         from backend.rag.retrieve import FusionConfig, Retriever
 
         s = self.settings
         fusion = FusionConfig(s.fusion, s.rrf_k, s.fusion_dense_weight, s.fusion_normalization)
         return Retriever(self.knowledge_base, self.reranker, s.candidates, fusion,
-                         *s.relevance_thresholds(), translate=self.lexicon,
+                         *s.relevance_thresholds(), expansion=QueryExpansion(self.lexicon),
                          chinese_relevance=s.chinese_relevance_thresholds(),
                          cross_relevance=s.cross_language_relevance_thresholds())
 

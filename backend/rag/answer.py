@@ -23,7 +23,6 @@ from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
-from backend.rag.spelling import spelling_alternatives
 from backend.rag.text import has_cjk, is_heading, mostly_cjk
 
 log = logging.getLogger("citeqa")
@@ -220,7 +219,7 @@ class AnswerService:
                                            scope=scope).chunks
             return list(dict.fromkeys(subject_of(s.chunk.filename) for s in found))
 
-        lexicon = self.retriever.translate
+        lexicon = self.retriever.expansion.translator
         return rewrite(question, history, topic,
                        lexicon.english_pairs if lexicon is not None else None)
 
@@ -247,13 +246,10 @@ class AnswerService:
         timings = dict(retrieval.timings_ms)
         if cancel.is_set():  # gone during retrieval: do not start the model
             return
-        # the question's terms in the other language count as its terms (an English question
-        # about a Chinese passage), for the decision and (as searched) for the sentences the
-        # model reads; so does a term's other spelling ("License" for "licence")
-        lexicon = self.retriever.translate
-        alternatives = lexicon.alternatives(question, terms) if lexicon is not None else {}
-        for term, spelt in spelling_alternatives(question, terms).items():
-            alternatives[term] = [*alternatives.get(term, []), *spelt]
+        # the other forms of the question's terms count as its terms (an English question
+        # about a Chinese passage, "License" for "licence"), for the decision and (as
+        # searched) for the sentences the model reads
+        alternatives = self.retriever.expansion.alternatives(question, terms)
         answerable = bool(retrieval.chunks) and (
             self.answerability is None
             or self.answerability.answerable(question, retrieval.chunks, focus, alternatives))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from collections.abc import Callable
-from typing import Protocol
 
 import numpy as np
 
@@ -14,7 +12,7 @@ from backend.domain import ScoredChunk
 from backend.knowledge import KnowledgeBase
 from backend.ports import Reranker, cross_language_query, embed_queries
 from backend.rag.fusion import reciprocal_rank_fusion, weighted_fusion
-from backend.rag.spelling import with_other_spellings
+from backend.rag.expansion import QueryExpansion
 from backend.rag.text import mostly_cjk
 
 MODES = ("bm25", "dense", "hybrid", "hybrid+rerank")
@@ -35,30 +33,19 @@ class FusionConfig:
     normalization: str = "minmax"  # weighted: "minmax", or "tmm" (lower bound 0 for both scores)
 
 
-class QueryTranslator(Protocol):
-    def expand(self, query: str) -> str:
-        """The query with its words translated into the other language appended."""
-
-    def alternatives(self, query: str, term_set: Callable[[str], frozenset[str]]
-                     ) -> dict[str, list[frozenset[str]]]:
-        """Each query term -> the term sets of its translations."""
-
-    def english_pairs(self, text: str) -> list[tuple[str, list[str]]]:
-        """(Chinese word, the words of its English gloss) for the text's Chinese words."""
-
-
 class Retriever:
     def __init__(self, kb: KnowledgeBase, reranker: Reranker, candidates: int,
                  fusion: FusionConfig, min_relevance: float, dense_only_relevance: float,
-                 translate: QueryTranslator | None = None,
+                 expansion: QueryExpansion | None = None,
                  chinese_relevance: tuple[float, float] | None = None,
                  cross_relevance: tuple[float, float] | None = None) -> None:
-        """``chinese_relevance``: (min, dense-only) bars for a mostly Chinese question, whose
+        """``expansion``: the other forms of the query's words that keyword search looks for
+        (default: the other spelling only, no translation); ``chinese_relevance``: (min, dense-only) bars for a mostly Chinese question, whose
         dense score comes from another model (see FusedEmbedder.embed_queries);
         ``cross_relevance``: the bars for that model's cosine of an English question and a
         Chinese passage (``cross_language_cosines``)."""
         self.kb = kb
-        self.translate = translate
+        self.expansion = expansion or QueryExpansion()
         self.reranker = reranker
         self.candidates = candidates
         self.fusion = fusion
@@ -223,10 +210,7 @@ class Retriever:
         t0 = time.perf_counter()
         self.kb.refresh_if_changed()
         qvec = embed_queries(self.kb.embedder, [query])[0] if query_vector is None else query_vector
-        # the keyword side also looks for the question's words in the other language, and
-        # for their other spelling (British or American)
-        terms = with_other_spellings(
-            self.translate.expand(query) if self.translate is not None else query)
+        terms = self.expansion.keyword_query(query)
         sparse = self.kb.keyword_search(terms, depth, scope) if mode != "dense" else []
         dense = self.kb.dense_search(qvec, depth, scope) if mode != "bm25" else []
         if scope is not None and scope.resolved:

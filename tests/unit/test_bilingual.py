@@ -7,6 +7,7 @@ import pytest
 
 from backend.rag.bilingual import Lexicon
 from backend.rag.citations import terms
+from backend.rag.expansion import QueryExpansion
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +65,15 @@ def test_modal_verbs_are_not_translated(lexicon):
     found = lexicon.to_chinese("What should I use instead of JClass when I need thread safety?")
     assert "应该" not in found and "使用" in found and "安全性" in found
     assert "必须" not in lexicon.to_chinese("Which model must I load first?")
+
+
+def test_the_expansion_holds_both_translations_and_other_spellings(lexicon):
+    expansion = QueryExpansion(lexicon)
+    query = expansion.keyword_query("Which licence covers the tokenizer training?")
+    assert "license" in query.split() and "训练" in query.split()
+    alt = expansion.alternatives("Which licence covers the training?", terms)
+    assert frozenset({"licens"}) in alt["licenc"] and frozenset({"训练"}) in alt["train"]
+    # translation off: the other spelling is still searched and matched
+    alone = QueryExpansion(None)
+    assert "训练" not in alone.keyword_query("licence training")
+    assert alone.alternatives("Which licence?", terms) == {"licenc": [frozenset({"licens"})]}
