@@ -15,6 +15,8 @@ from backend.rag.text import sentence_spans
 
 CountTokens = Callable[[str], int]
 _PIECE_RE = re.compile(r"\S+\s*")  # words with their trailing space; CJK runs are split further
+# inside an unspaced run, a run of visible ASCII (a link, an identifier, a number) is not cut
+_ASCII_RUN_RE = re.compile(r"[!-~]+")
 
 
 def chunk_sections(
@@ -55,8 +57,7 @@ def _split_long(text, start, end, count_tokens, max_tokens) -> list[tuple[int, i
         if count_tokens(text[a:b]) <= max_tokens // 4:
             pieces.append((a, b))
         else:  # an unspaced run (Chinese, a URL, a table row): split it by characters
-            step = max(1, max_tokens // 4)
-            pieces.extend((i, min(i + step, b)) for i in range(a, b, step))
+            pieces.extend(_unspaced_pieces(text, a, b, max(1, max_tokens // 4)))
     out: list[tuple[int, int, int]] = []
     cur_start, cur_end = pieces[0]
     for a, b in pieces[1:]:
@@ -66,6 +67,28 @@ def _split_long(text, start, end, count_tokens, max_tokens) -> list[tuple[int, i
         cur_end = b
     out.append((cur_start, cur_end, count_tokens(text[cur_start:cur_end])))
     return [(a, b - (len(text[a:b]) - len(text[a:b].rstrip())), n) for a, b, n in out]
+
+
+def _unspaced_pieces(text: str, start: int, end: int, step: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of about ``step`` characters, cut between Chinese
+    characters or around a run of ASCII rather than inside it: a chunk that starts in the middle
+    of a link ("624/text2vec/releases/tag/1.2.0)") makes a quote of its tail. A run is kept
+    whole up to twice ``step`` (at most one word piece per character, so it still fits a chunk);
+    a longer one is cut where it must be."""
+    runs = [(m.start(), m.end()) for m in _ASCII_RUN_RE.finditer(text, start, end)]
+    pieces, a = [], start
+    while a < end:
+        b = min(a + step, end)
+        run = next(((x, y) for x, y in runs if x < b < y), None)
+        if run is not None:
+            x, y = run
+            if x > a:
+                b = x
+            elif y - a <= 2 * step:
+                b = y
+        pieces.append((a, b))
+        a = b
+    return pieces
 
 
 def _paragraph_starts(text: str, units: list[tuple[int, int, int]]) -> set[int]:

@@ -54,3 +54,15 @@ def test_unspaced_text_longer_than_the_limit_is_cut():
 def test_overlap_must_be_smaller_than_size():
     with pytest.raises(ValueError):
         chunk_sections([Section("x")], words, max_tokens=10, overlap_tokens=10)
+
+
+def test_unspaced_text_is_not_cut_inside_a_link():
+    link = "[Release-v1.2.0](https://github.com/shibing624/text2vec/releases/tag/1.2.0)"
+    text = ("发布了中文匹配模型" * 4 + link) * 12
+    chunks = chunk_sections([Section(text)], words, max_tokens=200, overlap_tokens=0)
+    assert len(chunks) > 1 and "".join(c.text for c in chunks) == text
+    for c in chunks:  # every chunk starts and ends between Chinese characters or around a link
+        assert c.text[0] in "发[" and c.text[-1] in "型)" and c.token_count <= 200
+    long_run = "x" * 300  # longer than any piece may be: cut anyway
+    assert "".join(c.text for c in chunk_sections([Section("中" * 50 + long_run)], words, 200, 0)
+                   ) == "中" * 50 + long_run
