@@ -38,16 +38,21 @@ class MaxSimReranker:
             return candidates
         fused = _scale(np.array([s.score for s in head]))
         # an English model's token vectors cannot compare a question with a passage in another
-        # script: such a passage keeps its fused score as its MaxSim share, and its word pieces
-        # are neither encoded (a Chinese passage is hundreds of them: 0.35 s for an English
-        # question over Chinese READMEs) nor part of the scale the comparable ones are put on
+        # script: such a passage keeps its fused score as its MaxSim share and its place in the
+        # order (fusion put it there with a model that reads both languages); its word pieces
+        # are not encoded (a Chinese passage is hundreds of them: 0.35 s for an English question
+        # over Chinese READMEs). The comparable passages are reordered among the places they
+        # hold: put on one scale with them, the best English passage always won MaxSim's full
+        # share and pushed Chinese passages holding the answer out of the top 5
         comparable = [i for i, s in enumerate(head) if mostly_cjk(s.chunk.text) == query_cjk]
         maxsim = fused.copy()
         if len(comparable) >= 2:
             q, *docs = self._embedder.token_vectors([query] + [head[i].chunk.text for i in comparable])
             maxsim[comparable] = _scale(np.array([float((q @ d.T).max(axis=1).mean()) for d in docs]))
         blended = self.weight * maxsim + (1 - self.weight) * fused
-        order = np.argsort(-blended, kind="stable")
+        order = list(range(len(head)))
+        for place, i in zip(comparable, sorted(comparable, key=lambda i: -blended[i])):
+            order[place] = i
         return [replace(head[i], score=float(blended[i])) for i in order] + tail
 
 

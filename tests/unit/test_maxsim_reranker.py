@@ -63,3 +63,14 @@ def test_passages_in_another_script_are_not_encoded_and_keep_their_fused_place()
     chinese_only = [scored(1, "车 车", 0.9), scored(2, "酒店 夜", 0.8)]
     out = MaxSimReranker(embedder, depth=2, weight=0.5).rerank("hotel night", chinese_only)
     assert embedder.seen == [] and [s.chunk.id for s in out] == [1, 2]
+
+
+def test_a_passage_in_another_script_keeps_its_place_while_the_others_are_reordered():
+    """Put on one scale with the English passages' MaxSim, a Chinese passage fusion ranked
+    third fell to fourth (out of a top 3) behind English passages that merely share words."""
+    candidates = [scored(1, "car", 1.0), scored(2, "hotel car car", 0.9),
+                  scored(3, "酒店 夜 酒店", 0.5), scored(4, "hotel night car", 0.45),
+                  scored(5, "hotel night", 0.0)]
+    out = MaxSimReranker(TokenEmbedder(), depth=5, weight=0.5).rerank("hotel night", candidates)
+    assert [s.chunk.id for s in out][2] == 3
+    assert [s.chunk.id for s in out] == [4, 2, 3, 1, 5]
