@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from backend.rag.citations import sentence_strengths
+from backend.rag.citations import match_strength, sentence_strengths
 from backend.rag.safety import link_labels
 
 GAP = " … "
@@ -38,14 +38,21 @@ def evidence_window(question: str, text: str, heading: str | None = None,
                     budget: int = 600, neighbours: int = 1,
                     length: Callable[[str], int] = len) -> str:
     """The parts of ``text`` worth showing the model for ``question``, at most ``budget`` as
-    measured by ``length`` (the model's token count; characters by default), more only when the
-    best sentence alone is longer. A passage that matches no term at all keeps its head:
-    retrieval found it for a reason the terms do not show (synonyms)."""
+    measured by ``length`` (the model's token count; characters by default). A passage that
+    matches no term at all keeps its head: retrieval found it for a reason the terms do not
+    show (synonyms)."""
     if length(text) <= budget:
         return text
     spans, strength = sentence_strengths(question, text, heading)
     if not spans:
         return _head(text, budget, length)
+    return _window(question, text, spans, strength, heading, budget, neighbours, length)
+
+
+def _window(question: str, text: str, spans: list[tuple[int, int]], strength: list[float],
+            heading: str | None, budget: int, neighbours: int,
+            length: Callable[[str], int]) -> str:
+    """The best-matching ``spans`` of ``text`` with their neighbours, in order, within budget."""
     order = sorted(range(len(spans)), key=lambda i: (-strength[i], i))
     if strength[order[0]] <= 0:
         order = list(range(len(spans)))
@@ -60,11 +67,41 @@ def evidence_window(question: str, text: str, heading: str | None = None,
                 chosen = grown
                 break
         else:
-            if not chosen:  # the best sentence alone is longer than the budget: keep it whole
-                chosen = {i}
+            if not chosen:  # the best span alone is longer than the budget
+                return _long_span(question, text, spans, i, heading, budget, length)
         if size(chosen) >= budget:
             break
     return _join(text, spans, sorted(chosen))
+
+
+# where a long sentence may be cut: after a comma, colon or semicolon (Latin or Chinese), or
+# before a list item; a Chinese README's list runs on for hundreds of tokens without a full stop
+_CLAUSE_END = re.compile(r"(?<=[，、；：])\s*|(?<=[,;:])\s+|\s+(?=[-*•]\s)")
+
+
+def _long_span(question: str, text: str, spans: list[tuple[int, int]], i: int,
+               heading: str | None, budget: int, length: Callable[[str], int]) -> str:
+    """Span ``i`` of ``text``, longer than ``budget``, shown as its best-matching clauses (a
+    clause longer than the budget: its head), marked where text is left out around it."""
+    sentence = _sentence(text, spans[i])
+    clauses, start = [], 0
+    for m in _CLAUSE_END.finditer(sentence):
+        if m.start() > start:
+            clauses.append((start, m.start()))
+        start = max(start, m.end())
+    if start < len(sentence):
+        clauses.append((start, len(sentence)))
+    room = budget - length(" …") * ((i > 0) + (i < len(spans) - 1))
+    if len(clauses) > 1:
+        strength = [match_strength(question, sentence[a:b], heading) for a, b in clauses]
+        body = _window(question, sentence, clauses, strength, heading, room, 1, length)
+    else:
+        body = _head(sentence, room - length(" …"), length) + " …"
+    if i > 0 and not body.startswith("…"):
+        body = "… " + body
+    if i < len(spans) - 1 and not body.endswith("…"):
+        body += " …"
+    return body
 
 
 def _sizer(text: str, spans: list[tuple[int, int]],
@@ -108,8 +145,8 @@ def _join(text: str, spans: list[tuple[int, int]], chosen: list[int]) -> str:
         start, end = spans[i]
         if previous is not None and i != previous + 1:
             parts.append(GAP)
-        elif previous is not None:
-            parts.append(" ")
+        elif previous is not None:  # as written: nothing between Chinese sentences or clauses
+            parts.append(" " if text[spans[previous][1]:start] else "")
         parts.append(_sentence(text, (start, end)))
         previous = i
     body = "".join(parts)

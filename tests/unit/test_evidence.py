@@ -41,3 +41,19 @@ def test_the_model_reads_links_as_their_label_and_no_markup():
 def test_code_and_bare_urls_stay_as_written():
     for text in ("std::vector<int> v; if a < b and c > d", "Visit https://example.com/docs now."):
         assert readable(text) == text
+
+
+def test_a_sentence_longer_than_the_budget_is_cut_to_its_matching_clauses():
+    """A Chinese README's list runs on for hundreds of tokens without a full stop; kept whole,
+    one passage cost a window twice its budget."""
+    filler = "，".join(f"第{i}项是关于天气的说明" for i in range(40))
+    text = f"前言。{filler}，每个词向量是200维，{filler}。后记。"
+    window = evidence_window("每个词向量是多少维？", text, budget=60)
+    assert "每个词向量是200维" in window and len(window) <= 60
+    assert window.startswith("… ") and window.endswith(" …")
+    english = ", ".join(f"item {i} is about the weather" for i in range(40))
+    text = f"Intro. {english}, the limit is 2,500 euros, {english}. End."
+    window = evidence_window("What is the limit in euros?", text, budget=80)
+    assert "the limit is 2,500 euros" in window and len(window) <= 80
+    one_clause = "x" * 300
+    assert len(evidence_window("x?", one_clause + ". Next.", budget=50)) <= 50
