@@ -8,6 +8,7 @@ model's own word-piece count so no chunk is silently truncated at embedding time
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from backend.domain import ChunkDraft, Section
@@ -76,12 +77,13 @@ def _unspaced_pieces(text: str, start: int, end: int, step: int) -> list[tuple[i
     whole up to twice ``step`` (at most one word piece per character, so it still fits a chunk);
     a longer one is cut where it must be."""
     runs = [(m.start(), m.end()) for m in _ASCII_RUN_RE.finditer(text, start, end)]
+    run_starts = [x for x, _ in runs]
     pieces, a = [], start
     while a < end:
         b = min(a + step, end)
-        run = next(((x, y) for x, y in runs if x < b < y), None)
-        if run is not None:
-            x, y = run
+        k = bisect_left(run_starts, b) - 1  # the last run starting before b: the one b may be in
+        if k >= 0 and b < runs[k][1]:
+            x, y = runs[k]
             if x > a:
                 b = x
             elif y - a <= 2 * step:
