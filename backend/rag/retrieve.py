@@ -40,8 +40,9 @@ class Retriever:
                  chinese_relevance: tuple[float, float] | None = None,
                  cross_relevance: tuple[float, float] | None = None) -> None:
         """``expansion``: the other forms of the query's words that keyword search looks for
-        (default: the other spelling only, no translation); ``chinese_relevance``: (min, dense-only) bars for a mostly Chinese question, whose
-        dense score comes from another model (see FusedEmbedder.embed_queries);
+        (default: the other spelling only, no translation); ``chinese_relevance``: (min,
+        dense-only) bars for a mostly Chinese question, whose dense score comes from another
+        model (see FusedEmbedder.embed_queries);
         ``cross_relevance``: the bars for that model's cosine of an English question and a
         Chinese passage (``cross_language_cosines``)."""
         self.kb = kb
