@@ -11,7 +11,7 @@ off-topic passages exactly as often as MiniLM's thresholds did, on public data:
   question of the mixed set with the passage that answers it.
 With --mixed it also sets the bars for an English question and a Chinese passage on the
 multilingual model's cosine alone (the same off-topic rates, XQuAD questions against the
-README passages); with --zh, those for Chinese questions.
+README passages); with --zh, those for Chinese questions (the rate of MiniLM's whole rule).
 
 Run: .venv/bin/python scripts/calibrate_gate.py [--mixed data/eval-mixed]
 """
@@ -98,7 +98,8 @@ def main() -> None:
         english_about_chinese(c, fused, questions, cross_passages, cross_pos,
                               float((base_off >= 0.30).mean()), float((base_off >= 0.50).mean()))
     if args.zh:
-        chinese_questions(fused, args.zh, args.mixed, float((base_off >= 0.30).mean()),
+        chinese_questions(c, args.zh, args.mixed, english_rule_rate(minilm, questions, owner,
+                                                                    paragraphs, article),
                           float((base_off >= 0.50).mean()))
 
 
@@ -128,31 +129,65 @@ def english_about_chinese(c, fused, questions, passages, positives, low_rate: fl
           f"{(own >= high).mean():.2f} at the bars **{low:.3f}** / **{high:.3f}**")
 
 
-def chinese_questions(fused, path: Path, mixed: Path | None, low_rate: float, high_rate: float):
+def english_rule_rate(minilm, questions, owner, paragraphs, article) -> float:
+    """How often the gate, as it judges English questions (MiniLM's 0.30 with a shared term,
+    0.50 without), admits an off-topic pair: the rate the Chinese questions' rule must not
+    exceed. A sample of 400 questions (about 94,000 pairs) against the other articles."""
+    from backend.rag.citations import terms
+
+    pick = np.random.default_rng(0).choice(len(questions), min(400, len(questions)), replace=False)
+    vectors = minilm.embed(paragraphs)
+    held = [terms(p) for p in paragraphs]
+    admitted = total = 0
+    for i in pick:
+        sims = vectors @ embed_queries(minilm, [questions[i]])[0]
+        asked = terms(questions[i])
+        for j in np.where(article != article[owner[i]])[0]:
+            admitted += bool(sims[j] >= 0.50 or (sims[j] >= 0.30 and asked & held[j]))
+            total += 1
+    rate = admitted / total
+    print(f"\nMiniLM's rule on off-topic English pairs ({total:,}): admits {rate:.4f}")
+    return rate
+
+
+def chinese_questions(c, path: Path, mixed: Path | None, rule_rate: float, high_rate: float):
     """The bars for a Chinese question, whose dense score is the second model's cosine alone
     (``FusedEmbedder.embed_queries``): set on off-topic pairs only (each question against the
     paragraphs of the other XQuAD articles; the mixed set's Chinese questions, about Python
-    packages, against every paragraph), admitting them as rarely as MiniLM's bars do."""
+    packages, against every paragraph). Its rule is the English questions' one: the lower bar
+    needs a shared term, which an English paragraph holds as a translation of one of the
+    question's words (``Retriever.term_free``). The upper bar admits off-topic pairs as rarely
+    as MiniLM's 0.50; the lower is the least at which the rule admits them no more often than
+    MiniLM's rule admits off-topic English pairs."""
+    from backend.rag.citations import held_terms, terms
+
+    fused, expansion = c.embedder, c.retriever.expansion
     doc = json.loads(XQUAD.read_text())["data"]
     paragraphs = [(d["title"], p["context"]) for d in doc for p in d["paragraphs"]]
     vectors = fused.embed([text for _, text in paragraphs])
     titles = np.array([t for t, _ in paragraphs])
+    held = [terms(text) for _, text in paragraphs]
     rows = [json.loads(line) for line in open(path, encoding="utf-8")]
-    off = []
-    q = embed_queries(fused, [r["question"] for r in rows])
-    for r, v in zip(rows, q):
-        own = Path(r["documents"][0]).stem
-        sims = vectors @ v
-        off.append(sims[titles != own])
+    questions = [(r["question"], Path(r["documents"][0]).stem) for r in rows]
     if mixed:
         zh = [json.loads(line) for line in open(mixed / "mixed.jsonl", encoding="utf-8")]
-        zh = [r["question"] for r in zh if r["group"] == "mixed-zh"]
-        off.append((embed_queries(fused, zh) @ vectors.T).ravel())
-    off = np.concatenate(off)
-    low = float(np.quantile(off, 1 - low_rate))
+        questions += [(r["question"], None) for r in zh if r["group"] == "mixed-zh"]
+    off, matched = [], []
+    for (question, own), v in zip(questions, embed_queries(fused, [q for q, _ in questions])):
+        keep = titles != own
+        alternatives = expansion.alternatives(question, terms)
+        asked = terms(question)
+        off.append((vectors @ v)[keep])
+        matched.append(np.array([bool(held_terms(asked, h, alternatives))
+                                 for h, k in zip(held, keep) if k]))
+    off, matched = np.concatenate(off), np.concatenate(matched)
     high = float(np.quantile(off, 1 - high_rate)) if high_rate > 0 else float(off.max())
-    print(f"\nChinese questions: off-topic pairs {len(off):,}; min_relevance **{low:.3f}**, "
-          f"dense_only_relevance **{high:.3f}** (admitting {low_rate:.4f} / {high_rate:.4f} of them)")
+    low = next(float(b) for b in np.arange(0.700, high, 0.001)
+               if ((off >= high) | ((off >= b) & matched)).mean() <= rule_rate)
+    rate = ((off >= high) | ((off >= low) & matched)).mean()
+    print(f"\nChinese questions: off-topic pairs {len(off):,} ({matched.mean():.2f} hold a "
+          f"translated term); min_relevance **{low:.3f}** (with such a term), "
+          f"dense_only_relevance **{high:.3f}**: admitting {rate:.4f} of them")
 
 
 if __name__ == "__main__":

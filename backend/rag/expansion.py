@@ -35,6 +35,10 @@ class QueryExpansion:
     def __init__(self, translator: QueryTranslator | None = None) -> None:
         self.translator = translator
 
+    @property
+    def translates(self) -> bool:
+        return self.translator is not None
+
     def keyword_query(self, query: str) -> str:
         """What keyword search looks for: the query, its translations, its other spellings."""
         translated = self.translator.expand(query) if self.translator is not None else query

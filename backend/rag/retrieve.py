@@ -73,25 +73,26 @@ class Retriever:
         return cosine >= high or (cosine >= low and term_match)
 
     def admit(self, ranked: list[tuple[int, float]], cosine: dict[int, float],
-              bm25: dict[int, float], foreign: set[int], top_k: int, want: int,
+              bm25: dict[int, float], term_free: set[int], top_k: int, want: int,
               bars: tuple[float, float] | None = None,
               cross: dict[int, float] | None = None) -> list[tuple[int, float]]:
-        """The gate, in rank order: a passage is evidence on its own (``_is_evidence``; one in
-        another script than the question is judged as if a term matched, none can be
-        expected), or it shares a term with the question (translations included) while the
-        head holds fewer than ``top_k``, once any passage in the ranking was evidence on its
-        own (above or below it). Once a passage has shown the question is on topic,
-        the cosine of one model per pair of languages is no longer the bar: the fused cosine
-        of an English question and a Chinese passage is low by construction (MiniLM reads only
-        English), which cost cross-language questions their answering passages. ``cross``:
-        the multilingual model's own cosine for passages in another language than the
-        question, judged against that model's bars (``cross_relevance``)."""
+        """The gate, in rank order: a passage is evidence on its own (``_is_evidence``; one of
+        ``term_free``, in another script than the question with no translation searched, is
+        judged as if a term matched, none can be expected), or it shares a term with the
+        question (translations included) while the head holds fewer than ``top_k``, once any
+        passage in the ranking was evidence on its own (above or below it). Once a passage has
+        shown the question is on topic, the cosine of one model per pair of languages is no
+        longer the bar: the fused cosine of an English question and a Chinese passage is low by
+        construction (MiniLM reads only English), which cost cross-language questions their
+        answering passages. ``cross``: the multilingual model's own cosine for passages in
+        another language than the question, judged against that model's bars
+        (``cross_relevance``)."""
         bars = bars or (self.min_relevance, self.dense_only_relevance)
         cross = cross or {}
         cross_bars = self.cross_relevance or bars
         matched = [bm25.get(i, 0.0) > 0 for i, _ in ranked]
         evidence = [self._is_evidence(cross[i], True, cross_bars) if i in cross
-                    else self._is_evidence(cosine.get(i), m or i in foreign, bars)
+                    else self._is_evidence(cosine.get(i), m or i in term_free, bars)
                     for (i, _), m in zip(ranked, matched)]
         on_topic = any(evidence)
         head: list[tuple[int, float]] = []
@@ -127,6 +128,13 @@ class Retriever:
         """The passages written in another script than the question (an English question and a
         Chinese passage, or the reverse): they can hardly share its words."""
         return self.kb.written_in(ids, cjk=not mostly_cjk(query))
+
+    def term_free(self, query: str, foreign: set[int]) -> set[int]:
+        """The passages the gate judges as if they shared a term with the question: those in
+        another script, unless the question is Chinese and its words are translated, so an
+        English passage can hold them (its bars, ``chinese_relevance``, were calibrated on that
+        rule, as MiniLM's on English questions: scripts/calibrate_gate.py --zh)."""
+        return set() if self.expansion.translates and mostly_cjk(query) else foreign
 
     def unblind(self, ranked: list[tuple[int, float]], dense: list[tuple[int, float]],
                 foreign: set[int], query: str, sparse: list[tuple[int, float]] = (),
@@ -239,7 +247,8 @@ class Retriever:
 
         if gate or reranking:  # BM25-only hits get a dense score too, all in one call
             cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
-        head = (self.admit(ranked, cosine, bm25, foreign, top_k, want, self.bars(query), cross)
+        head = (self.admit(ranked, cosine, bm25, self.term_free(query, foreign), top_k, want,
+                           self.bars(query), cross)
                 if gate else ranked[:want])
         records = self.kb.chunks([i for i, _ in head])
         scored = [ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))

@@ -97,6 +97,33 @@ def test_a_chinese_question_is_judged_against_its_own_bars():
     assert r.admit([(1, 0.9)], {1: 0.58}, bm25, set(), 5, 5, r.bars("婚假有几天？")) == [(1, 0.9)]
 
 
+def test_an_english_passage_needs_a_translated_term_of_a_chinese_question_below_the_upper_bar():
+    """A Chinese question's words are translated for keyword search, so an English passage can
+    share a term with it: the gate asks for one, as it does of English questions. Judged as if
+    it shared one, an off-topic English paragraph just over the lower bar got in."""
+    from backend.rag.expansion import QueryExpansion
+    from backend.rag.retrieve import FusionConfig, Retriever
+
+    class Dictionary:
+        def expand(self, query):
+            return query
+
+    translated = Retriever(None, None, 10, FusionConfig(), 0.5, 0.7, QueryExpansion(Dictionary()),
+                           chinese_relevance=(0.55, 0.60))
+    untranslated = Retriever(None, None, 10, FusionConfig(), 0.5, 0.7,
+                             chinese_relevance=(0.55, 0.60))
+    question, english = "路德的著作传到了哪里？", {1, 2}
+    assert translated.term_free(question, english) == set()
+    assert untranslated.term_free(question, english) == english  # nothing it could share
+    assert translated.term_free("Where did Luther's writings reach?", english) == english
+    ranked, cosine, bm25 = [(1, 0.9), (2, 0.8)], {1: 0.57, 2: 0.56}, {2: 4.2}  # 2 holds "Luther"
+    bars = translated.bars(question)
+    assert translated.admit(ranked, cosine, bm25, translated.term_free(question, english), 5, 5,
+                            bars) == [(2, 0.8)]
+    assert untranslated.admit(ranked, cosine, bm25, untranslated.term_free(question, english),
+                              5, 5, bars) == [(1, 0.9), (2, 0.8)]
+
+
 def test_a_chinese_question_is_scored_by_the_second_model_alone():
     """MiniLM reads only English: a Chinese question's inner product with any fused passage
     vector is the multilingual model's cosine; an English question's is the weighted sum."""
