@@ -5,7 +5,7 @@ Signals that work in Chinese and English alike (terms are stemmed words or CJK b
   section heading) holds;
 - typed: whether that sentence states the kind of fact asked for (a figure for "how many",
   多少; a date for "when", 何時; a name for "who"; a place for "where"), and whether one is asked;
-- retrieval: the first passage's fused-and-reranked score and its cosine similarity.
+- retrieval: the best passage's fused-and-reranked score and its cosine similarity.
 
 A logistic model over these is fitted by ``scripts/calibrate_answerability.py`` on public data
 with both answerable and unanswerable questions (XQuAD with the answer sentences of near-miss
@@ -69,7 +69,9 @@ def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
             candidate = (coverage, spec, typed * spec)
             if sum(candidate) > sum(best):
                 best = candidate
-    top = passages[0] if passages else None
+    # the best-scored passage: MaxSim leaves passages the English model cannot read in their
+    # fused places, so a mixed head need not be in descending order
+    top = max(passages, key=lambda p: p.score) if passages else None
     return [*best, float(kind != "other"),
             float(top.score) if top else 0.0, float(top.dense_score or 0.0) if top else 0.0]
 

@@ -28,6 +28,16 @@ def test_chinese_questions_get_the_same_signals():
     assert x["type_asked"] == 1.0 and x["coverage"] > 0.5 and x["typed_specific"] > 0
 
 
+def test_the_retrieval_signals_come_from_the_best_scored_passage_wherever_it_stands():
+    """MaxSim leaves a passage the English model cannot read in its fused place, so a mixed
+    head can start with a lower score than a later passage: the signals must not read the
+    first passage as if it were the best."""
+    chinese = scored("员工每年有十五天带薪年假。", "leave.docx", score=0.4, cosine=0.5)
+    english = scored("Warsaw has many theatres.", score=0.9, cosine=0.7)
+    x = dict(zip(FEATURES, features("What was Warsaw's first literary cabaret?", [chinese, english])))
+    assert (x["score"], x["cosine"]) == (0.9, 0.7)
+
+
 def test_the_shipped_model_loads_and_ranks_an_answering_passage_above_a_near_miss():
     model = AnswerabilityModel.load()
     data = json.loads(MODEL_FILE.read_text())
