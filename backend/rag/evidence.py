@@ -91,12 +91,14 @@ def _long_span(question: str, text: str, spans: list[tuple[int, int]], i: int,
         start = max(start, m.end())
     if start < len(sentence):
         clauses.append((start, len(sentence)))
-    room = budget - length(" …") * ((i > 0) + (i < len(spans) - 1))
+    ellipsis = length(" …")
+    room = budget - ellipsis * (i > 0)
     if len(clauses) > 1:
         strength = [match_strength(question, sentence[a:b], heading) for a, b in clauses]
-        body = _window(question, sentence, clauses, strength, heading, room, 1, length)
-    else:
-        body = _head(sentence, room - length(" …"), length) + " …"
+        body = _window(question, sentence, clauses, strength, heading,
+                       room - ellipsis * (i < len(spans) - 1), 1, length)
+    else:  # its head, always cut, so always followed by the ellipsis
+        body = _head(sentence, room - ellipsis, length) + " …"
     if i > 0 and not body.startswith("…"):
         body = "… " + body
     if i < len(spans) - 1 and not body.endswith("…"):

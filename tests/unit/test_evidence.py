@@ -56,4 +56,7 @@ def test_a_sentence_longer_than_the_budget_is_cut_to_its_matching_clauses():
     window = evidence_window("What is the limit in euros?", text, budget=80)
     assert "the limit is 2,500 euros" in window and len(window) <= 80
     one_clause = "x" * 300
-    assert len(evidence_window("x?", one_clause + ". Next.", budget=50)) <= 50
+    assert len(evidence_window("x?", one_clause + ". Next.", budget=50)) == 50  # not 48: one " …"
+    one_clause = " ".join(["weather"] * 60)
+    window = evidence_window("The weather?", "Intro. " + one_clause + ". Next.", budget=50)
+    assert len(window) == 50 and window.startswith("… weather") and window.endswith(" …")
