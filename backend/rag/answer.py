@@ -16,14 +16,14 @@ from backend.access import Scope
 from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
-from backend.rag.citations import (Translations, attribute, best_sentence, best_span, claim_of,
+from backend.rag.citations import (attribute, best_sentence, best_span, claim_of,
                                    figures_disagree, keep_supported, quote_in, renumber, rests_on,
                                    shared_terms, supporting_span, terms)
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
-from backend.rag.text import has_cjk, is_heading, mostly_cjk
+from backend.rag.text import Alternatives, has_cjk, is_heading, mostly_cjk
 
 log = logging.getLogger("citeqa")
 
@@ -293,7 +293,7 @@ class AnswerService:
 
     @staticmethod
     def _cite(question: str, raw: str, passages: list[ScoredChunk], focus: str = "",
-              matching: str | None = None, translations: Translations | None = None):
+              matching: str | None = None, translations: Alternatives | None = None):
         """Checked answer text, its citations, and whether it is "generated" or "extractive".
 
         Sentences the cited passage does not support are dropped; if none is left, the answer

@@ -24,15 +24,15 @@ from pathlib import Path
 
 from backend.domain import ScoredChunk
 from backend.rag.answer_types import answer_type, states
-from backend.rag.citations import Translations, held_terms, terms
-from backend.rag.text import has_cjk, mostly_cjk, sentence_spans
+from backend.rag.citations import held_terms, terms
+from backend.rag.text import Alternatives, has_cjk, mostly_cjk, sentence_spans
 
 FEATURES = ("coverage", "specific_coverage", "typed_specific", "type_asked", "score", "cosine")
 MODEL_FILE = Path(__file__).with_name("answerability.json")
 
 
 def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
-             alternatives: Translations | None = None) -> list[float]:
+             alternatives: Alternatives | None = None) -> list[float]:
     """The signals above for the passages the model would read (best first).
 
     "Specific" terms are the question's terms that are not in the passage's file name: in a
@@ -94,6 +94,6 @@ class AnswerabilityModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def answerable(self, question: str, passages: Sequence[ScoredChunk], focus: str = "",
-                   alternatives: Translations | None = None) -> bool:
+                   alternatives: Alternatives | None = None) -> bool:
         return bool(passages) and self.probability(
             features(question, passages, focus, alternatives)) >= self.threshold

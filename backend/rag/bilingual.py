@@ -21,11 +21,10 @@ import gzip
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
 
-from backend.rag.text import STOPWORDS, has_cjk
+from backend.rag.text import STOPWORDS, Alternatives, TermSet, has_cjk
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WORD = re.compile(r"[a-z][a-z'-]*")
@@ -224,8 +223,7 @@ class Lexicon:
         extra = self.to_chinese(question) + (self.to_english(question) if has_cjk(question) else [])
         return f"{question} {' '.join(extra)}" if extra else question
 
-    def alternatives(self, question: str, term_set: Callable[[str], frozenset[str]]
-                     ) -> dict[str, list[frozenset[str]]]:
+    def alternatives(self, question: str, term_set: TermSet) -> Alternatives:
         """Each question term (as ``term_set`` makes them) -> the term sets of its translations:
         a sentence holding all terms of one translation holds the question term, in the other
         language. Used to judge how much of a question a passage covers across languages."""

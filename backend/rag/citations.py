@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, states
-from backend.rag.text import (analyzer, announced_end, captions_code, code_block_at,
+from backend.rag.text import (Alternatives, analyzer, announced_end, captions_code, code_block_at,
                               is_heading_line, is_lead_in, is_question, numbers, points_back,
                               sentence_spans, tokenize, without_fence_lines,
                               without_numbered_title)
@@ -22,11 +22,8 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(_stemmed(text))
 
 
-Translations = Mapping[str, Sequence[frozenset[str]]]
-
-
 def held_terms(wanted: frozenset[str], have: frozenset[str],
-               translations: Translations | None = None) -> frozenset[str]:
+               translations: Alternatives | None = None) -> frozenset[str]:
     """The ``wanted`` terms that ``have`` holds, itself or as one of their ``translations``
     (a question term's terms in the other language: "marriag" -> {婚假})."""
     translations = translations or {}
@@ -35,7 +32,7 @@ def held_terms(wanted: frozenset[str], have: frozenset[str],
 
 
 def match_strength(question: str, sentence: str, heading: str | None = None,
-                   focus: str = "", translations: Translations | None = None) -> float:
+                   focus: str = "", translations: Alternatives | None = None) -> float:
     """How well a source sentence matches a question: the question terms it shares, those its
     section heading adds (a sentence under "Mileage" is about mileage), and one more when it
     states the kind of fact the question asks for (a figure for "how much", a date for "when",
@@ -228,7 +225,7 @@ def shared_terms(question: str, text: str) -> int:
 def best_sentence(question: str, passages: Sequence[str],
                   headings: Sequence[str | None] = (),
                   quotable=lambda sentence: True, focus: str = "",
-                  translations: Translations | None = None) -> tuple[int, str, float] | None:
+                  translations: Alternatives | None = None) -> tuple[int, str, float] | None:
     """The passage sentence that best matches the question: (passage index, sentence,
     ``match_strength``); only sentences ``quotable`` accepts are considered.
 

@@ -7,15 +7,10 @@ the answerability decision and for the quote.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from backend.rag.spelling import spelling_alternatives, with_other_spellings
-
-# a text -> its terms as the caller counts them
-TermSet = Callable[[str], frozenset[str]]
-# each question term -> the term sets of its other forms
-Alternatives = dict[str, list[frozenset[str]]]
+from backend.rag.text import Alternatives, TermSet
 
 
 class QueryTranslator(Protocol):
@@ -48,8 +43,11 @@ class QueryExpansion:
         """Each question term -> the term sets that stand for it in a sentence: its translations
         (an English question about a Chinese passage) and its other spelling ("License" for
         "licence")."""
-        out: Alternatives = (dict(self.translator.alternatives(question, term_set))
-                             if self.translator is not None else {})
-        for term, spelt in spelling_alternatives(question, term_set).items():
-            out[term] = [*out.get(term, []), *spelt]
+        out: dict[str, list[frozenset[str]]] = {}
+        sources = [spelling_alternatives(question, term_set)]
+        if self.translator is not None:
+            sources.insert(0, self.translator.alternatives(question, term_set))
+        for source in sources:
+            for term, forms in source.items():
+                out[term] = [*out.get(term, []), *forms]
         return out

@@ -7,9 +7,9 @@ The pairs are breame's (Apache-2.0, about 1,700 each way, pure Python, nothing d
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-
 from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
+
+from backend.rag.text import Alternatives, TermSet
 
 _WORD = re.compile(r"[a-z]+")
 
@@ -30,8 +30,7 @@ def with_other_spellings(query: str) -> str:
     return f"{query} {' '.join(extra)}" if extra else query
 
 
-def spelling_alternatives(question: str, term_set: Callable[[str], frozenset[str]]
-                          ) -> dict[str, list[frozenset[str]]]:
+def spelling_alternatives(question: str, term_set: TermSet) -> Alternatives:
     """Each question term with another spelling -> that spelling's terms: a sentence holding
     "License" holds the question's "licence"."""
     out: dict[str, list[frozenset[str]]] = {}

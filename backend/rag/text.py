@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 # CJK ideographs, kana and hangul: scripts written without spaces between words.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _HAS_UPPER_INSIDE = re.compile(r"[a-z][A-Z]")
+
+# a text -> its terms as the caller counts them (stemmed words, CJK bigrams)
+TermSet = Callable[[str], frozenset[str]]
+# each question term -> the term sets of its other forms (translations, the other spelling): a
+# sentence holding all terms of one form holds the question term
+Alternatives = Mapping[str, Sequence[frozenset[str]]]
 
 STOPWORDS = frozenset(
     """a an and are as at be by can do does for from has have how i in is it its me my of on
