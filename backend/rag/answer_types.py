@@ -36,6 +36,22 @@ _DATE_WORDS = re.compile(
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
 
 
+# "Which licence", "what algorithm", "which tag set": the words naming the kind of thing asked
+# for (the question's focus), up to an auxiliary verb; "what is", "which does" name none
+_AUXILIARY = (r"(?:is|are|was|were|be|do|does|did|has|have|had|can|could|will|would|should|"
+              r"shall|may|might|must|of|the|a|an)\b")
+_ASKED_THING = re.compile(rf"\b(?:which|what)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?"
+                          rf"((?:(?!{_AUXILIARY})[A-Za-z][\w-]*\s*){{1,2}})", re.IGNORECASE)
+
+
+def asked_thing(question: str) -> str:
+    """The word after "which"/"what" that names the kind of thing an English question asks for
+    ("Under which licence is it released?" -> "licence"), or "" when it names none. Of two
+    words, the last: the head of an English compound ("Which Florida city" asks for a city)."""
+    m = _ASKED_THING.search(question)
+    return m.group(1).split()[-1] if m else ""
+
+
 def answer_type(question: str) -> AnswerType:
     """The kind of fact ``question`` asks for; dates before figures ("how many years ago")."""
     if _DATE.search(question):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from backend.rag.answer_types import MONTHS, answer_type, states
+from backend.rag.answer_types import MONTHS, answer_type, asked_thing, states
 from backend.rag.text import (Alternatives, analyzer, announced_end, captions_code, code_block_at,
                               is_heading_line, is_lead_in, is_question, numbers, points_back,
                               sentence_spans, tokenize, without_fence_lines,
@@ -49,6 +49,12 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     kind = answer_type(question)
     if strength and kind != "other" and states(kind, bare, question):  # next to the terms
         strength += 1
+    elif strength and kind == "other":
+        # "Under which licence...": a sentence naming a licence states the kind of thing asked
+        # for; half a term, so it decides between sentences sharing as many terms
+        thing = terms(asked_thing(question))
+        if thing:
+            strength += 0.5 * len(held_terms(thing, own, translations)) / len(thing)
     return float(strength)
 
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")

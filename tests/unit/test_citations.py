@@ -499,4 +499,23 @@ def test_words_in_a_link_address_do_not_make_a_sentence_match():
     _, sentence, _ = best_sentence("How do I share HanLP data with another project?", passages)
     assert "hanlp.properties" in sentence
     # the words of the link's own text still count
-    assert match_strength("Which project?", "See [the project](https://example.org/x).") == 1
+    assert match_strength("About the project?", "See [the project](https://example.org/x).") == 1
+
+
+def test_a_sentence_naming_the_kind_of_thing_asked_for_wins_between_equal_matches():
+    """"Under which licence is text2vec released?" quoted a release link (text2vec, released)
+    over the licence sentence one passage lower (text2vec, licence): a sentence naming what a
+    which-question asks for states that kind of thing, as a figure does for "how many"."""
+    from backend.rag.answer_types import asked_thing
+
+    assert asked_thing("Under which licence is the toolkit released?") == "licence"
+    assert asked_thing("Which tag set does fastHan use?") == "set"
+    assert asked_thing("Which Florida city has the biggest population?") == "city"
+    assert asked_thing("What kind of cells did it enter?") == "cells"
+    assert asked_thing("What does nearby return?") == asked_thing("What is the limit?") == ""
+    passages = ["The toolkit was released in 2021.", "The toolkit uses the Apache licence."]
+    _, sentence, _ = best_sentence("Under which licence is the toolkit released?", passages)
+    assert sentence == "The toolkit uses the Apache licence."
+    # a question asking for no kind of thing keeps the earlier passage's sentence
+    _, sentence, _ = best_sentence("Is the toolkit released under a licence?", passages)
+    assert sentence == "The toolkit was released in 2021."
