@@ -36,9 +36,11 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     """How well a source sentence matches a question: the question terms it shares, those its
     section heading adds (a sentence under "Mileage" is about mileage), and one more when it
     states the kind of fact the question asks for (a figure for "how much", a date for "when",
-    a name for "who", a place for "where"). The ``focus`` of a follow-up ("for mileage") counts
-    twice: it is what the asker wants now. With ``translations``, a term counts where the
-    sentence holds it in the other language (an English question, a Chinese sentence)."""
+    a name for "who", a place for "where"), or half a term when it holds the word naming what a
+    which-question asks for ("Under which licence"). The ``focus`` of a follow-up ("for
+    mileage") counts twice: it is what the asker wants now. With ``translations``, a term
+    counts where the sentence holds it in the other language (an English question, a Chinese
+    sentence)."""
     q = terms(question)
     bare = _URL_RE.sub(" ", _MARKER_RE.sub("", sentence))
     own = terms(bare)
