@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from backend.container import Container  # noqa: E402
 from backend.ports import embed_queries  # noqa: E402
+from backend.rag.retrieve import Retriever  # noqa: E402
 from backend.settings import Settings  # noqa: E402
 
 XQUAD = ROOT.parent / "shared" / "eval" / "xquad_en" / "xquad.en.json"
@@ -143,7 +144,8 @@ def english_rule_rate(minilm, questions, owner, paragraphs, article) -> float:
         sims = vectors @ embed_queries(minilm, [questions[i]])[0]
         asked = terms(questions[i])
         for j in np.where(article != article[owner[i]])[0]:
-            admitted += bool(sims[j] >= 0.50 or (sims[j] >= 0.30 and asked & held[j]))
+            # the gate's own rule at MiniLM's bars
+            admitted += Retriever._is_evidence(float(sims[j]), bool(asked & held[j]), (0.30, 0.50))
             total += 1
     rate = admitted / total
     print(f"\nMiniLM's rule on off-topic English pairs ({total:,}): admits {rate:.4f}")

@@ -9,6 +9,7 @@ talks about the same topic.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from backend.rag.text import has_cjk, is_heading, numbers
@@ -44,6 +45,7 @@ _ASKED_THING = re.compile(rf"\b(?:which|what)\s+(?:(?:kinds?|types?|sorts?)\s+of
                           rf"((?:(?!{_AUXILIARY})[A-Za-z][\w-]*\s*){{1,2}})", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
 def asked_thing(question: str) -> str:
     """The word after "which"/"what" that names the kind of thing an English question asks for
     ("Under which licence is it released?" -> "licence"), or "" when it names none. Of two
