@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, asked_thing, states
 from backend.rag.text import (Alternatives, analyzer, announced_end, captions_code, code_block_at,
+                              has_cjk,
                               is_heading_line, is_lead_in, is_question, numbers, points_back,
                               sentence_spans, tokenize, without_fence_lines,
                               without_numbered_title)
@@ -20,6 +21,19 @@ _stemmed = analyzer(stem=True)
 def terms(text: str) -> frozenset[str]:
     """Content terms, stemmed, so "costs" matches "cost" and "days" matches "day"."""
     return frozenset(_stemmed(text))
+
+
+# A Chinese question's bigrams run across its words ("的里程", "是多少" give 的里, 是多): those
+# holding a particle or a question word join two words, they name nothing a sentence could share
+_JOINING = re.compile(r"[的了吗呢吧啊么是哪怎]")
+
+
+@lru_cache(maxsize=1024)
+def asked_terms(question: str) -> frozenset[str]:
+    """The question's ``terms`` that name something: without the Chinese bigrams across a
+    particle or question word ("公司的里程补贴是多少" keeps 公司, 里程, 补贴, 多少, 程补)."""
+    return frozenset(t for t in terms(question)
+                     if not (len(t) == 2 and has_cjk(t) and _JOINING.search(t)))
 
 
 def held_terms(wanted: frozenset[str], have: frozenset[str],
@@ -41,7 +55,7 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     mileage") counts twice: it is what the asker wants now. With ``translations``, a term
     counts where the sentence holds it in the other language (an English question, a Chinese
     sentence)."""
-    q = terms(question)
+    q = asked_terms(question)
     bare = _URL_RE.sub(" ", _MARKER_RE.sub("", sentence))
     own = terms(bare)
     shared = held_terms(q, own, translations)

@@ -519,3 +519,16 @@ def test_a_sentence_naming_the_kind_of_thing_asked_for_wins_between_equal_matche
     # a question asking for no kind of thing keeps the earlier passage's sentence
     _, sentence, _ = best_sentence("Is the toolkit released under a licence?", passages)
     assert sentence == "The toolkit was released in 2021."
+
+
+def test_chinese_bigrams_across_a_particle_are_no_shared_terms():
+    """"cn2an 的性能测试用的是什么设备？" quoted "测试时，我使用的是最大长度的测试数据！": its 用的 and
+    的是 run across words of the question, and outnumbered the device line's 测试 and 设备."""
+    from backend.rag.citations import asked_terms, terms
+
+    assert asked_terms("公司的里程补贴是多少？") == {"公司", "里程", "程补", "补贴", "多少"}
+    assert asked_terms("Which tag set does fastHan use?") == terms("Which tag set does fastHan use?")
+    passages = ["测试时，我使用的是最大长度的测试数据！", "测试设备：双核 Intel Core i5 笔记本。"]
+    _, sentence, _ = best_sentence("性能测试用的是什么设备？", passages)
+    assert sentence == "测试设备：双核 Intel Core i5 笔记本。"
+
