@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, asked_thing, states
-from backend.rag.text import (Alternatives, analyzer, announced_end, captions_code, code_block_at,
-                              has_cjk,
-                              is_heading_line, is_lead_in, is_question, numbers, points_back,
-                              sentence_spans, tokenize, without_fence_lines,
-                              without_numbered_title)
+from backend.rag.text import (STOPWORDS, Alternatives, analyzer, announced_end, captions_code,
+                              code_block_at, has_cjk, is_heading_line, is_lead_in, is_question,
+                              numbers, points_back, sentence_spans, tokenize,
+                              without_fence_lines, without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -228,15 +227,38 @@ _EDITION_MARKS = (re.compile(r"(?<![\d.,])(1[5-9]\d\d|20\d\d)(?![\d.,]\d)"),
                   re.compile(r"(?<![\d.,])(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE))
 
 
+# a name and the number, capital or numeral that tells its editions apart: "Xenoblade
+# Chronicles 2", "Pixel 6", "World War II" (a month's day is a date, no edition)
+_NUMBERED_NAME = re.compile(r"\b([A-Za-z]{3,})\s+(\d{1,3}[a-z]?|[IVXLC]{1,5}|[A-Z])(?!\w|[.,]\d)")
+
+
+def _numbered_names(text: str, named: bool = False) -> dict[str, set[str]]:
+    """Name -> its edition marks in ``text``; ``named``: only capitalised names inside the
+    sentence (a sentence's first word is capitalised anyway: "After 5 years")."""
+    out: dict[str, set[str]] = {}
+    for m in _NUMBERED_NAME.finditer(text):
+        name = m.group(1).lower()
+        uncapitalised = m.start() == 0 or not m.group(1)[0].isupper()  # or the first word
+        if name in MONTHS or name in STOPWORDS or (named and uncapitalised):
+            continue
+        out.setdefault(name, set()).add(m.group(2).lower())
+    return out
+
+
 def names_another_edition(question: str, sentence: str) -> bool:
     """The question names a year or an ordinal edition, and the sentence names another one of
-    that kind but not the question's: it is about another year's prize, another season."""
+    that kind but not the question's: it is about another year's prize, another season. So
+    does a sentence naming what the question names with another number or letter only
+    ("Xenoblade Chronicles X" for "Xenoblade Chronicles 2", "Pixel 5" for "Pixel 6")."""
+    sentence = _MARKER_RE.sub("", sentence)
     for mark in _EDITION_MARKS:
         asked = set(mark.findall(question))
-        stated = set(mark.findall(_MARKER_RE.sub("", sentence)))
+        stated = set(mark.findall(sentence))
         if asked and stated and not asked & stated:
             return True
-    return False
+    named, stated = _numbered_names(sentence.strip(), named=True), _numbered_names(sentence)
+    return any(name in named and not marks & stated[name]
+               for name, marks in _numbered_names(question).items())
 
 
 def shared_terms(question: str, text: str) -> int:

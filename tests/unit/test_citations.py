@@ -488,6 +488,29 @@ def test_a_quote_about_another_year_or_edition_is_not_chosen():
     assert not names_another_edition("How many lived there in 2010?", "It had 2,010 people.")
 
 
+def test_a_quote_about_another_numbered_edition_of_a_name_is_not_chosen():
+    """RGB: "When was Xenoblade Chronicles 2 released?" quoted the release of Xenoblade
+    Chronicles X, "When was Pixel 6 announced?" the Pixel 4a, 5 and 5a."""
+    from backend.rag.citations import names_another_edition
+
+    passages = ["Xenoblade Chronicles X was released in Japan on April 29, 2015. Xenoblade "
+                "Chronicles 2 came out on December 1, 2017."]
+    _, sentence, _ = best_sentence("when was xenoblade chronicles 2 released?", passages)
+    assert sentence.startswith("Xenoblade Chronicles 2")
+    assert names_another_edition("When was Pixel 6 announced?",
+                                 "Google announced the Pixel 4a 5G and Pixel 5 in October 2020.")
+    assert names_another_edition("Who won Super Bowl 50?", "Super Bowl XLIX went to New England.")
+    # the asked edition among others, a quantity, a date or a sentence's first word: no conflict
+    assert not names_another_edition("When was Pixel 6 announced?",
+                                     "The Pixel 6 was announced in October 2021, after the Pixel 5.")
+    assert not names_another_edition("How far did he walk in 5 days?", "He walked 20 km in 3 days.")
+    assert not names_another_edition("What happened on March 5?", "On March 12 the army left.")
+    assert not names_another_edition("Where was it after 3 years?", "After 5 years it moved.")
+    assert not names_another_edition("When was Diablo 3 released?",
+                                     "Diablo 3 came out in May 2012, Diablo 4 in June 2023.")
+    assert not names_another_edition("Where is Super Bowl 2021?", "Super Bowl LV is in Tampa.")
+
+
 def test_words_in_a_link_address_do_not_make_a_sentence_match():
     """A link's path ("…/hankcs/HanLP/…/HanLP.java") names where it points: the sentence
     sharing the question's words in its own text is the quote."""
