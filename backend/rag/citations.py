@@ -241,8 +241,19 @@ def _numbered_names(text: str, named: bool = False) -> dict[str, set[str]]:
         uncapitalised = m.start() == 0 or not m.group(1)[0].isupper()  # or the first word
         if name in MONTHS or name in STOPWORDS or (named and uncapitalised):
             continue
-        out.setdefault(name, set()).add(m.group(2).lower())
+        out.setdefault(name, set()).add(_edition_number(m.group(2)))
     return out
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _edition_number(mark: str) -> str:
+    """A Roman numeral as the number it writes ("World War II" is "World War 2"), else as is."""
+    if any(ch not in _ROMAN for ch in mark):
+        return mark.lower()
+    values = [_ROMAN[ch] for ch in mark]
+    return str(sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0])))
 
 
 def names_another_edition(question: str, sentence: str) -> bool:

@@ -509,6 +509,8 @@ def test_a_quote_about_another_numbered_edition_of_a_name_is_not_chosen():
     assert not names_another_edition("When was Diablo 3 released?",
                                      "Diablo 3 came out in May 2012, Diablo 4 in June 2023.")
     assert not names_another_edition("Where is Super Bowl 2021?", "Super Bowl LV is in Tampa.")
+    assert not names_another_edition("When did World War 2 end?", "World War II ended in 1945.")
+    assert names_another_edition("When did World War 2 end?", "World War I ended in 1918.")
 
 
 def test_words_in_a_link_address_do_not_make_a_sentence_match():
