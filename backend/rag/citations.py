@@ -25,6 +25,8 @@ def terms(text: str) -> frozenset[str]:
 # A Chinese question's bigrams run across its words ("的里程", "是多少" give 的里, 是多): those
 # holding a particle or a question word join two words, they name nothing a sentence could share
 _JOINING = re.compile(r"[的了吗呢吧啊么是哪怎]")
+# the words holding one of those characters that a question may well ask about ("本制度的目的")
+_WORDS_WITH_JOINING = frozenset("目的 了解 酒吧 网吧 吧台 的士 吗啡".split())
 
 
 @lru_cache(maxsize=1024)
@@ -32,7 +34,8 @@ def asked_terms(question: str) -> frozenset[str]:
     """The question's ``terms`` that name something: without the Chinese bigrams across a
     particle or question word ("公司的里程补贴是多少" keeps 公司, 里程, 补贴, 多少, 程补)."""
     return frozenset(t for t in terms(question)
-                     if not (len(t) == 2 and has_cjk(t) and _JOINING.search(t)))
+                     if not (len(t) == 2 and has_cjk(t) and _JOINING.search(t))
+                     or t in _WORDS_WITH_JOINING)
 
 
 def held_terms(wanted: frozenset[str], have: frozenset[str],

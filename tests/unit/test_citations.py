@@ -552,6 +552,7 @@ def test_chinese_bigrams_across_a_particle_are_no_shared_terms():
     from backend.rag.citations import asked_terms, terms
 
     assert asked_terms("公司的里程补贴是多少？") == {"公司", "里程", "程补", "补贴", "多少"}
+    assert asked_terms("本制度的目的是什么？") == {"本制", "制度", "目的"}  # a word, not a join
     assert asked_terms("Which tag set does fastHan use?") == terms("Which tag set does fastHan use?")
     passages = ["测试时，我使用的是最大长度的测试数据！", "测试设备：双核 Intel Core i5 笔记本。"]
     _, sentence, _ = best_sentence("性能测试用的是什么设备？", passages)
