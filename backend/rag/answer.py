@@ -10,12 +10,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-import hanzidentifier
-
 from backend.access import Scope
 from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
+from backend.rag.chinese_script import chinese_script
 from backend.rag.citations import (attribute, best_sentence, best_span, claim_of,
                                    figures_disagree, keep_supported, quote_in, renumber, rests_on,
                                    shared_terms, supporting_span, terms)
@@ -37,10 +36,10 @@ NOT_COVERED = {
 def reply_language(question: str) -> str:
     """The language a refusal is written in: English unless the question is mainly Chinese
     (a Chinese name in an English question keeps it English), then Simplified or Traditional
-    characters as the question writes them (Traditional where they cannot be told apart)."""
+    as the question writes it (``chinese_script``)."""
     if not mostly_cjk(question):
         return "en"
-    return "zh-Hans" if hanzidentifier.identify(question) == hanzidentifier.SIMPLIFIED else "zh-Hant"
+    return chinese_script(question)
 
 
 @dataclass

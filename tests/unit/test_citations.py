@@ -558,3 +558,15 @@ def test_chinese_bigrams_across_a_particle_are_no_shared_terms():
     _, sentence, _ = best_sentence("性能测试用的是什么设备？", passages)
     assert sentence == "测试设备：双核 Intel Core i5 笔记本。"
 
+
+
+def test_a_question_of_characters_both_scripts_share_is_answered_in_the_script_of_its_words():
+    """本制度的目的是什么: every character is also Traditional (么 too), but 什么 is written 什麼
+    in Traditional: the refusal is in Simplified. Traditional words keep Traditional."""
+    from backend.rag.answer import NOT_COVERED, reply_language
+
+    assert reply_language("本制度的目的是什么？") == "zh-Hans"
+    assert NOT_COVERED[reply_language("本制度的目的是什么？")] == "文件中没有涵盖这个问题的内容。"
+    assert reply_language("後面的是什麼？") == "zh-Hant"
+    assert reply_language("只有一個人嗎？") == "zh-Hant"  # 個: Traditional by its characters
+    assert reply_language("目的是什么") == "zh-Hans"
