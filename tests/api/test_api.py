@@ -68,6 +68,8 @@ def test_unanswerable_question_says_the_documents_do_not_cover_it(http):
 @pytest.mark.parametrize("question, refusal", [
     ("蒙古国的首都是哪座城市？", "文件中没有涵盖这个问题的内容。"),
     ("蒙古國的首都是哪座城市？", "文件中沒有涵蓋這個問題的內容。"),
+    # every character is also Traditional; the word 什么 is not (Traditional writes 什麼)
+    ("火星上有什么？", "文件中没有涵盖这个问题的内容。"),
 ])
 def test_a_chinese_question_is_refused_in_its_own_characters(http, question, refusal):
     body = http.post("/query", json={"question": question}).json()
