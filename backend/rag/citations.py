@@ -235,17 +235,20 @@ _EDITION_MARKS = (re.compile(r"(?<![\d.,])(1[5-9]\d\d|20\d\d)(?![\d.,]\d)"),
 _NUMBERED_NAME = re.compile(r"\b([A-Za-z]{3,})\s+(\d{1,3}[a-z]?|[IVXLC]{1,5}|[A-Z])(?!\w|[.,]\d)")
 
 
-def _numbered_names(text: str, named: bool = False) -> dict[str, set[str]]:
-    """Name -> its edition marks in ``text``; ``named``: only capitalised names inside the
-    sentence (a sentence's first word is capitalised anyway: "After 5 years")."""
-    out: dict[str, set[str]] = {}
+def _numbered_names(text: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Name -> its edition marks in ``text``: (capitalised names inside it only, every name).
+    A sentence's first word is capitalised anyway ("After 5 years"): it names nothing."""
+    named: dict[str, set[str]] = {}
+    every: dict[str, set[str]] = {}
     for m in _NUMBERED_NAME.finditer(text):
         name = m.group(1).lower()
-        uncapitalised = m.start() == 0 or not m.group(1)[0].isupper()  # or the first word
-        if name in MONTHS or name in STOPWORDS or (named and uncapitalised):
+        if name in MONTHS or name in STOPWORDS:
             continue
-        out.setdefault(name, set()).add(_edition_number(m.group(2)))
-    return out
+        mark = _edition_number(m.group(2))
+        every.setdefault(name, set()).add(mark)
+        if m.start() > 0 and m.group(1)[0].isupper():
+            named.setdefault(name, set()).add(mark)
+    return named, every
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -259,20 +262,28 @@ def _edition_number(mark: str) -> str:
     return str(sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0])))
 
 
+@lru_cache(maxsize=1024)
+def _asked_editions(question: str) -> tuple[list[set[str]], dict[str, set[str]]]:
+    """The question's years and ordinals (one set per kind) and its numbered names: asked
+    once per question, not once per sentence weighed."""
+    return [set(mark.findall(question)) for mark in _EDITION_MARKS], _numbered_names(question)[1]
+
+
 def names_another_edition(question: str, sentence: str) -> bool:
     """The question names a year or an ordinal edition, and the sentence names another one of
     that kind but not the question's: it is about another year's prize, another season. So
     does a sentence naming what the question names with another number or letter only
     ("Xenoblade Chronicles X" for "Xenoblade Chronicles 2", "Pixel 5" for "Pixel 6")."""
-    sentence = _MARKER_RE.sub("", sentence)
-    for mark in _EDITION_MARKS:
-        asked = set(mark.findall(question))
-        stated = set(mark.findall(sentence))
-        if asked and stated and not asked & stated:
+    sentence = _MARKER_RE.sub("", sentence).strip()
+    asked_marks, asked_names = _asked_editions(question)
+    for mark, asked in zip(_EDITION_MARKS, asked_marks):
+        stated = set(mark.findall(sentence)) if asked else set()
+        if stated and not asked & stated:
             return True
-    named, stated = _numbered_names(sentence.strip(), named=True), _numbered_names(sentence)
-    return any(name in named and not marks & stated[name]
-               for name, marks in _numbered_names(question).items())
+    if not asked_names:
+        return False
+    named, stated = _numbered_names(sentence)
+    return any(name in named and not marks & stated[name] for name, marks in asked_names.items())
 
 
 def shared_terms(question: str, text: str) -> int:
