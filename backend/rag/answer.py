@@ -307,7 +307,11 @@ class AnswerService:
         texts = [p.chunk.text for p in passages]
         checked = keep_supported(attribute(raw, texts), texts, question)
         # a heading names a topic and states nothing: never the quote
-        best = best_sentence(question, texts, [p.chunk.section for p in passages],
+        # a sentence is read under its document's subject too: "SnowNLP" is named by the
+        # document, not by each line of its feature list
+        headings = [" > ".join(x for x in (subject_of(p.chunk.filename), p.chunk.section) if x)
+                    for p in passages]
+        best = best_sentence(question, texts, headings,
                              quotable=lambda s: not (addresses_reader(s) or is_heading(s)),
                              focus=focus, translations=translations)
         # Grounded is not enough: an answer sharing no term with the question while a source

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, asked_thing, states
-from backend.rag.text import (STOPWORDS, Alternatives, analyzer, announced_end, captions_code,
-                              code_block_at, has_cjk, is_heading_line, is_lead_in, is_question,
-                              numbers, points_back, sentence_spans, tokenize,
+from backend.rag.text import (STOPWORDS, Alternatives, analyzer, announced_end, camel_parts,
+                              captions_code, code_block_at, has_cjk, is_heading_line, is_lead_in,
+                              is_question, numbers, points_back, sentence_spans, tokenize,
                               without_fence_lines, without_numbered_title)
 
 _stemmed = analyzer(stem=True)
@@ -29,13 +29,29 @@ _JOINING = re.compile(r"[的了吗呢吧啊么是哪怎]")
 _WORDS_WITH_JOINING = frozenset("目的 了解 酒吧 网吧 吧台 的士 吗啡".split())
 
 
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def _name_parts(question: str) -> frozenset[str]:
+    """The words of the question's CamelCase names ("SnowNLP" -> snow, nlp) that it does not
+    also write on their own: search finds the name by them, but they are the name again."""
+    names = {w for w in _LATIN_NAME.findall(question) if w[1:] != w[1:].lower() and w != w.upper()}
+    if not names:
+        return frozenset()
+    rest = _LATIN_NAME.sub(lambda m: " " if m.group() in names else m.group(), question)
+    parts = " ".join(" ".join(camel_parts(n)) for n in names)
+    return terms(parts) - terms(rest)
+
+
 @lru_cache(maxsize=1024)
 def asked_terms(question: str) -> frozenset[str]:
-    """The question's ``terms`` that name something: without the Chinese bigrams across a
-    particle or question word ("公司的里程补贴是多少" keeps 公司, 里程, 补贴, 多少, 程补)."""
+    """The question's ``terms`` that name something, each once: without the Chinese bigrams
+    across a particle or question word ("公司的里程补贴是多少" keeps 公司, 里程, 补贴, 多少, 程补)
+    and without the words of a CamelCase name beside the name (a sentence naming SnowNLP
+    shares one term with "What does SnowNLP do?", not three)."""
     return frozenset(t for t in terms(question)
                      if not (len(t) == 2 and has_cjk(t) and _JOINING.search(t))
-                     or t in _WORDS_WITH_JOINING)
+                     or t in _WORDS_WITH_JOINING) - _name_parts(question)
 
 
 def held_terms(wanted: frozenset[str], have: frozenset[str],

@@ -44,6 +44,11 @@ _IDENTIFIER_RE = re.compile(
 _CAMEL_PART_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
+def camel_parts(word: str) -> list[str]:
+    """The words of a CamelCase name: "TextBlob" -> Text, Blob; "SnowNLP" -> Snow, NLP."""
+    return _CAMEL_PART_RE.findall(word)
+
+
 def identifier_terms(text: str) -> list[str]:
     """Whole identifiers as single terms (``chunk_size``, ``cn2an.transform``, ``r=16``,
     ``chunk_size=512``) and the words of CamelCase ones (``TextBlob`` -> text, blob), so code is
@@ -59,7 +64,7 @@ def identifier_terms(text: str) -> list[str]:
         word = m.group().split("=", 1)[0].strip()
         if word[1:] != word[1:].lower() and word != word.upper() and "_" not in word \
                 and "." not in word:
-            parts = _CAMEL_PART_RE.findall(word)
+            parts = camel_parts(word)
             if len(parts) > 1 and min(map(len, parts)) > 1:  # TextBlob, not mRNA
                 terms.extend(p.lower() for p in parts)
     return terms
