@@ -32,6 +32,7 @@ _WORD = re.compile(r"[a-z][a-z'-]*")
 _SKIP = re.compile(r"^(variant of|old variant|see |cl:|surname|used in|abbr\.? (for|of)|"
                    r"also (written|pr\.)|erhua variant|japanese variant|\w+ variant|taiwan pr\.)")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_SENSE_END = re.compile(r";\s*(?![^()]*\))")  # not inside "(lit. …; …)"
 _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 MAX_GLOSS_WORDS = 3
 PER_PHRASE = 2  # translations kept for one English phrase: more adds noise faster than hits
@@ -145,7 +146,9 @@ class Lexicon:
         to_zh: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
         to_en: dict[str, list[str]] = {}
         for traditional, simplified, glosses in cedict_entries(self.dictionary):
-            plain = [k for k in map(_gloss_key, glosses) if k]
+            # one gloss may hold several senses: "country; nation; state" (国家)
+            senses = [sense for g in glosses for sense in _SENSE_END.split(g)]
+            plain = [k for k in map(_gloss_key, senses) if k]
             if not plain or len(simplified) < 2:
                 continue  # single characters are too ambiguous to translate to or from
             for pos, key in enumerate(plain[:3]):
