@@ -279,10 +279,11 @@ def _edition_number(mark: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _asked_editions(question: str) -> tuple[list[set[str]], dict[str, set[str]]]:
+def _asked_editions(question: str) -> tuple[tuple[frozenset[str], ...], dict[str, set[str]]]:
     """The question's years and ordinals (one set per kind) and its numbered names: asked
-    once per question, not once per sentence weighed."""
-    return [set(mark.findall(question)) for mark in _EDITION_MARKS], _numbered_names(question)[1]
+    once per question, not once per sentence weighed (cached: never changed by callers)."""
+    return (tuple(frozenset(mark.findall(question)) for mark in _EDITION_MARKS),
+            _numbered_names(question)[1])
 
 
 def names_another_edition(question: str, sentence: str) -> bool:
