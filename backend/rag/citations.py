@@ -35,7 +35,7 @@ _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 def _name_parts(question: str) -> frozenset[str]:
     """The words of the question's CamelCase names ("SnowNLP" -> snow, nlp) that it does not
     also write on their own: search finds the name by them, but they are the name again."""
-    names = {w for w in _LATIN_NAME.findall(question) if w[1:] != w[1:].lower() and w != w.upper()}
+    names = {w for w in _LATIN_NAME.findall(question) if camel_parts(w)}
     if not names:
         return frozenset()
     rest = _LATIN_NAME.sub(lambda m: " " if m.group() in names else m.group(), question)

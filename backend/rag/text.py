@@ -45,8 +45,12 @@ _CAMEL_PART_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 def camel_parts(word: str) -> list[str]:
-    """The words of a CamelCase name: "TextBlob" -> Text, Blob; "SnowNLP" -> Snow, NLP."""
-    return _CAMEL_PART_RE.findall(word)
+    """The words of a CamelCase name, which search indexes beside the name: "TextBlob" -> Text,
+    Blob; "SnowNLP" -> Snow, NLP. None for any other word (mRNA, NASA, chunk_size, seg.train)."""
+    if word[1:] == word[1:].lower() or word == word.upper() or "_" in word or "." in word:
+        return []
+    parts = _CAMEL_PART_RE.findall(word)
+    return parts if len(parts) > 1 and min(map(len, parts)) > 1 else []  # TextBlob, not mRNA
 
 
 def identifier_terms(text: str) -> list[str]:
@@ -61,12 +65,7 @@ def identifier_terms(text: str) -> list[str]:
             terms.append(token.replace('"', "").replace("'", ""))
         if "_" in name.strip("_") or ("." in name and max(map(len, name.split("."))) > 1):
             terms.append(name)  # not "e.g" or "u.s"
-        word = m.group().split("=", 1)[0].strip()
-        if word[1:] != word[1:].lower() and word != word.upper() and "_" not in word \
-                and "." not in word:
-            parts = camel_parts(word)
-            if len(parts) > 1 and min(map(len, parts)) > 1:  # TextBlob, not mRNA
-                terms.extend(p.lower() for p in parts)
+        terms.extend(p.lower() for p in camel_parts(m.group().split("=", 1)[0].strip()))
     return terms
 
 
