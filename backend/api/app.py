@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -17,10 +18,21 @@ from backend.api.observability import Observability, install_logging
 from backend.container import Container
 from backend.jobs import JobRunner
 from backend.ports import ModelUnavailable
+from backend.rag import chinese_script
 from backend.rag.answer import Busy
 from backend.settings import Settings
 
 log = logging.getLogger("citeqa")
+
+
+def read_dictionaries(container: Container) -> None:
+    """What answering reads from CC-CEDICT: the lexicon that translates questions (when on)
+    and the word lists that tell a question's Chinese script."""
+    started = time.perf_counter()
+    if container.lexicon is not None:
+        container.lexicon.load()
+    chinese_script.load()
+    log.info("dictionaries read in %.1f s", time.perf_counter() - started)
 
 
 def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
@@ -33,8 +45,9 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         # warm up at startup so the first question does not pay for model loading
         kb = container.knowledge_base
         container.chat_model
-        if container.lexicon is not None:  # ~2 s: not worth delaying readiness for
-            threading.Thread(target=container.lexicon.load, name="lexicon", daemon=True).start()
+        # dictionaries (~2 s): read in the background, not worth delaying readiness for
+        threading.Thread(target=read_dictionaries, args=(container,), name="dictionaries",
+                         daemon=True).start()
         runner = JobRunner(container.store, lambda: container.ingestor, container.files,
                            settings.max_job_chunks, in_process=settings.ingest_in_server)
         app.state.jobs = runner

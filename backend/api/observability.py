@@ -114,10 +114,12 @@ def install_logging(json_lines: bool) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RequestIdFilter) for f in logger.filters):
             logger.addFilter(RequestIdFilter())
+        if name == "citeqa" and not logger.handlers:  # else only warnings would reach stderr
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))  # uvicorn's
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
         if formatter is None:
             continue
-        if name == "citeqa" and not logger.handlers:  # else only warnings would reach stderr
-            logger.addHandler(logging.StreamHandler())
-            logger.setLevel(logging.INFO)
         for handler in logger.handlers:
             handler.setFormatter(formatter)

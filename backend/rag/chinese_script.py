@@ -31,6 +31,12 @@ def _one_script_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(simplified - traditional), frozenset(traditional - simplified)
 
 
+def load() -> None:
+    """Read the one-script word lists now (the app does this in the background at start, so
+    the first question whose characters both scripts share does not wait for them)."""
+    _one_script_words()
+
+
 def chinese_script(text: str) -> str:
     """``zh-Hans`` or ``zh-Hant`` as ``text`` writes its Chinese; Traditional where neither its
     characters nor its words tell (Traditional readers read it, Simplified readers too)."""

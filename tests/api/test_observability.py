@@ -77,3 +77,16 @@ def test_json_logs_carry_the_request_id(server_data_dir):
     assert access and access[0]["logger"] == "uvicorn.access" and "/health" in access[0]["message"]
     assert {"time", "level", "logger", "request_id", "message"} <= set(access[0])
     assert any(r["logger"] == "citeqa" and "ready" in r["message"] for r in records)
+
+
+def test_the_dictionaries_are_read_at_start_not_by_the_first_question(api_url, server_data_dir):
+    """The word lists that tell a question's Chinese script (0.3 s of CC-CEDICT) were read by
+    the first question that needed them, on its request; the app reads them at start, in the
+    background with the translation lexicon, and says so in its log."""
+    import time
+
+    log_file = server_data_dir / f"server-{api_url.rsplit(':', 1)[1]}.log"
+    deadline = time.time() + 60
+    while "dictionaries read in" not in log_file.read_text() and time.time() < deadline:
+        time.sleep(0.5)
+    assert "dictionaries read in" in log_file.read_text()
