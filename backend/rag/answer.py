@@ -321,7 +321,13 @@ class AnswerService:
         # sentence or mixes two (measured on the public trust set: the model's own answers
         # held the asked-for fact 7 times in 28, the quotes that replace them 20 times).
         answer_terms = shared_terms(question, checked) if checked else 0
-        best_strength = best[2] if best is not None else 0.0
+        # the document's name helps choose among its sentences but never makes one about the
+        # question: "Which algorithm does the leave policy use?" is not answered by the leave
+        # policy's scope sentence because the file is named leave_policy
+        about = best_sentence(question, texts, [p.chunk.section for p in passages],
+                              quotable=lambda s: not (addresses_reader(s) or is_heading(s)),
+                              focus=focus, translations=translations) if best is not None else None
+        best_strength = about[2] if about is not None else 0.0
         if checked and answer_terms == 0 and best_strength < 2:
             # the answer is about something else and no source sentence is about the question:
             # the passages only brushed the question (one shared word), they do not answer it

@@ -588,3 +588,22 @@ def test_a_camelcase_name_is_one_asked_term_and_the_document_names_its_subject()
     answer, citations, mode = AnswerService._cite(
         "Which algorithm does SnowNLP use to extract keywords?", "", [intro, other, features])
     assert "TextRank" in answer and mode == "extractive"
+
+
+def test_a_document_name_does_not_make_a_sentence_about_the_question():
+    """The document's name is read as a heading to choose among its sentences, but an answer
+    about something else was then quoted over the refusal bar by the name alone: "Which
+    algorithm does the leave policy use?" took the leave policy's scope sentence because the
+    file is leave_policy.txt. Only what the passage says (and its section) counts there."""
+    from backend.rag.answer import NOT_COVERED, AnswerService
+
+    scope = _passage("All staff of the Shanghai office are covered. Requests go to HR.",
+                     "leave_policy.txt")
+    question = "Which algorithm does the leave policy use?"
+    raw = "All staff of the Shanghai office are covered [1]."
+    answer, citations, mode = AnswerService._cite(question, raw, [scope])
+    assert (answer, citations, mode) == (NOT_COVERED["en"], [], "none")
+    # the same sentence under a section that names the policy is about it, and is quoted
+    titled = _passage(scope.chunk.text, "handbook.txt", section="Leave policy")
+    answer, citations, mode = AnswerService._cite(question, raw, [titled])
+    assert mode != "none" and citations
