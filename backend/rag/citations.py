@@ -30,6 +30,10 @@ _WORDS_WITH_JOINING = frozenset("目的 了解 酒吧 网吧 吧台 的士 吗�
 
 
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+# auxiliaries the search's stopword list lacks (changing it would change every index): "When
+# did he die?" asks about dying, and a sentence in which someone "did receive" a prize shares
+# nothing more with it than one that does not
+_AUXILIARIES = "did done doing had having been being were would could should shall"
 
 
 def _name_parts(question: str) -> frozenset[str]:
@@ -43,6 +47,9 @@ def _name_parts(question: str) -> frozenset[str]:
     return terms(parts) - terms(rest)
 
 
+_AUXILIARY_TERMS = terms(_AUXILIARIES)
+
+
 @lru_cache(maxsize=1024)
 def asked_terms(question: str) -> frozenset[str]:
     """The question's ``terms`` that name something, each once: without the Chinese bigrams
@@ -51,7 +58,7 @@ def asked_terms(question: str) -> frozenset[str]:
     shares one term with "What does SnowNLP do?", not three)."""
     return frozenset(t for t in terms(question)
                      if not (len(t) == 2 and has_cjk(t) and _JOINING.search(t))
-                     or t in _WORDS_WITH_JOINING) - _name_parts(question)
+                     or t in _WORDS_WITH_JOINING) - _name_parts(question) - _AUXILIARY_TERMS
 
 
 def held_terms(wanted: frozenset[str], have: frozenset[str],

@@ -607,3 +607,17 @@ def test_a_document_name_does_not_make_a_sentence_about_the_question():
     titled = _passage(scope.chunk.text, "handbook.txt", section="Leave policy")
     answer, citations, mode = AnswerService._cite(question, raw, [titled])
     assert mode != "none" and citations
+
+
+def test_an_auxiliary_verb_is_not_an_asked_term():
+    """"What year did Tesla die?" quoted the Nobel-rumour sentence (Edison "did receive" bids in
+    1915, in "the years after"): "did" counted as a term the question and that sentence share,
+    one more than the sentence stating his death had."""
+    from backend.rag.citations import asked_terms
+
+    assert asked_terms("What year did Tesla die?") == {"year", "tesla", "die"}
+    death = "Tesla died on 7 January 1943."
+    rumour = ("In the years after, neither Tesla nor Edison won the prize, although Edison did "
+              "receive one of 38 possible bids in 1915.")
+    # as retrieved: the death sentence's passage first, the rumour's second
+    assert best_sentence("What year did Tesla die?", [death, rumour])[1] == death
