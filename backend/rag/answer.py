@@ -311,9 +311,11 @@ class AnswerService:
         # document, not by each line of its feature list
         headings = [" > ".join(x for x in (subject_of(p.chunk.filename), p.chunk.section) if x)
                     for p in passages]
-        best = best_sentence(question, texts, headings,
-                             quotable=lambda s: not (addresses_reader(s) or is_heading(s)),
-                             focus=focus, translations=translations)
+        def quotable(sentence: str) -> bool:
+            return not (addresses_reader(sentence) or is_heading(sentence))
+
+        best = best_sentence(question, texts, headings, quotable=quotable, focus=focus,
+                             translations=translations)
         # Grounded is not enough: an answer sharing no term with the question while a source
         # sentence matches it well, stating none of the figures of the source sentence that
         # best matches the question, or resting on another sentence than that one, answers
@@ -325,8 +327,8 @@ class AnswerService:
         # question: "Which algorithm does the leave policy use?" is not answered by the leave
         # policy's scope sentence because the file is named leave_policy
         about = best_sentence(question, texts, [p.chunk.section for p in passages],
-                              quotable=lambda s: not (addresses_reader(s) or is_heading(s)),
-                              focus=focus, translations=translations) if best is not None else None
+                              quotable=quotable, focus=focus, translations=translations
+                              ) if checked and best is not None else None
         best_strength = about[2] if about is not None else 0.0
         if checked and answer_terms == 0 and best_strength < 2:
             # the answer is about something else and no source sentence is about the question:
