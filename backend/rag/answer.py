@@ -324,8 +324,8 @@ class AnswerService:
         # held the asked-for fact 7 times in 28, the quotes that replace them 20 times).
         answer_terms = shared_terms(question, checked) if checked else 0
         # the document's name helps choose among its sentences but never makes one about the
-        # question: "Which algorithm does the leave policy use?" is not answered by the leave
-        # policy's scope sentence because the file is named leave_policy
+        # question: no sentence of leave_policy.docx is about "Which algorithm does the leave
+        # policy use?" for its file's name
         about = best_sentence(question, texts, [p.chunk.section for p in passages],
                               quotable=quotable, focus=focus, translations=translations
                               ) if checked and best is not None else None

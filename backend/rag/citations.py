@@ -55,7 +55,7 @@ def asked_terms(question: str) -> frozenset[str]:
     """The question's ``terms`` that name something, each once: without the Chinese bigrams
     across a particle or question word ("公司的里程补贴是多少" keeps 公司, 里程, 补贴, 多少, 程补)
     and without the words of a CamelCase name beside the name (a sentence naming SnowNLP
-    shares one term with "What does SnowNLP do?", not three)."""
+    shares one term with "What does SnowNLP do?", not three), nor auxiliary verbs ("did")."""
     return frozenset(t for t in terms(question)
                      if not (len(t) == 2 and has_cjk(t) and _JOINING.search(t))
                      or t in _WORDS_WITH_JOINING) - _name_parts(question) - _AUXILIARY_TERMS
