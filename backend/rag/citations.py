@@ -30,10 +30,6 @@ _WORDS_WITH_JOINING = frozenset("目的 了解 酒吧 网吧 吧台 的士 吗�
 
 
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-# auxiliaries the search's stopword list lacks (changing it would change every index): "When
-# did he die?" asks about dying, and a sentence in which someone "did receive" a prize shares
-# nothing more with it than one that does not
-_AUXILIARIES = "did done doing had having been being were would could should shall"
 
 
 def _name_parts(question: str) -> frozenset[str]:
@@ -47,7 +43,10 @@ def _name_parts(question: str) -> frozenset[str]:
     return terms(parts) - terms(rest)
 
 
-_AUXILIARY_TERMS = terms(_AUXILIARIES)
+# auxiliaries the search's stopword list lacks (changing it would change every index): "When
+# did he die?" asks about dying, and a sentence in which someone "did receive" a prize shares
+# nothing more with it than one that does not
+_AUXILIARY_TERMS = terms("did done doing had having been being were would could should shall")
 
 
 @lru_cache(maxsize=1024)
