@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from backend.rag.answer_types import MONTHS, answer_type, asked_thing, states
-from backend.rag.text import (STOPWORDS, Alternatives, analyzer, announced_end, camel_parts,
-                              captions_code, code_block_at, has_cjk, is_heading_line, is_lead_in,
-                              is_question, numbers, points_back, sentence_spans, tokenize,
-                              without_fence_lines, without_numbered_title)
+from backend.rag.text import (STOPWORDS, Alternatives, analyzer, announced_end, asks_in,
+                              camel_parts, captions_code, code_block_at, has_cjk,
+                              is_heading_line, is_lead_in, is_question, numbers, points_back,
+                              sentence_spans, tokenize, without_fence_lines,
+                              without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -331,7 +332,7 @@ def best_sentence(question: str, passages: Sequence[str],
         asked = ""
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
-            if is_question(sentence) or is_heading_line(passage, start, end):
+            if asks_in(passage, start, end) or is_heading_line(passage, start, end):
                 asked = sentence.lstrip("# ")
                 continue
             strength = match_strength(question, sentence, heading, focus, translations)
@@ -383,7 +384,7 @@ def quote_in(passage: str, sentence: str,
             if a >= stop:
                 break
             part = passage[a:b]
-            if is_question(" ".join(part.split())) or not quotable(part):
+            if asks_in(passage, a, b) or not quotable(part):
                 stop = a
                 break
         clipped = stop > end + LEAD_IN_FOLLOW_CHARS
@@ -406,7 +407,7 @@ def _antecedent(passage: str, before: tuple[int, int], start: int, quotable) -> 
         return block[0] if near and block[1] - block[0] <= LEAD_IN_FOLLOW_CHARS else start
     sentence = " ".join(passage[a:b].split())
     if (_BLANK_LINE.search(passage[b:start]) or b - a > LEAD_IN_FOLLOW_CHARS
-            or is_question(sentence) or is_heading_line(passage, a, b) or not quotable(sentence)):
+            or asks_in(passage, a, b) or is_heading_line(passage, a, b) or not quotable(sentence)):
         return start
     return a
 

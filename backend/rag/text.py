@@ -157,6 +157,12 @@ def is_question(sentence: str) -> bool:
     return bool(_QUESTION_END.search(sentence))
 
 
+def asks_in(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a question outside code: ``sent = "what happending?"`` in a code
+    block ends with a question mark but asks nothing, and the code after it is no answer."""
+    return is_question(" ".join(text[start:end].split())) and code_block_at(text, start, end) is None
+
+
 _LEAD_IN_END = re.compile(r"(?:[:：]|\b(?:as follows|below|the following)\s*[.:]?|如下\s*[。:：]?)\s*$",
                           re.IGNORECASE)
 

@@ -621,3 +621,17 @@ def test_an_auxiliary_verb_is_not_an_asked_term():
               "receive one of 38 possible bids in 1915.")
     # as retrieved: the death sentence's passage first, the rumour's second
     assert best_sentence("What year did Tesla die?", [death, rumour])[1] == death
+
+
+def test_a_question_mark_inside_code_asks_nothing():
+    """"Which pycorrector class corrects English spelling?" quoted the example's output: the
+    line ``sent = "what happending?"`` of the code naming ``EnSpellCorrector`` ends with a
+    question mark, so it was read as a question, never quoted, and the output under it won."""
+    page = ("英文拼写纠错\n\n```python\nfrom pycorrector import EnSpellCorrector\n"
+            "m = EnSpellCorrector()\nsent = \"what happending? how to speling it?\"\n"
+            "print(m.correct(sent))\n```\n\noutput:\n\n```\n{'source': 'what happending?', "
+            "'target': 'what happening?', 'errors': [('happending', 'happening', 5)]}\n```")
+    _, sentence, _ = best_sentence("Which pycorrector class corrects spelling?", [page])
+    assert "EnSpellCorrector" in sentence
+    faq = "How do I reset my password?\n\nOpen the settings page."
+    assert best_sentence("How do I reset my password?", [faq])[1] == "Open the settings page."
