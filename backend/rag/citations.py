@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from backend.rag.acronyms import spelled_pairs
 from backend.rag.answer_types import MONTHS, answer_type, asked_thing, states
 from backend.rag.text import (STOPWORDS, Alternatives, analyzer, announced_end, asks_in,
                               camel_parts, captions_code, code_block_at, has_cjk,
@@ -70,6 +71,15 @@ def held_terms(wanted: frozenset[str], have: frozenset[str],
                      if t in have or any(a <= have for a in translations.get(t, ())))
 
 
+def _written(question: str, text: str) -> frozenset[str]:
+    """The ``terms`` of ``text``, and the question's terms for a phrase ``text`` writes as
+    capitals or capitals it spells out ("NER" holds "named entity recognition")."""
+    held = terms(text)
+    for asked, _ in spelled_pairs(question, text):
+        held |= terms(asked)
+    return held
+
+
 def match_strength(question: str, sentence: str, heading: str | None = None,
                    focus: str = "", translations: Alternatives | None = None) -> float:
     """How well a source sentence matches a question: the question terms it shares, those its
@@ -82,11 +92,12 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     sentence)."""
     q = asked_terms(question)
     bare = _URL_RE.sub(" ", _MARKER_RE.sub("", sentence))
-    own = terms(bare)
+    own = _written(question, bare)
+    titled = _written(question, heading or "")
     shared = held_terms(q, own, translations)
-    strength = len(shared) + len(held_terms(q - shared, terms(heading or ""), translations))
+    strength = len(shared) + len(held_terms(q - shared, titled, translations))
     if focus:
-        strength += len(held_terms(terms(focus), own | terms(heading or ""), translations))
+        strength += len(held_terms(terms(focus), own | titled, translations))
     kind = answer_type(question)
     if strength and kind != "other" and states(kind, bare, question):  # next to the terms
         strength += 1

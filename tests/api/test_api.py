@@ -348,7 +348,11 @@ CODE_EXAMPLE = ("# Report exporter\n\n"
                 "The exporter writes the reports finance needs.\n\n"
                 "```python\nfrom halden_reports import Exporter\n\nexporter = Exporter(sheet_limit=50)\n\n"
                 "report = exporter.export(quarter='Q3', fmt='xlsx')\n\nprint(report)\n```\n")
-HOW_TOS = {"visitor_faq.txt": FAQ, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE}
+TAGGERS = ("# Text taggers\n\n"
+           "The POS tagger marks each word with a tag from the CTB tag set.\n\n"
+           "The NER tagger marks people, places and firms with tags from the MSRA tag set.\n")
+HOW_TOS = {"visitor_faq.txt": FAQ, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE,
+           "text_taggers.md": TAGGERS}
 
 
 @pytest.fixture
@@ -387,6 +391,16 @@ def test_a_line_of_a_code_example_is_answered_with_the_example(http, faq):
     assert "exporter.export(quarter='Q3'" in body["answer"], body["answer"]
     if body["mode"] == "extractive":
         assert "exporter.export(quarter='Q3'" in _in_span(body["citations"][0])
+
+
+def test_a_phrase_is_answered_from_the_sentence_writing_its_acronym(http, faq):
+    """"Which tag set does the named entity recognition tagger use?": both sentences name a
+    tagger and a tag set; the one answering calls it "NER", and the first of the two was
+    quoted (fastHan's README: "NER使用msra标签集" lost to the POS tagger's CTB)."""
+    body = http.post("/query", json={"question": "Which tag set does the named entity "
+                                                 "recognition tagger use?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["text_taggers.md"], body
+    assert "MSRA" in body["answer"] and "CTB" not in body["answer"], body["answer"]
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):
