@@ -418,7 +418,7 @@ def _antecedent(passage: str, before: tuple[int, int], start: int, quotable) -> 
         return block[0] if near and block[1] - block[0] <= LEAD_IN_FOLLOW_CHARS else start
     sentence = " ".join(passage[a:b].split())
     if (_BLANK_LINE.search(passage[b:start]) or b - a > LEAD_IN_FOLLOW_CHARS
-            or asks_in(passage, a, b) or is_heading_line(passage, a, b) or not quotable(sentence)):
+            or is_question(sentence) or is_heading_line(passage, a, b) or not quotable(sentence)):
         return start
     return a
 
