@@ -22,7 +22,7 @@ from rank_bm25 import BM25Okapi
 
 from backend.access import Scope
 from backend.adapters._atomic import write_atomically
-from backend.rag.text import analyzer
+from backend.rag.text import analyzer, analyzer_name
 
 
 class LuceneIdfBM25(BM25Okapi):
@@ -46,7 +46,7 @@ class _TermStore:
         self.path = path
         self.k1, self.b = k1, b
         self._analyze = analyzer(stem)
-        self._analyzer_name = "snowball-english" if stem else "plain"
+        self._analyzer_name = analyzer_name(stem)
         self._terms: dict[int, list[str]] = {}
         if path.exists():
             raw = json.loads(path.read_text(encoding="utf-8"))

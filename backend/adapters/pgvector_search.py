@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from backend.access import Scope
-from backend.rag.text import analyzer
+from backend.rag.text import analyzer, analyzer_name
 
 log = logging.getLogger(__name__)
 
@@ -314,7 +314,7 @@ class PgKeywordIndex:
         self.db = _PgTables(url)
         with self.db.cursor() as cur:
             cur.execute(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
-            layout = ("snowball-english" if stem else "plain") + " v2"
+            layout = analyzer_name(stem) + " v2"
             if self.db.recorded(cur, "keywords.analyzer") != layout:
                 cur.execute("DROP TABLE IF EXISTS citeqa_postings, citeqa_terms, citeqa_term_stats, "
                             "citeqa_term_df")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
@@ -11,6 +12,26 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _HAS_UPPER_INSIDE = re.compile(r"[a-z][A-Z]")
+
+
+def _accent_folding() -> dict[int, str]:
+    """Latin letters with diacritics -> their base letters ("ü" -> "u"), and the combining marks
+    themselves -> nothing. Latin only: kana's voicing marks and hangul are letters of their own."""
+    table: dict[int, str] = {mark: "" for mark in range(0x300, 0x370)}
+    for code in range(0xC0, 0x250):
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code))
+                       if not unicodedata.combining(c))
+        if base and base != chr(code) and base.isascii():
+            table[code] = base
+    # letters NFKD leaves whole, as they are commonly typed without their stroke or ligature
+    table.update({ord(k): v for k, v in
+                  {"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"}.items()})
+    return table
+
+
+# "Temüjin" is found by "Temujin", "São Paulo" by "Sao Paulo": users, and dictionaries, type
+# names without their accents
+_FOLD = _accent_folding()
 
 # a text -> its terms as the caller counts them (stemmed words, CJK bigrams)
 TermSet = Callable[[str], frozenset[str]]
@@ -87,7 +108,7 @@ def tokenize(text: str) -> list[str]:
     """
     terms: list[str] = identifier_terms(text) if ("_" in text or "=" in text or "." in text
                                                   or _HAS_UPPER_INSIDE.search(text)) else []
-    for run in _TOKEN_RE.findall(text.lower()):
+    for run in _TOKEN_RE.findall(text.lower().translate(_FOLD)):
         if _CJK_RE.match(run):
             terms.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
         elif run not in STOPWORDS:
@@ -420,6 +441,12 @@ def numbers(text: str) -> set[str]:
         except Exception:  # noqa: BLE001 - cn2an rejects some odd numeral runs; keep the digits
             pass
     return found | {n.replace(",", "") for n in _NUMBER_RE.findall(text)}
+
+
+def analyzer_name(stem: bool) -> str:
+    """What an index records beside the terms it stores: terms made by another analyser (or an
+    earlier version of this one) must be made again."""
+    return ("snowball-english" if stem else "plain") + " accents-folded"
 
 
 def analyzer(stem: bool):

@@ -351,8 +351,11 @@ CODE_EXAMPLE = ("# Report exporter\n\n"
 TAGGERS = ("# Text taggers\n\n"
            "The POS tagger marks each word with a tag from the CTB tag set.\n\n"
            "The NER tagger marks people, places and firms with tags from the MSRA tag set.\n")
+OFFICES = ("Branch offices\n\n"
+           "The Malmö office is at Stortorget 2, on the second floor.\n\n"
+           "The Zürich office is at Bahnhofstrasse 10, next to the station.\n")
 HOW_TOS = {"visitor_faq.txt": FAQ, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE,
-           "text_taggers.md": TAGGERS}
+           "text_taggers.md": TAGGERS, "branch_offices.txt": OFFICES}
 
 
 @pytest.fixture
@@ -401,6 +404,14 @@ def test_a_phrase_is_answered_from_the_sentence_writing_its_acronym(http, faq):
                                                  "recognition tagger use?"}).json()
     assert [c["filename"] for c in body["citations"]][:1] == ["text_taggers.md"], body
     assert "MSRA" in body["answer"] and "CTB" not in body["answer"], body["answer"]
+
+
+def test_a_name_typed_without_its_accents_finds_the_sentence_that_writes_them(http, faq):
+    """"Zurich" is "Zürich" to the document: the office sentence naming it was not told from
+    the one before it (both are about an office), and the Malmö address was the answer."""
+    body = http.post("/query", json={"question": "What is the address of the Zurich office?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["branch_offices.txt"], body
+    assert "Bahnhofstrasse" in body["answer"] and "Stortorget" not in body["answer"], body["answer"]
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):

@@ -17,6 +17,13 @@ def test_mixed_chinese_and_english():
     assert tokenize("VPN连接 guide") == ["vpn", "连接", "guide"]
 
 
+def test_latin_accents_are_folded_and_other_scripts_kept():
+    """A name is typed without its accents ("Temujin" for "Temüjin"), and a dictionary gives it so."""
+    assert tokenize("Temüjin, São Paulo, İstanbul, Łódź, Straße, ÉCOLE") == [
+        "temujin", "sao", "paulo", "istanbul", "lodz", "strasse", "ecole"]
+    assert tokenize("がぎ 한국") == ["がぎ", "한국"]  # kana voicing marks and hangul are letters
+
+
 def test_traditional_chinese_is_tokenized_too():
     assert tokenize("健康補助") == ["健康", "康補", "補助"]
 
