@@ -19,7 +19,7 @@ from backend.domain import ParsedDocument, Section
 from ingest.errors import ParseError
 from ingest.ocr import OcrBudget, OcrSettings, read_image, unavailable_reason, usable_languages
 from ingest.pdf import parse_pdf
-from ingest.tables import row_lines
+from ingest.tables import markdown_table_at, markdown_table_lines, row_lines
 
 __all__ = ["ParseError", "ParseLimits", "parse_bytes", "parse_pdf", "doc_type_of"]
 
@@ -319,23 +319,36 @@ _MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 def parse_text(data: bytes) -> ParsedDocument:
     """Text and Markdown: ``#`` headings start sections, except inside fenced code, where a
-    ``# comment`` line is code (a README's Python examples would otherwise be cut line by line)."""
+    ``# comment`` line is code (a README's Python examples would otherwise be cut line by line);
+    pipe tables are written row by row as Word tables are (``markdown_table_lines``)."""
     text = decode_text(data)
     if "\x00" in text:
         raise ParseError("binary file, not text")
     builder = _SectionBuilder(joiner="\n")
     fence: str | None = None
-    for line in text.splitlines():
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         opened = _MD_FENCE.match(line)
         if opened and fence is None:
             fence = opened.group(1)
         elif opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
             fence = None
+        table = markdown_table_at(lines, i) if fence is None else 0
         m = _MD_HEADING.match(line) if fence is None else None
+        if table:
+            # as a Word table's rows: each value under its column's name, each row a paragraph
+            # of its own, so a chunk never cuts a row and a row read alone says what 344MB is
+            for row in markdown_table_lines(lines[i:i + table]):
+                builder.lines.extend(["", row, ""])
+            i += table
+            continue
         if m:
             builder.heading(len(m.group(1)), m.group(2))
         else:
             builder.lines.append(line)
+        i += 1
     return ParsedDocument(sections=builder.finish(), pages=None)
 
 

@@ -211,6 +211,25 @@ def test_a_row_far_from_its_header_is_found_with_its_column_names(embedder):
     assert "City: Oslo | Hotel per night: 215 euros | Meals per day: 53 euros" in oslo.text
 
 
+def test_a_markdown_table_is_chunked_row_by_row_with_its_column_names(embedder):
+    """A README's table had no sentence end: it was one long "sentence", cut into word runs, so
+    a chunk began mid-row and the model size 344MB stood without its row's name or column."""
+    from ingest.chunking import chunk_sections
+    from ingest.parsers import parse_text
+
+    rows = "\n".join(f"| SimBERT {name} | 2200万相似句组 | 13685 | {size} | [下载](https://pan.example/{name}) |"
+                     for name, size in [("Tiny", "26MB"), ("Small", "49MB"), ("Base", "344MB")] * 4)
+    md = f"# Models\n\n| 名称 | 训练数据大小 | 词表大小 | 模型大小 | 下载地址 |\n|:--:|:--:|:--:|:--:|:--:|\n{rows}\n\nDone.\n"
+    chunks = chunk_sections(parse_text(md.encode()).sections, embedder.count_tokens, 80, 0)
+    assert len(chunks) > 2
+    for chunk in chunks:
+        lines = [line for line in chunk.text.split("\n") if line.strip() and line != "Done."]
+        assert lines and all(line.startswith("名称: SimBERT ") and "模型大小: " in line
+                             for line in lines), chunk.text
+    assert any("名称: SimBERT Base | 训练数据大小: 2200万相似句组 | 词表大小: 13685 | 模型大小: 344MB"
+               in c.text for c in chunks)
+
+
 @needs_shared
 def test_a_procedure_laid_out_in_nested_tables_is_ingested_whole(embedder):
     """240-DOP-1013A keeps all its text in tables inside table cells: it failed with

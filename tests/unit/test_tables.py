@@ -1,7 +1,8 @@
 """Tables as labelled rows (ingest/tables.py) and pdfplumber's cells cleaned (ingest/pdf_tables.py)."""
 
 from ingest.pdf_tables import clean_rows
-from ingest.tables import looks_like_header, row_lines
+from ingest.tables import (looks_like_header, markdown_table_at, markdown_table_lines, pipe_cells,
+                           row_lines)
 
 
 def test_rows_under_a_header_carry_its_names_and_skip_empty_values():
@@ -39,3 +40,17 @@ def test_diagram_boxes_and_single_columns_are_no_table():
     assert clean_rows([["Box", None], [None, "Arrow"], ["x", None]]) is None
     assert clean_rows([["a"], ["b"]]) is None
     assert clean_rows([["Header", "Other"]]) is None
+
+
+def test_a_markdown_pipe_table_is_found_by_its_delimiter_row():
+    lines = ["intro", "| Name | Size |", "|:---|---:|", "| Base | 344MB |", "| Tiny | 26MB |", "", "after"]
+    assert markdown_table_at(lines, 0) == 0 and markdown_table_at(lines, 1) == 4
+    assert markdown_table_at(["Name | Size", "--- | ---", "Base | 344MB"], 0) == 3  # no outer pipes
+    assert markdown_table_at(["a | b", "---"], 0) == 0  # a rule under a line, no table
+    assert markdown_table_at(["| a | b |", "|---|---|---|"], 0) == 0  # widths differ
+
+
+def test_markdown_rows_read_like_word_rows_and_an_escaped_pipe_is_text():
+    assert pipe_cells("| A \\| B |  c  |") == ["A | B", "c"]
+    table = ["| 名称 | 模型大小 |", "| :-: | :-: |", "| SimBERT Base | 344MB |"]
+    assert markdown_table_lines(table) == ["名称: SimBERT Base | 模型大小: 344MB"]
