@@ -336,7 +336,6 @@ def parse_text(data: bytes) -> ParsedDocument:
         elif opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
             fence = None
         table = markdown_table_at(lines, i) if fence is None else 0
-        m = _MD_HEADING.match(line) if fence is None else None
         if table:
             # as a Word table's rows: each value under its column's name, each row a paragraph
             # of its own, so a chunk never cuts a row and a row read alone says what 344MB is
@@ -344,6 +343,7 @@ def parse_text(data: bytes) -> ParsedDocument:
                 builder.lines.extend(["", row, ""])
             i += table
             continue
+        m = _MD_HEADING.match(line) if fence is None else None
         if m:
             builder.heading(len(m.group(1)), m.group(2))
         else:
