@@ -168,6 +168,22 @@ def is_heading(line: str) -> bool:
         w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
 
 
+_HEADLINE_END = re.compile(r"\s*(?:\.{3}|…|\.)$")
+
+
+def is_headline(sentence: str) -> bool:
+    """A title that ends as a sentence does ("Abdulrazak Gurnah Is Awarded the Nobel Prize in
+    Literature.", "The Last of Us Part II – Release Date Reveal Trailer."): web pages and search
+    snippets join their headlines with full stops. Three words at least, each capitalised but
+    for small words (a numbered step, "2.1 Submit the form.", is no headline); it names a
+    story, it is not the story."""
+    line = sentence.strip()
+    bare = _HEADLINE_END.sub("", line)
+    words = _title_words(bare)
+    return (bare != line and 3 <= len(words) <= 10
+            and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words))
+
+
 # markers and closing quotes or brackets in any order: 'the question "What is …?" [1]'
 _QUESTION_END = re.compile(rf"[?？](?:{_MARKER}|[\s\"'”’»」』)）])*$")
 

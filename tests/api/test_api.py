@@ -354,8 +354,11 @@ TAGGERS = ("# Text taggers\n\n"
 OFFICES = ("Branch offices\n\n"
            "The Malmö office is at Stortorget 2, on the second floor.\n\n"
            "The Zürich office is at Bahnhofstrasse 10, next to the station.\n")
+# a news page as saved from the web: its headline ends with a full stop like a sentence
+NEWS = ("Halden Instruments Names New Chief Financial Officer. The board appointed Ingrid "
+        "Solberg as chief financial officer on 3 May 2024. She joins from Nordvik Bank.\n")
 HOW_TOS = {"visitor_faq.txt": FAQ, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE,
-           "text_taggers.md": TAGGERS, "branch_offices.txt": OFFICES}
+           "text_taggers.md": TAGGERS, "branch_offices.txt": OFFICES, "press_digest.txt": NEWS}
 
 
 @pytest.fixture
@@ -412,6 +415,16 @@ def test_a_name_typed_without_its_accents_finds_the_sentence_that_writes_them(ht
     body = http.post("/query", json={"question": "What is the address of the Zurich office?"}).json()
     assert [c["filename"] for c in body["citations"]][:1] == ["branch_offices.txt"], body
     assert "Bahnhofstrasse" in body["answer"] and "Stortorget" not in body["answer"], body["answer"]
+
+
+def test_a_headline_is_not_the_answer_the_story_under_it_is(http, faq):
+    """A headline shares the most words with the question and names no one: "Halden Instruments
+    Names New Chief Financial Officer." was quoted (RGB's web pages: "The Last of Us Part II –
+    Release Date Reveal Trailer." for its release date)."""
+    body = http.post("/query", json={"question": "Who was named chief financial officer of "
+                                                 "Halden Instruments?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["press_digest.txt"], body
+    assert "Solberg" in body["answer"], body["answer"]
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):

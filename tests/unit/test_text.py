@@ -164,6 +164,19 @@ def test_is_heading():
         assert not is_heading(line), line
 
 
+def test_a_headline_ending_as_a_sentence_is_told_from_a_sentence():
+    from backend.rag.text import is_headline
+
+    for line in ("Abdulrazak Gurnah Is Awarded the Nobel Prize in Literature.",
+                 "The Last of Us Part II – Release Date Reveal Trailer.",
+                 "Ashleigh Barty Wins Wimbledon Women's Singles Title ...", "Halden Names New CFO…"):
+        assert is_headline(line), line
+    for line in ("Employee Handbook", "Thank You.", "Gianni Infantino was elected FIFA President.",
+                 "CEO: Maria Lindqvist.", "The company was founded in 2009.", "婚假。",
+                 "2.1 Submit the form within five days.", "Super Bowl 50"):
+        assert not is_headline(line), line
+
+
 def test_a_long_text_on_one_line_is_split_in_linear_time():
     """Whether a sentence end is a line's number was looked up by scanning back to the text's
     last line break: quadratic on a text with none (~50 s for 11.5 MB on one line)."""
