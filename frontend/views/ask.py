@@ -99,6 +99,19 @@ def feedback_controls(turn: dict) -> None:
                 st.rerun()
 
 
+def searched_note(turn: dict) -> None:
+    """A follow-up's standalone question, as searched."""
+    if turn.get("search_query") and turn["search_query"] != turn.get("question"):
+        st.caption(t("Searched for: {query}", query=md_escape(turn["search_query"])))
+
+
+def quoted_note(turn: dict) -> None:
+    """That the answer is a quote: the model's own could not be verified."""
+    if turn.get("mode") == "extractive":
+        st.caption(t("Quoted from the best-matching source: the model's own answer "
+                     "could not be verified against the documents."))
+
+
 def reopen(conversation_id: int) -> None:
     """Show a saved conversation; the next question continues it."""
     saved = api.conversation(conversation_id)
@@ -107,7 +120,8 @@ def reopen(conversation_id: int) -> None:
         turns.append({"role": "user", "content": t["question"]})
         turns.append({"role": "assistant", "content": t["answer"], "citations": t["citations"],
                       "related": [], "answer_id": t["answer_id"], "key": t["answer_id"],
-                      "rated": t["rating"]})
+                      "rated": t["rating"], "question": t["question"],
+                      "search_query": t["search_query"], "mode": t["mode"]})
     st.session_state["history"], st.session_state["conversation_id"] = turns, conversation_id
 
 
@@ -154,11 +168,13 @@ for turn in history:
         else:
             st.html(answer_html(turn["content"], key=turn_key(turn),
                                 cited=frozenset(c["n"] for c in turn.get("citations", []))))
+            searched_note(turn)
         if turn.get("citations"):
             show_citations(turn["citations"], key=turn_key(turn))
         if turn.get("related"):
             show_citations(turn["related"], related=True)
         if turn["role"] == "assistant":
+            quoted_note(turn)
             feedback_controls(turn)
 
 if question := st.chat_input(t("Ask a question, e.g. What is our travel reimbursement limit?")):
@@ -194,16 +210,15 @@ if question := st.chat_input(t("Ask a question, e.g. What is our travel reimburs
             key = turn_key(final)
             placeholder.html(answer_html(final.get("answer", ""), key=key,
                                          cited=frozenset(c["n"] for c in final.get("citations", []))))
-            if final.get("search_query") and final["search_query"] != question:
-                st.caption(t("Searched for: {query}", query=md_escape(final["search_query"])))
-            show_citations(final.get("citations", []), key=key)
-            show_citations(final.get("related", []), related=True)
-            if final.get("mode") == "extractive":
-                st.caption(t("Quoted from the best-matching source: the model's own answer "
-                             "could not be verified against the documents."))
+            # kept with the turn: the page is drawn again from the history at the next click
             turn = {"role": "assistant", "content": final.get("answer", ""),
                     "citations": final.get("citations", []), "related": final.get("related", []),
-                    "answer_id": final.get("answer_id"), "key": key}
+                    "answer_id": final.get("answer_id"), "key": key, "question": question,
+                    "search_query": final.get("search_query"), "mode": final.get("mode")}
+            searched_note(turn)
+            show_citations(turn["citations"], key=key)
+            show_citations(turn["related"], related=True)
+            quoted_note(turn)
             history.append(turn)
             if started:  # the sidebar lists the new conversation under its first question
                 st.rerun()

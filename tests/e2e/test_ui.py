@@ -209,6 +209,9 @@ def test_thumbs_down_with_a_comment_reaches_the_feedback_list(page, http):
     answer.get_by_role("button", name="Send feedback").click()
     answer.get_by_text("Thanks for your feedback.").wait_for()
     expect(answer.get_by_role("button", name="Not helpful")).to_have_count(0)
+    # the click drew the page again from the conversation: what was searched stays shown
+    # (it vanished, and so did "Quoted from the best-matching source…")
+    expect(answer.get_by_text("Searched for:")).to_have_count(1)
     rated = [f for f in http.get("/feedback", params={"rating": "down"}).json()
              if f["comment"] == comment]
     assert len(rated) == 1 and rated[0]["question"] == "And for hotels?"
@@ -233,6 +236,7 @@ def test_conversations_are_kept_reopened_after_a_reload_and_deleted(page, ui_url
     messages.nth(1).get_by_text("2,500 euros").first.wait_for()
     messages.nth(1).get_by_text("[1] travel_reimbursement_policy.docx").wait_for()
     messages.nth(3).get_by_text("Thanks for your feedback.").wait_for()  # its rating kept
+    expect(messages.nth(3).get_by_text("Searched for:")).to_have_count(1)  # and what was searched
 
     other = http.post("/conversations", json={"title": "Parking <b>permits</b> [x](http://e.vil)"}).json()
     page.reload()
