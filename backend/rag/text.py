@@ -164,8 +164,12 @@ def is_heading(line: str) -> bool:
     words = _title_words(_LEADING_ENUMERATOR.sub("", line))
     if not words or len(words) > 10:
         return False
-    return bool(numbered and len(words) <= 8) or all(
-        w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+    return bool(numbered and len(words) <= 8) or _title_cased(words)
+
+
+def _title_cased(words: list[str]) -> bool:
+    """Each word capitalised but for small words ("Super Bowl of the Year")."""
+    return all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
 
 
 _HEADLINE_END = re.compile(r"\s*(?:\.{3}|…|\.)$")
@@ -180,8 +184,7 @@ def is_headline(sentence: str) -> bool:
     line = sentence.strip()
     bare = _HEADLINE_END.sub("", line)
     words = _title_words(bare)
-    return (bare != line and 3 <= len(words) <= 10
-            and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words))
+    return bare != line and 3 <= len(words) <= 10 and _title_cased(words)
 
 
 # markers and closing quotes or brackets in any order: 'the question "What is …?" [1]'
