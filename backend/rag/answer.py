@@ -199,8 +199,8 @@ class AnswerService:
         try:
             def work(flag: threading.Event) -> Iterator[Token | Final]:
                 asked = self.rewrite(question, history, scope)
-                return self._logged(self._stream(asked.search, top_k, scope, flag, asked.focus),
-                                    user, question)
+                return self._logged(self._stream(asked.search, top_k, scope, flag, asked.focus,
+                                                 asked.continues), user, question)
 
             return AnswerStream(work, lambda: self.slots.release(user), cancel)
         except BaseException:
@@ -236,7 +236,8 @@ class AnswerService:
             yield event
 
     def _stream(self, question: str, top_k: int, scope: Scope | None,
-                cancel: threading.Event, focus: str = "") -> Iterator[Token | Final]:
+                cancel: threading.Event, focus: str = "",
+                continues: bool = False) -> Iterator[Token | Final]:
         started = time.perf_counter()
         retrieval = self.retriever.retrieve(question, top_k, scope=scope)
         # sentences that talk to the model ("ignore previous instructions...") are not evidence
@@ -284,7 +285,8 @@ class AnswerService:
         # too loose to choose the quote by (an English sentence on annual leave would win)
         quote_translations = None if has_cjk(question) else alternatives
         text, citations, mode = self._cite(question, "".join(parts).strip(), passages, focus,
-                                           matching, quote_translations)
+                                           matching, quote_translations,
+                                           required=focus if continues else "")
         timings["total"] = (time.perf_counter() - started) * 1000
         yield Final(Answer(text, citations, timings, self.chat_model.name,
                            grounded=bool(citations), mode=mode, search_query=question,
@@ -292,7 +294,8 @@ class AnswerService:
 
     @staticmethod
     def _cite(question: str, raw: str, passages: list[ScoredChunk], focus: str = "",
-              matching: str | None = None, translations: Alternatives | None = None):
+              matching: str | None = None, translations: Alternatives | None = None,
+              required: str = ""):
         """Checked answer text, its citations, and whether it is "generated" or "extractive".
 
         Sentences the cited passage does not support are dropped; if none is left, the answer
@@ -301,6 +304,8 @@ class AnswerService:
         when not the question's own; the refusal's language stays the question's.
         ``translations``: the question's terms in the other language, so the quote can be a
         sentence in the other language (an English question about a Chinese passage).
+        ``required``: what a continuing follow-up asks about ("餐费" for "那餐费呢？"), which
+        the quote must hold where a sentence does.
         """
         lang = reply_language(question)
         question = matching or question
@@ -315,7 +320,7 @@ class AnswerService:
             return not (addresses_reader(sentence) or is_heading(sentence) or is_headline(sentence))
 
         best = best_sentence(question, texts, headings, quotable=quotable, focus=focus,
-                             translations=translations)
+                             translations=translations, required=required)
         # Grounded is not enough: an answer sharing no term with the question while a source
         # sentence matches it well, stating none of the figures of the source sentence that
         # best matches the question, or resting on another sentence than that one, answers
@@ -327,8 +332,8 @@ class AnswerService:
         # question: no sentence of leave_policy.docx is about "Which algorithm does the leave
         # policy use?" for its file's name
         about = best_sentence(question, texts, [p.chunk.section for p in passages],
-                              quotable=quotable, focus=focus, translations=translations
-                              ) if checked and best is not None else None
+                              quotable=quotable, focus=focus, translations=translations,
+                              required=required) if checked and best is not None else None
         best_strength = about[2] if about is not None else 0.0
         if checked and answer_terms == 0 and best_strength < 2:
             # the answer is about something else and no source sentence is about the question:

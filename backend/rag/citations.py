@@ -329,15 +329,20 @@ def shared_terms(question: str, text: str) -> int:
 def best_sentence(question: str, passages: Sequence[str],
                   headings: Sequence[str | None] = (),
                   quotable=lambda sentence: True, focus: str = "",
-                  translations: Alternatives | None = None) -> tuple[int, str, float] | None:
+                  translations: Alternatives | None = None,
+                  required: str = "") -> tuple[int, str, float] | None:
     """The passage sentence that best matches the question: (passage index, sentence,
     ``match_strength``); only sentences ``quotable`` accepts are considered.
 
     A question in the passage is never the quote (it states nothing); the sentences after it,
     up to the next question, are read under it as under a heading: in a FAQ they are its answer
     ("When is the draft? Date: Thursday, July 29."). A Markdown heading line left in the text
-    ("## Usage", "#Title" without the space) is read the same way."""
-    best, best_score = None, 0.0
+    ("## Usage", "#Title" without the space) is read the same way.
+
+    With ``required`` (what a continuing follow-up asks about), only the sentences holding most
+    of its terms (with their heading) are considered, when one holds any."""
+    need = terms(required) if required else frozenset()
+    candidates: list[tuple[float, int, str, float, int]] = []
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
         asked = ""
@@ -353,10 +358,18 @@ def best_sentence(question: str, passages: Sequence[str],
                 under = " ".join(h for h in (heading, asked) if h)
                 strength = match_strength(question, sentence, under, focus, translations)
             score = strength + tie_break - 0.1 * i  # earlier ranks better
-            if score > best_score and quotable(sentence) and not names_another_edition(question,
-                                                                                     sentence):
-                best, best_score = (i, sentence, strength), score
-    return best
+            if score > 0 and quotable(sentence) and not names_another_edition(question, sentence):
+                holds = len(held_terms(need, _written(question, sentence) | _written(
+                    question, " ".join(h for h in (heading, asked) if h)), translations)
+                            ) if need else 0
+                candidates.append((score, i, sentence, strength, holds))
+    most = max((c[4] for c in candidates), default=0)
+    # the first of equals wins, as when ranked one by one
+    kept = [c for c in candidates if c[4] == most]
+    if not kept:
+        return None
+    top = max(kept, key=lambda c: c[0])
+    return top[1], top[2], top[3]
 
 
 LEAD_IN_FOLLOW_CHARS = 400

@@ -43,10 +43,14 @@ class Turn:
 @dataclass(frozen=True)
 class Rewrite:
     """``search``: the standalone question; ``focus``: what the follow-up itself adds ("for
-    mileage"), which weighs more than the previous question's words when choosing the answer."""
+    mileage"), which weighs more than the previous question's words when choosing the answer.
+    ``continues``: the follow-up asks the previous question about ``focus`` instead ("And for
+    hotels?", "那餐费呢？"), so the answer must be about it: a sentence on the previous
+    question's subject ("住宿" after "那餐费呢？") answers the question already answered."""
 
     search: str
     focus: str = ""
+    continues: bool = False
 
 
 # a follow-up that continues the previous question with another subject
@@ -97,7 +101,7 @@ def rewrite(question: str, history: Sequence[Turn],
     rest = _CONTINUATION_EN.sub("", question, count=1)
     if (rest != question and not _ASKS.match(rest) and _content_terms(rest)
             and len(_content_terms(rest)) <= 3):
-        return Rewrite(_continued(previous, _without_end(rest)), _without_end(rest))
+        return Rewrite(_continued(previous, _without_end(rest)), _without_end(rest), continues=True)
     if _has_pronoun(rest) or len(_content_terms(rest)) <= 1:
         rest = f"{rest[:1].upper()}{rest[1:]}"
         subject = (_named_subject(previous, topic, _names)
@@ -185,7 +189,9 @@ def _rewrite_zh(question: str, previous: str, topic: Topic | None = None,
     ends_with_ne = bool(re.search(r"呢\s*[？?]*\s*$", question))
     focus = _TRAILING_ZH.sub("", rest)
     if (rest != question or ends_with_ne) and len(focus) <= 12:
-        return Rewrite(f"{_without_end(previous)}（{focus}）", focus)
+        search = _head_replaced_zh(_without_end(previous), focus) or (
+            f"{_without_end(previous)}（{focus}）")
+        return Rewrite(search, focus, continues=True)
     if _PRONOUN_ZH.search(question):
         pronoun = _PERSONAL_ZH.search(question)
         written = _subject_written_zh(previous, topic, gloss) if topic is not None and pronoun else None
@@ -226,7 +232,8 @@ def _names_zh(previous: str, subject: str) -> bool:
 
 def _continued(previous: str, rest: str) -> str:
     """The previous question about ``rest`` instead: a name replaces the previous question's
-    last name ("... live in Warsaw?" + "Berlin" -> "... live in Berlin?"), else it is added."""
+    last name ("... live in Warsaw?" + "Berlin" -> "... live in Berlin?"), a phrase the
+    previous question's phrase of the same kind (``_head_replaced``), else it is added."""
     name = re.sub(r"^the\s+", "", rest, flags=re.IGNORECASE)
     if _NAME.fullmatch(name):
         names = list(_NAME.finditer(previous))
@@ -235,7 +242,63 @@ def _continued(previous: str, rest: str) -> str:
             last = names[-1]
             tail = _END.sub("", previous[last.end():])
             return f"{previous[:last.start()]}{name}{tail}?"
-    return f"{_without_end(previous)} {rest}?"
+    return _head_replaced(previous, rest) or f"{_without_end(previous)} {rest}?"
+
+
+_WORD_AT = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def _head_replaced(previous: str, rest: str) -> str | None:
+    """"What about sick leave?" after "How many days of paid annual leave do employees get?":
+    a phrase of two words or more whose last word (its head) the previous question has is
+    asked about in place of that word and the words that qualify it there ("paid annual", a
+    list "medical, dental and public health"; not across another small word or a
+    possessive): "How many days of sick leave do employees get?".
+    Appended instead, the previous question's own phrase would decide search and quote."""
+    phrase = re.sub(r"^(?:the|a|an)\s+", "", rest.strip(), flags=re.IGNORECASE)
+    words = _WORD_AT.findall(phrase)
+    if len(words) < 2 or not _WORD_AT.fullmatch(words[-1]):
+        return None
+    head = _STEM(words[-1])
+    found = list(_WORD_AT.finditer(previous))
+    same = [k for k, m in enumerate(found) if k > 0 and head and _STEM(m.group(0)) == head]
+    if not same:
+        return None
+    k = j = same[-1]
+    while j > 1:
+        before, gap = found[j - 1].group(0), previous[found[j - 1].end():found[j].start()]
+        # a list of such words ("medical, dental and public health schools") goes as a whole
+        if gap.strip() not in ("", ",") or not (_qualifies(before) or before.lower() in ("and", "or")):
+            break
+        j -= 1
+    start, end = found[j].start(), found[k].end()
+    return f"{previous[:start]}{phrase}{_END.sub('', previous[end:])}?"
+
+
+def _qualifies(word: str) -> bool:
+    low = word.lower()
+    return (low not in STOPWORDS and low not in _QUESTION_WORDS
+            and not re.search(r"['’]s$", low))
+
+
+def _head_replaced_zh(previous: str, focus: str) -> str | None:
+    """"那朗伍德校区呢？" after "哈佛大学的主校区有多大？": a Chinese phrase of three characters
+    or more whose last two (its head) the previous question has replaces that word and the
+    characters before it, up to as many as the phrase has and not across 的 or punctuation:
+    "哈佛大学的朗伍德校区有多大". A single character is too often part of another word."""
+    if len(focus) < 3 or not all(has_cjk(ch) for ch in focus):
+        return None
+    head = focus[-2:]
+    at = previous.rfind(head)
+    if at < 0:
+        return None
+    start = at
+    while (start > 0 and at - start < len(focus) - len(head) and has_cjk(previous[start - 1])
+           and previous[start - 1] not in "的之和与與及、"):
+        start -= 1
+    if previous[start:at + len(head)] == focus:
+        return None
+    return f"{previous[:start]}{focus}{previous[at + len(head):]}"
 
 
 def _has_pronoun(text: str) -> bool:

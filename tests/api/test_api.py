@@ -453,6 +453,24 @@ def test_a_follow_up_is_searched_with_the_conversation(http):
     assert alone["search_query"] == "And for mileage?"
 
 
+def test_a_follow_up_about_another_subject_is_answered_about_it(http):
+    """"那餐费呢？" after the lodging question quoted the lodging sentence again (the previous
+    question's words outweighed 餐费), and "What about sick leave?" after the annual leave
+    question was searched as "...annual leave do employees get sick leave?" and quoted the
+    25 days of annual leave."""
+    history = [{"role": "user", "content": "国内出差的住宿标准是多少？"},
+               {"role": "assistant", "content": "每晚五百元人民币。[1]"}]
+    body = http.post("/query", json={"question": "那餐费呢？", "history": history}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["domestic_travel_zh_hans.txt"], body
+    assert "一百五十" in body["answer"] or "150" in body["answer"], body["answer"]
+    assert "五百" not in body["answer"] and "500" not in body["answer"], body["answer"]
+    history = [{"role": "user", "content": "How many days of paid annual leave do employees get?"},
+               {"role": "assistant", "content": "25 days [1]."}]
+    body = http.post("/query", json={"question": "What about sick leave?", "history": history}).json()
+    assert body["search_query"] == "How many days of sick leave do employees get?", body
+    assert "12" in body["answer"] and "25" not in body["answer"], body["answer"]
+
+
 def test_a_pronoun_follow_up_is_asked_about_the_document_the_previous_question_named(http):
     history = [{"role": "user", "content": "What does the employee handbook cover?"},
                {"role": "assistant", "content": "Working hours, leave and remote work [1]."}]

@@ -93,6 +93,20 @@ def test_best_sentence_uses_the_section_heading_as_context():
         1, "Employees are reimbursed 0.30 euros per kilometre.")
 
 
+def test_a_continuing_follow_up_is_answered_by_a_sentence_about_what_it_asks():
+    """"那餐费呢？" is searched as "国内出差的住宿标准是多少（餐费）": the lodging sentence holds
+    more of those words, but only a sentence holding 餐费 (with its heading) answers it."""
+    passages = ["在中国境内出差时，住宿费用上限为每晚五百元人民币。",
+                "出差期间每天的餐费补贴为一百五十元人民币，无需提供发票。"]
+    headings = ["国内出差规定 > 住宿标准", "国内出差规定 > 餐费补贴"]
+    question = "国内出差的住宿标准是多少（餐费）"
+    assert best_sentence(question, passages, headings, focus="餐费")[0] == 0
+    assert best_sentence(question, passages, headings, focus="餐费", required="餐费")[:2] == (
+        1, passages[1])
+    # where no sentence holds it, the best match stands
+    assert best_sentence(question, passages, headings, focus="交通", required="交通")[0] == 0
+
+
 def test_a_question_in_the_passage_is_never_the_quote_the_sentences_after_it_answer_it():
     """A FAQ in plain text: the question matches every word of the asker's but states nothing;
     the sentence after it is its answer, read under it as under a heading."""

@@ -16,9 +16,26 @@ def after(question: str) -> list[Turn]:
     ("When was Harvard University founded?", "What about the University of Chicago?",
      "When was University of Chicago founded?"),
     ("Which team won Super Bowl 50?", "And in 2015?", "Which team won Super Bowl 50 in 2015?"),
+    # a phrase of the same kind replaces the previous question's (its head word and what
+    # qualifies it there), instead of being added after the phrase it replaces
+    ("How many days of paid annual leave do employees get?", "What about sick leave?",
+     "How many days of sick leave do employees get?"),
+    ("How large is Harvard's main campus?", "What about the Longwood campus?",
+     "How large is Harvard's Longwood campus?"),
+    ("Where are Harvard's medical, dental and public health schools?", "And the business school?",
+     "Where are Harvard's business school?"),
+    ("How many objects from China does the V&A hold?", "What about the costume collection?",
+     "How many objects from China does the V&A hold the costume collection?"),
 ])
 def test_a_continuation_reuses_the_previous_question(previous, follow_up, expected):
-    assert standalone_question(follow_up, after(previous)) == expected
+    asked = rewrite(follow_up, after(previous))
+    assert asked.search == expected and asked.continues
+
+
+def test_only_a_continuation_must_be_answered_about_its_focus():
+    assert not rewrite("Who founded it?", after("When was Harvard University founded?")).continues
+    assert not rewrite("How many people live in Paris?", after("Who founded Harvard?")).continues
+    assert rewrite("那餐费呢？", after("国内出差的住宿标准是多少？")).continues
 
 
 def test_a_pronoun_gets_the_previous_subject():
@@ -30,6 +47,9 @@ def test_a_pronoun_gets_the_previous_subject():
 
 def test_chinese_follow_ups():
     assert standalone_question("那婚假呢？", after("员工每年有几天带薪年假？")) == "员工每年有几天带薪年假（婚假）"
+    # a phrase ending in two characters of the previous question's takes that word's place
+    assert standalone_question("那朗伍德校区呢？", after("哈佛大学的主校区有多大？")) == "哈佛大学的朗伍德校区有多大"
+    assert standalone_question("那餐费呢？", after("国内出差的住宿标准是多少？")) == "国内出差的住宿标准是多少（餐费）"
     q = standalone_question("它是什麼時候建的？", after("台北101有多高？"))
     assert q.startswith("它是什麼時候建的") and "台北101" in q
 
