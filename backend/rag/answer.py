@@ -22,7 +22,8 @@ from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
-from backend.rag.text import Alternatives, has_cjk, is_heading, is_headline, mostly_cjk
+from backend.rag.text import (Alternatives, has_cjk, is_heading, is_headline, is_link_list,
+                              mostly_cjk)
 
 log = logging.getLogger("citeqa")
 
@@ -317,7 +318,8 @@ class AnswerService:
         headings = [" > ".join(x for x in (subject_of(p.chunk.filename), p.chunk.section) if x)
                     for p in passages]
         def quotable(sentence: str) -> bool:
-            return not (addresses_reader(sentence) or is_heading(sentence) or is_headline(sentence))
+            return not (addresses_reader(sentence) or is_heading(sentence) or is_headline(sentence)
+                        or is_link_list(sentence))
 
         best = best_sentence(question, texts, headings, quotable=quotable, focus=focus,
                              translations=translations, required=required)

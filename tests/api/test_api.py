@@ -357,8 +357,14 @@ OFFICES = ("Branch offices\n\n"
 # a news page as saved from the web: its headline ends with a full stop like a sentence
 NEWS = ("Halden Instruments Names New Chief Financial Officer. The board appointed Ingrid "
         "Solberg as chief financial officer on 3 May 2024. She joins from Nordvik Bank.\n")
+# a README whose links to blog posts share the question's words (cn2an's README, mixed set)
+LINKS = ("# numconv\n\n"
+         "- [numconv 最大数字转换原理](https://blog.example/numconv-max) - "
+         "[numconv 数字转换规则](https://blog.example/numconv-rules)\n\n"
+         "## 使用\n\nnumconv 最大支持转换到 `10**12`，最小支持到 `10**-8`。\n")
 HOW_TOS = {"visitor_faq.txt": FAQ, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE,
-           "text_taggers.md": TAGGERS, "branch_offices.txt": OFFICES, "press_digest.txt": NEWS}
+           "text_taggers.md": TAGGERS, "branch_offices.txt": OFFICES, "press_digest.txt": NEWS,
+           "numconv.md": LINKS}
 
 
 @pytest.fixture
@@ -425,6 +431,15 @@ def test_a_headline_is_not_the_answer_the_story_under_it_is(http, faq):
                                                  "Halden Instruments?"}).json()
     assert [c["filename"] for c in body["citations"]][:1] == ["press_digest.txt"], body
     assert "Solberg" in body["answer"], body["answer"]
+
+
+def test_a_line_of_links_is_not_the_answer(http, faq):
+    """A README's list of links to blog posts names pages and states nothing; it shared the
+    question's words as much as the sentence that answers, and came first."""
+    body = http.post("/query", json={"question": "What is the largest number numconv can "
+                                                 "convert?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["numconv.md"], body
+    assert "10**12" in body["answer"] and "blog.example" not in body["answer"], body["answer"]
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):

@@ -177,6 +177,23 @@ def test_a_headline_ending_as_a_sentence_is_told_from_a_sentence():
         assert not is_headline(line), line
 
 
+def test_a_line_of_links_is_navigation_not_a_statement():
+    from backend.rag.text import is_link_list
+
+    for line in ("- [🎈 cn2an 核心代码解析](https://www.v2ai.cn/2020/06/30/python/8-cn2an/) - "
+                 "[如何发布自己的包到 pypi](https://www.v2ai.cn/2018/07/30/python/1-pypi/)",
+                 "1. [Install](https://x.example/install) 2. [Usage](https://x.example/usage)",
+                 "https://x.example/a https://x.example/b",
+                 "- [Install](https://x.example/install) - [The Best Tool of Chinese Number to"):
+        assert is_link_list(line), line
+    for line in ("- [Documentation](https://x.example/docs)",  # one link may be the answer
+                 "See [the docs](https://x.example/docs) and [the FAQ](https://x.example/faq).",
+                 "* 中文分词（[Character-Based Generative Model](http://aclweb.org/Y09-2047.pdf)） "
+                 "* 词性标注（[TnT](http://aclweb.org/A00-1031.pdf) 3-gram 隐马）",
+                 "最大支持到`10**16`，即`千万亿`。"):
+        assert not is_link_list(line), line
+
+
 def test_a_long_text_on_one_line_is_split_in_linear_time():
     """Whether a sentence end is a line's number was looked up by scanning back to the text's
     last line break: quadratic on a text with none (~50 s for 11.5 MB on one line)."""
