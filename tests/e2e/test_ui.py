@@ -256,7 +256,12 @@ def choose_language(page, name: str) -> None:
     page.get_by_role("option", name=name).click()
 
 
-def test_the_interface_switches_to_traditional_chinese_and_stays_after_a_reload(page):
+def test_the_interface_switches_to_chinese_and_stays_after_a_reload(page):
+    choose_language(page, "简体中文")  # mainland wording, not only other characters
+    page.get_by_role("heading", name="向文档提问").wait_for()
+    page.get_by_test_id("stSidebar").get_by_role("button", name="新对话").wait_for()
+    page.get_by_role("button", name="退出登录").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "ask-zh-cn.png"), full_page=True)
     choose_language(page, "繁體中文")
     page.get_by_role("heading", name="向文件提問").wait_for()
     page.get_by_test_id("stSidebar").get_by_role("button", name="新對話").wait_for()
