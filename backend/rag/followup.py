@@ -257,11 +257,11 @@ def _head_replaced(previous: str, rest: str) -> str | None:
     Appended instead, the previous question's own phrase would decide search and quote."""
     phrase = re.sub(r"^(?:the|a|an)\s+", "", rest.strip(), flags=re.IGNORECASE)
     words = _WORD_AT.findall(phrase)
-    if len(words) < 2 or not _WORD_AT.fullmatch(words[-1]):
+    head = _STEM(words[-1]) if len(words) >= 2 else []  # its stem; none for a small word
+    if not head:
         return None
-    head = _STEM(words[-1])
     found = list(_WORD_AT.finditer(previous))
-    same = [k for k, m in enumerate(found) if k > 0 and head and _STEM(m.group(0)) == head]
+    same = [k for k, m in enumerate(found) if k > 0 and _STEM(m.group(0)) == head]
     if not same:
         return None
     k = j = same[-1]
