@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from backend.rag.acronyms import spelled_pairs
 from backend.rag.answer_types import MONTHS, answer_type, asked_thing, states
-from backend.rag.text import (STOPWORDS, Alternatives, analyzer, announced_end, asks_in,
+from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               camel_parts, captions_code, code_block_at, has_cjk,
                               is_heading_line, is_lead_in, is_question, numbers, points_back,
                               sentence_spans, tokenize, without_fence_lines,
@@ -91,7 +91,7 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     counts where the sentence holds it in the other language (an English question, a Chinese
     sentence)."""
     q = asked_terms(question)
-    bare = _URL_RE.sub(" ", _MARKER_RE.sub("", sentence))
+    bare = URL.sub(" ", _MARKER_RE.sub("", sentence))
     own = _written(question, bare)
     titled = _written(question, heading or "")
     shared = held_terms(q, own, translations)
@@ -110,8 +110,6 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     return float(strength)
 
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-# a link's address names where it points, not what the sentence says ("hanlp/HanLP.java")
-_URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s<>)\]`'\"]+")
 
 
 def sentence_strengths(question: str, text: str,
@@ -351,17 +349,16 @@ def best_sentence(question: str, passages: Sequence[str],
             if asks_in(passage, start, end) or is_heading_line(passage, start, end):
                 asked = sentence.lstrip("# ")
                 continue
+            under = " ".join(h for h in (heading, asked) if h)
             strength = match_strength(question, sentence, heading, focus, translations)
             tie_break = 0.0
             if asked:  # of the sentences under it, the one sharing most words itself wins ties
                 tie_break = 0.01 * strength
-                under = " ".join(h for h in (heading, asked) if h)
                 strength = match_strength(question, sentence, under, focus, translations)
             score = strength + tie_break - 0.1 * i  # earlier ranks better
             if score > 0 and quotable(sentence) and not names_another_edition(question, sentence):
-                holds = len(held_terms(need, _written(question, sentence) | _written(
-                    question, " ".join(h for h in (heading, asked) if h)), translations)
-                            ) if need else 0
+                written = _written(question, sentence) | _written(question, under)
+                holds = len(held_terms(need, written, translations)) if need else 0
                 candidates.append((score, i, sentence, strength, holds))
     most = max((c[4] for c in candidates), default=0)
     # the first of equals wins, as when ranked one by one

@@ -189,8 +189,8 @@ def _rewrite_zh(question: str, previous: str, topic: Topic | None = None,
     ends_with_ne = bool(re.search(r"呢\s*[？?]*\s*$", question))
     focus = _TRAILING_ZH.sub("", rest)
     if (rest != question or ends_with_ne) and len(focus) <= 12:
-        search = _head_replaced_zh(_without_end(previous), focus) or (
-            f"{_without_end(previous)}（{focus}）")
+        asked_before = _without_end(previous)
+        search = _head_replaced_zh(asked_before, focus) or f"{asked_before}（{focus}）"
         return Rewrite(search, focus, continues=True)
     if _PRONOUN_ZH.search(question):
         pronoun = _PERSONAL_ZH.search(question)

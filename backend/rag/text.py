@@ -189,7 +189,8 @@ def is_headline(sentence: str) -> bool:
 
 # a link, or one the chunk's end cut off ("- [The Best Tool of Chinese Number to")
 _MD_LINK = re.compile(r"!?\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|!?\[[^\]]*(?:\]\([^)]*)?$")
-_BARE_URL = re.compile(r"\b(?:https?|ftp)://\S+")
+# a link's address, up to what closes it in prose or Markdown ("(https://…)", "<https://…>")
+URL = re.compile(r"\b(?:https?|ftp)://[^\s<>)\]`'\"]+")
 _LIST_NUMBER = re.compile(r"(?:^|\s)\d+[.)](?=\s)")
 
 
@@ -197,8 +198,9 @@ def is_link_list(sentence: str) -> bool:
     """A line of links and nothing else ("- [cn2an 核心代码解析](https://…) - [如何发布自己的包到
     pypi](https://…)"): a README's navigation names pages, it states nothing. Two links at
     least: one link alone may be what a "where is…" question asks for."""
-    links = len(_MD_LINK.findall(sentence)) + len(_BARE_URL.findall(_MD_LINK.sub(" ", sentence)))
-    rest = _LIST_NUMBER.sub(" ", _BARE_URL.sub(" ", _MD_LINK.sub(" ", sentence)))
+    unlinked = _MD_LINK.sub(" ", sentence)
+    links = len(_MD_LINK.findall(sentence)) + len(URL.findall(unlinked))
+    rest = _LIST_NUMBER.sub(" ", URL.sub(" ", unlinked))
     return links >= 2 and not re.search(r"\w", rest)
 
 
