@@ -26,8 +26,25 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$(stamp_key)" ]; then
     echo "==> installing torch==2.13.0 (CPU)"
     "$VENV/bin/pip" install --quiet torch==2.13.0 2> >(grep -v "is ignored: it is neither a file" >&2)
   fi
-  echo "==> installing citeqa${EXTRAS:+[$EXTRAS]} (llama-cpp-python compiles once, ~5 min; pip caches the wheel)"
   export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
+  # llama.cpp is compiled for this CPU (-march=native), but without its AMX kernels: on Xeons
+  # that have AMX they crash the first answer (SIGSEGV in ggml_backend_amx_mul_mat,
+  # ggml-org/llama.cpp#20824). gcc honours an explicit -mno-amx-* over -march=native. The
+  # wheel is kept in our own cache, keyed on this CPU's flags and those build flags, because
+  # pip's wheel cache ignores build flags and would hand back a build with AMX.
+  LLAMA_CPP=llama-cpp-python==0.3.36
+  LLAMA_FLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+  WHEELS="${XDG_CACHE_HOME:-$HOME/.cache}/citeqa/wheels/$( { echo "$LLAMA_CPP $LLAMA_FLAGS"; \
+    grep -m1 '^flags' /proc/cpuinfo || uname -m; } | sha256sum | cut -c1-12)"
+  if ! ls "$WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+    echo "==> compiling $LLAMA_CPP for this CPU (once, ~5 min; kept in $WHEELS)"
+    mkdir -p "$WHEELS"
+    CFLAGS="$LLAMA_FLAGS" CXXFLAGS="$LLAMA_FLAGS" "$VENV/bin/pip" wheel --quiet --no-deps \
+      --no-cache-dir --no-binary llama-cpp-python --wheel-dir "$WHEELS" "$LLAMA_CPP" \
+      2> >(grep -v "is ignored: it is neither a file" >&2)
+  fi
+  "$VENV/bin/pip" install --quiet --no-deps --force-reinstall "$WHEELS"/llama_cpp_python-*.whl
+  echo "==> installing citeqa${EXTRAS:+[$EXTRAS]}"
   "$VENV/bin/pip" install --quiet -e ".${EXTRAS:+[$EXTRAS]}" 2> >(grep -v "is ignored: it is neither a file" >&2)
   stamp_key > "$STAMP"
 fi
