@@ -357,8 +357,10 @@ def best_sentence(question: str, passages: Sequence[str],
                 strength = match_strength(question, sentence, under, focus, translations)
             score = strength + tie_break - 0.1 * i  # earlier ranks better
             if score > 0 and quotable(sentence) and not names_another_edition(question, sentence):
-                written = _written(question, sentence) | _written(question, under)
-                holds = len(held_terms(need, written, translations)) if need else 0
+                holds = 0
+                if need:  # a continuing follow-up only: stemming every candidate again costs
+                    written = _written(question, sentence) | _written(question, under)
+                    holds = len(held_terms(need, written, translations))
                 candidates.append((score, i, sentence, strength, holds))
     most = max((c[4] for c in candidates), default=0)
     # the first of equals wins, as when ranked one by one
