@@ -14,6 +14,8 @@ GGUF="$MODEL_DIR/SmolLM2-135M-Instruct.Q4_1.gguf"
 
 stamp_key() { cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16; echo "extras=$EXTRAS"; }
 STAMP="$VENV/.citeqa-installed-${EXTRAS:-base}"
+# pip warns about each path of the pre-installed torch it ignores; the lines tell a user nothing
+pip_quiet() { "$VENV/bin/pip" "$@" --quiet 2> >(grep -v "is ignored: it is neither a file" >&2); }
 
 if [ ! -x "$VENV/bin/python" ]; then
   echo "==> creating $VENV"
@@ -24,7 +26,7 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$(stamp_key)" ]; then
   # An unpinned torch would pull several GB of CUDA wheels; the CPU wheel must come first.
   if ! "$VENV/bin/python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '2.13.0')" 2>/dev/null; then
     echo "==> installing torch==2.13.0 (CPU)"
-    "$VENV/bin/pip" install --quiet torch==2.13.0 2> >(grep -v "is ignored: it is neither a file" >&2)
+    pip_quiet install torch==2.13.0
   fi
   export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
   # llama.cpp is compiled for this CPU (-march=native), but without its AMX kernels: on Xeons
@@ -39,13 +41,17 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$(stamp_key)" ]; then
   if ! ls "$WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
     echo "==> compiling $LLAMA_CPP for this CPU (once, ~5 min; kept in $WHEELS)"
     mkdir -p "$WHEELS"
-    CFLAGS="$LLAMA_FLAGS" CXXFLAGS="$LLAMA_FLAGS" "$VENV/bin/pip" wheel --quiet --no-deps \
-      --no-cache-dir --no-binary llama-cpp-python --wheel-dir "$WHEELS" "$LLAMA_CPP" \
-      2> >(grep -v "is ignored: it is neither a file" >&2)
+    CFLAGS="$LLAMA_FLAGS" CXXFLAGS="$LLAMA_FLAGS" pip_quiet wheel --no-deps --no-cache-dir \
+      --no-binary llama-cpp-python --wheel-dir "$WHEELS" "$LLAMA_CPP"
   fi
-  "$VENV/bin/pip" install --quiet --no-deps --force-reinstall "$WHEELS"/llama_cpp_python-*.whl
+  # forced, since an installed build of the same version may be another one (with AMX); once
+  wheel=$(ls "$WHEELS"/llama_cpp_python-*.whl)
+  if [ "$(cat "$VENV/.citeqa-llama-cpp-wheel" 2>/dev/null)" != "$wheel" ]; then
+    pip_quiet install --no-deps --force-reinstall "$wheel"
+    echo "$wheel" > "$VENV/.citeqa-llama-cpp-wheel"
+  fi
   echo "==> installing citeqa${EXTRAS:+[$EXTRAS]}"
-  "$VENV/bin/pip" install --quiet -e ".${EXTRAS:+[$EXTRAS]}" 2> >(grep -v "is ignored: it is neither a file" >&2)
+  pip_quiet install -e ".${EXTRAS:+[$EXTRAS]}"
   stamp_key > "$STAMP"
 fi
 
