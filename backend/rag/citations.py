@@ -49,6 +49,17 @@ def _name_parts(question: str) -> frozenset[str]:
 # did he die?" asks about dying, and a sentence in which someone "did receive" a prize shares
 # nothing more with it than one that does not
 _AUXILIARY_TERMS = terms("did done doing had having been being were would could should shall")
+# modal verbs, likewise ("How long may visitors park?" asks about visitors parking, and "Each
+# employee may park" shares only the parking); written in lower case, or opening the question
+# ("May I ..."), since "May" is also a month ("born in May", "May 2012")
+_MODAL_RE = re.compile(r"\b(?:may|might|must)\b|^(?:May|Might|Must)\b(?!\s*\d)")
+_MONTH_MAY_RE = re.compile(r"(?<!^)\bMay\b|^May\b(?=\s*\d)")
+
+
+def _modal_terms(question: str) -> frozenset[str]:
+    """The terms of the question's modal verbs, without "may" where it also names the month."""
+    modal = terms(" ".join(_MODAL_RE.findall(question)))
+    return modal - terms("may") if _MONTH_MAY_RE.search(question) else modal
 
 
 @lru_cache(maxsize=1024)
@@ -56,10 +67,12 @@ def asked_terms(question: str) -> frozenset[str]:
     """The question's ``terms`` that name something, each once: without the Chinese bigrams
     across a particle or question word ("公司的里程补贴是多少" keeps 公司, 里程, 补贴, 多少, 程补)
     and without the words of a CamelCase name beside the name (a sentence naming SnowNLP
-    shares one term with "What does SnowNLP do?", not three), nor auxiliary verbs ("did")."""
-    return frozenset(t for t in terms(question)
-                     if not (len(t) == 2 and has_cjk(t) and _JOINING.search(t))
-                     or t in _WORDS_WITH_JOINING) - _name_parts(question) - _AUXILIARY_TERMS
+    shares one term with "What does SnowNLP do?", not three), nor auxiliary or modal verbs
+    ("did", "may")."""
+    return (frozenset(t for t in terms(question)
+                      if not (len(t) == 2 and has_cjk(t) and _JOINING.search(t))
+                      or t in _WORDS_WITH_JOINING)
+            - _name_parts(question) - _AUXILIARY_TERMS - _modal_terms(question))
 
 
 def held_terms(wanted: frozenset[str], have: frozenset[str],
@@ -350,11 +363,13 @@ def best_sentence(question: str, passages: Sequence[str],
                 asked = sentence.lstrip("# ")
                 continue
             under = " ".join(h for h in (heading, asked) if h)
-            strength = match_strength(question, sentence, heading, focus, translations)
-            tie_break = 0.0
-            if asked:  # of the sentences under it, the one sharing most words itself wins ties
-                tie_break = 0.01 * strength
-                strength = match_strength(question, sentence, under, focus, translations)
+            strength = match_strength(question, sentence, under, focus, translations)
+            # of sentences matching as well with their headings, the one sharing most words
+            # itself wins: under "Teacher", "Public school teachers are required to have a
+            # bachelor's degree" over "each state determines the requirements ... to teach"
+            itself = (match_strength(question, sentence, None, focus, translations) if under
+                      else strength)
+            tie_break = 0.01 * itself
             score = strength + tie_break - 0.1 * i  # earlier ranks better
             if score > 0 and quotable(sentence) and not names_another_edition(question, sentence):
                 holds = 0

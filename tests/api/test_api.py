@@ -362,7 +362,10 @@ LINKS = ("# numconv\n\n"
          "- [numconv 最大数字转换原理](https://blog.example/numconv-max) - "
          "[numconv 数字转换规则](https://blog.example/numconv-rules)\n\n"
          "## 使用\n\nnumconv 最大支持转换到 `10**12`，最小支持到 `10**-8`。\n")
-HOW_TOS = {"visitor_faq.txt": FAQ, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE,
+# a modal verb in the question and in the wrong sentence only
+PARKING = ("Parking\n\nEach employee may park one car in the garage. Contractors park in lot C, "
+           "up to 4 hours per visit.\n")
+HOW_TOS = {"visitor_faq.txt": FAQ, "parking.txt": PARKING, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE,
            "text_taggers.md": TAGGERS, "branch_offices.txt": OFFICES, "press_digest.txt": NEWS,
            "numconv.md": LINKS}
 
@@ -440,6 +443,16 @@ def test_a_line_of_links_is_not_the_answer(http, faq):
                                                  "convert?"}).json()
     assert [c["filename"] for c in body["citations"]][:1] == ["numconv.md"], body
     assert "10**12" in body["answer"] and "blog.example" not in body["answer"], body["answer"]
+
+
+def test_a_modal_verb_the_question_shares_with_a_sentence_does_not_make_it_the_answer(http, faq):
+    """"How long may visitors park?" cited "Each employee may park one car": "may" and "park"
+    tied it with the sentence about visitors, which came second."""
+    body = http.post("/query", json={"question": "How long may contractors park?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["parking.txt"], body
+    assert "4 hours" in _in_span(body["citations"][0]), body
+    if body["mode"] == "extractive":
+        assert "4 hours" in body["answer"] and "one car" not in body["answer"], body["answer"]
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):

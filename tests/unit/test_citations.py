@@ -637,6 +637,31 @@ def test_an_auxiliary_verb_is_not_an_asked_term():
     assert best_sentence("What year did Tesla die?", [death, rumour])[1] == death
 
 
+
+def test_a_modal_verb_is_not_an_asked_term_but_the_month_may_is():
+    """"How long may visitors park?" quoted "Each employee may park one car": "may" counted as a
+    term that sentence shares with the question, tying it with the one about visitors."""
+    from backend.rag.citations import asked_terms
+
+    assert asked_terms("How long may visitors park?") == {"long", "visitor", "park"}
+    assert asked_terms("Must I keep the receipts?") == {"keep", "receipt"}
+    assert "may" in asked_terms("Who was born in May?")
+    assert "may" in asked_terms("May 2012 saw which release?")
+    passage = ("Each employee may park one car in the garage. "
+               "Visitors park in lot C, up to 4 hours per visit.")
+    assert best_sentence("How long may visitors park?", [passage])[1].startswith("Visitors")
+
+
+def test_of_sentences_matching_as_well_with_their_heading_the_one_saying_it_itself_wins():
+    """Under the document's subject "Teacher" both sentences hold "public", "school" and
+    "teacher"; the first only through the heading, and it was quoted (XQuAD, Teacher)."""
+    passage = ("In the United States, each state determines the requirements for getting a "
+               "license to teach in public schools. Public school teachers are required to "
+               "have a bachelor's degree and the majority must be certified by the state.")
+    _, sentence, _ = best_sentence("What must a public school teacher have, at a minimum?",
+                                   [passage], ["Teacher"])
+    assert sentence.startswith("Public school teachers")
+
 def test_a_question_mark_inside_code_asks_nothing():
     """"Which pycorrector class corrects English spelling?" quoted the example's output: the
     line ``sent = "what happending?"`` of the code naming ``EnSpellCorrector`` ends with a
