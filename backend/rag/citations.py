@@ -84,6 +84,43 @@ def held_terms(wanted: frozenset[str], have: frozenset[str],
                      if t in have or any(a <= have for a in translations.get(t, ())))
 
 
+# irregular verb forms the stemmer keeps apart from their verb: "won" is "win"
+_IRREGULAR_FORMS = """won:win wrote:write written:write began:begin begun:begin gave:give
+    given:give took:take taken:take led:lead held:hold built:build sold:sell bought:buy
+    taught:teach made:make became:become ran:run chose:choose chosen:choose spoke:speak
+    spoken:speak drew:draw drawn:draw grew:grow grown:grow knew:know known:know rose:rise
+    risen:rise sang:sing sung:sing threw:throw thrown:throw fought:fight caught:catch
+    brought:bring sent:send spent:spend lost:lose met:meet paid:pay said:say told:tell
+    beaten:beat struck:strike stole:steal stolen:steal wore:wear worn:wear
+    flew:fly flown:fly fell:fall fallen:fall sank:sink sunk:sink shot:shoot"""
+
+
+def _base_of(word: str) -> str:
+    return next(iter(terms(word)), word)
+
+
+_VERB_OF = {_base_of(form): _base_of(verb)
+            for form, verb in (pair.split(":") for pair in _IRREGULAR_FORMS.split())}
+_DERIVABLE = re.compile(r"[a-z]{5,}")
+
+
+def _derived(term: str, other: str) -> bool:
+    """Whether two stems are forms of one word the stemmer keeps apart: an irregular form and
+    its verb ("won", "win"), or a stem and the same stem with a suffix ("direct", "director";
+    "presid", "presidenti"), the shorter five letters at least and 60% of the longer, so that
+    a compound is not its first part ("immun", "immunodefici")."""
+    if _VERB_OF.get(term, term) == _VERB_OF.get(other, other):
+        return True
+    short, long = sorted((term, other), key=len)
+    return (bool(_DERIVABLE.fullmatch(short)) and long.startswith(short)
+            and len(short) >= 0.6 * len(long) and long.isalpha())
+
+
+def _held_derived(wanted: frozenset[str], have: frozenset[str]) -> frozenset[str]:
+    """The ``wanted`` terms ``have`` holds as another form of the word (``_derived``)."""
+    return frozenset(t for t in wanted if t.isalpha() and any(_derived(t, h) for h in have))
+
+
 def _written(question: str, text: str) -> frozenset[str]:
     """The ``terms`` of ``text``, and the question's terms for a phrase ``text`` writes as
     capitals or capitals it spells out ("NER" holds "named entity recognition")."""
@@ -94,7 +131,8 @@ def _written(question: str, text: str) -> frozenset[str]:
 
 
 def match_strength(question: str, sentence: str, heading: str | None = None,
-                   focus: str = "", translations: Alternatives | None = None) -> float:
+                   focus: str = "", translations: Alternatives | None = None,
+                   derived: bool = True) -> float:
     """How well a source sentence matches a question: the question terms it shares, those its
     section heading adds (a sentence under "Mileage" is about mileage), and one more when it
     states the kind of fact the question asks for (a figure for "how much", a date for "when",
@@ -102,12 +140,15 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     which-question asks for ("Under which licence"). The ``focus`` of a follow-up ("for
     mileage") counts twice: it is what the asker wants now. With ``translations``, a term
     counts where the sentence holds it in the other language (an English question, a Chinese
-    sentence)."""
+    sentence), and, with ``derived``, where the sentence writes another form of its word
+    ("wins" for "won", "directed" for "director")."""
     q = asked_terms(question)
     bare = URL.sub(" ", _MARKER_RE.sub("", sentence))
     own = _written(question, bare)
     titled = _written(question, heading or "")
     shared = held_terms(q, own, translations)
+    if derived:  # in the sentence's own words: a heading names a topic, no word form
+        shared |= _held_derived(q - shared, own)
     strength = len(shared) + len(held_terms(q - shared, titled, translations))
     if focus:
         strength += len(held_terms(terms(focus), own | titled, translations))
@@ -364,11 +405,10 @@ def best_sentence(question: str, passages: Sequence[str],
                 continue
             under = " ".join(h for h in (heading, asked) if h)
             strength = match_strength(question, sentence, under, focus, translations)
-            # of sentences matching as well with their headings, the one sharing most words
-            # itself wins: under "Teacher", "Public school teachers are required to have a
-            # bachelor's degree" over "each state determines the requirements ... to teach"
-            itself = (match_strength(question, sentence, None, focus, translations) if under
-                      else strength)
+            # of sentences matching as well with their headings, the one writing most of the
+            # question's words itself wins: under "Teacher", "Public school teachers are
+            # required to have a bachelor's degree" over "… a license to teach in public schools"
+            itself = match_strength(question, sentence, None, focus, translations, derived=False)
             tie_break = 0.01 * itself
             score = strength + tie_break - 0.1 * i  # earlier ranks better
             if score > 0 and quotable(sentence) and not names_another_edition(question, sentence):

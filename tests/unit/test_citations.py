@@ -674,3 +674,29 @@ def test_a_question_mark_inside_code_asks_nothing():
     assert "EnSpellCorrector" in sentence
     faq = "How do I reset my password?\n\nOpen the settings page."
     assert best_sentence("How do I reset my password?", [faq])[1] == "Open the settings page."
+
+
+def test_a_question_term_is_held_by_another_form_of_its_word():
+    """The stemmer keeps "won" and "wins", "directed" and "director", "presidential" and
+    "president" apart: the sentences naming the winner and the director were not quoted (RGB)."""
+    from backend.rag.citations import match_strength
+
+    maps = "View maps and real-time presidential election results for the 2020 US election."
+    wins = "Joe Biden wins election to be the 46th US President."
+    assert best_sentence("Who won the US Presidential Election 2020?", [maps, wins])[1] == wins
+    cast = "Assassin's Creed stars Michael Fassbender as Callum Lynch."
+    directed = "Assassin's Creed: Directed by Justin Kurzel."
+    assert best_sentence("Who is the director of the Assassin's Creed movie?",
+                         [cast, directed])[1] == directed
+    assert match_strength("Who founded Halden?", "Ada Byron, its founder, lives in Oslo.") > 0
+
+
+def test_a_compound_or_a_heading_does_not_hold_a_question_term_as_its_part():
+    """"immunodeficiency" is no form of "immune", nor "partner" of "part", and a heading ("Immune system") names a topic:
+    the sentence on inflammation under it shares nothing with the question."""
+    from backend.rag.citations import match_strength
+
+    question = "When does immunodeficiency occur?"
+    assert match_strength(question, "Inflammation is one of the first responses of the "
+                          "immune system to infection.", "Immune system") == 0.0
+    assert match_strength("Which part of the deal?", "The partner signed.") == 0.0
