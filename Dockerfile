@@ -13,7 +13,12 @@ COPY frontend/ frontend/
 # embedding model to ONNX, both into data/models
 # extras: PostgreSQL's driver, pgvector's types (the shared search engine), llama-cpp-python's
 # server for the compose "llm" service, and boto3 for an S3-compatible file store
-RUN PYTHON=python3 bash scripts/install.sh postgres,pgvector,llm-server,s3 && mv data/models /opt/models
+# llama.cpp for any x86-64 CPU with AVX2 (2013 on), not only the build host's (-march=native):
+# an image is run elsewhere, and an instruction the CPU lacks stops it. For an image that only
+# runs where it is built (faster prompts on AVX-512): --build-arg LLAMA_CMAKE_ARGS=
+ARG LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_BMI2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+RUN CMAKE_ARGS="$LLAMA_CMAKE_ARGS" PYTHON=python3 \
+    bash scripts/install.sh postgres,pgvector,llm-server,s3 && mv data/models /opt/models
 COPY data/samples/ /opt/samples/
 
 ENV PATH=/app/.venv/bin:$PATH \

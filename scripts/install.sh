@@ -33,10 +33,12 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$(stamp_key)" ]; then
   # that have AMX they crash the first answer (SIGSEGV in ggml_backend_amx_mul_mat,
   # ggml-org/llama.cpp#20824). gcc honours an explicit -mno-amx-* over -march=native. The
   # wheel is kept in our own cache, keyed on this CPU's flags and those build flags, because
-  # pip's wheel cache ignores build flags and would hand back a build with AMX.
+  # pip's wheel cache ignores build flags and would hand back a build with AMX. CMAKE_ARGS,
+  # which pip hands to llama.cpp's build, is part of the key: the Dockerfile sets it for a
+  # portable build (an image runs on other CPUs than the one that built it).
   LLAMA_CPP=llama-cpp-python==0.3.36
   LLAMA_FLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
-  WHEELS="${XDG_CACHE_HOME:-$HOME/.cache}/citeqa/wheels/$( { echo "$LLAMA_CPP $LLAMA_FLAGS"; \
+  WHEELS="${XDG_CACHE_HOME:-$HOME/.cache}/citeqa/wheels/$( { echo "$LLAMA_CPP $LLAMA_FLAGS${CMAKE_ARGS:+ $CMAKE_ARGS}"; \
     grep -m1 '^flags' /proc/cpuinfo || uname -m; } | sha256sum | cut -c1-12)"
   if ! ls "$WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
     echo "==> compiling $LLAMA_CPP for this CPU (once, ~5 min; kept in $WHEELS)"

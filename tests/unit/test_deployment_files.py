@@ -82,3 +82,18 @@ def test_the_model_path_is_where_the_image_puts_the_model():
     model = env("backend")["CITEQA_LLM_MODEL_PATH"]
     assert model.startswith("/opt/models/") and "mv data/models /opt/models" in DOCKERFILE
     assert model.endswith(Settings().llm_model_path.name)
+
+
+def test_the_image_builds_llama_cpp_for_any_avx2_cpu_not_only_the_build_host():
+    """install.sh compiles llama.cpp with -march=native: an image built on an AVX-512 host
+    would stop with an illegal instruction on a CPU without it."""
+    joined = DOCKERFILE.replace("\\\n", " ")
+    install = next(run for run in re.findall(r"^RUN (.*)$", joined, re.MULTILINE)
+                   if "scripts/install.sh" in run)
+    assert 'CMAKE_ARGS="$LLAMA_CMAKE_ARGS"' in install, install
+    args = re.search(r'^ARG LLAMA_CMAKE_ARGS="([^"]*)"', joined, re.MULTILINE)
+    assert args and joined.index(args.group(0)) < joined.index(install)
+    assert "-DGGML_NATIVE=OFF" in args.group(1) and "-DGGML_AVX2=ON" in args.group(1)
+    assert "AVX512" not in args.group(1) and "AMX" not in args.group(1)
+    # the cached wheel is keyed on CMAKE_ARGS, so a native build is never taken for it
+    assert "CMAKE_ARGS" in (ROOT / "scripts" / "install.sh").read_text()
