@@ -15,9 +15,9 @@ from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
 from backend.rag.chinese_script import chinese_script
-from backend.rag.citations import (attribute, best_sentence, best_span, claim_of,
+from backend.rag.citations import (attribute, best_sentence, best_span, cited_span, claim_of,
                                    figures_disagree, keep_supported, quote_in, renumber, rests_on,
-                                   shared_terms, supporting_span, terms)
+                                   shared_terms, terms)
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
@@ -360,6 +360,6 @@ class AnswerService:
             chunk = passages[old - 1].chunk
             claim = claim_of(text, n)
             # a quote's span is what it quotes (an announcement with what it announces)
-            span = quote_span or supporting_span(chunk.text, claim or text, question, chunk.section)
+            span = quote_span or cited_span(chunk.text, claim or text, question, chunk.section)
             citations.append(Citation(n, chunk, passages[old - 1].score, span))
         return text, citations, mode

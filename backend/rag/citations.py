@@ -10,7 +10,7 @@ from functools import lru_cache
 from backend.rag.acronyms import spelled_pairs
 from backend.rag.answer_types import MONTHS, answer_type, asked_thing, states
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
-                              camel_parts, captions_code, code_block_at, has_cjk,
+                              bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
                               is_heading_line, is_lead_in, is_question, numbers, points_back,
                               sentence_spans, tokenize, without_fence_lines,
                               without_numbered_title)
@@ -434,9 +434,9 @@ def quote_in(passage: str, sentence: str,
     """``sentence`` of ``passage`` as a quote shows it, and the (start, end) of what it quotes
     (None when ``sentence`` is not one of the passage's: then it is quoted as it is).
 
-    Without the numbered section title its span opens with ("3. Vacation and leave Every
-    employee..." -> "Every employee..."), and, when it announces what follows ("Set this
-    variable as below."), with what it announces (``announced_end``: the code block, the list,
+    Without the numbered section title or the list marker its span opens with ("3. Vacation
+    and leave Every employee..." -> "Every employee...", "- 支持繁体分词" -> "支持繁体分词"),
+    and, when it announces what follows ("Set this variable as below."), with what it announces (``announced_end``: the code block, the list,
     else the next paragraph; a caption line brings its code block, ``captions_code``), at most
     ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a sentence ``quotable`` refuses: the
     announcement alone states nothing. A sentence in a code block brings the block
@@ -448,6 +448,7 @@ def quote_in(passage: str, sentence: str,
             continue
         titled = passage[start:end]
         start += len(titled) - len(without_numbered_title(titled))
+        start += bullet_length(passage[start:end])  # the item, not its list marker
         block, clipped = code_block_at(passage, start, end), False
         if block is not None:  # a line of code says little alone: the block it is part of
             a, b, clipped = _code_window(passage, block, start, end, LEAD_IN_FOLLOW_CHARS)
@@ -522,6 +523,13 @@ def supporting_span(passage: str, claim: str, question: str,
         if key > best_key:
             best, best_key = (start, end), key
     return best
+
+
+def cited_span(passage: str, claim: str, question: str,
+               heading: str | None = None) -> tuple[int, int] | None:
+    """The ``supporting_span`` a citation shows: a list item without its marker."""
+    span = supporting_span(passage, claim, question, heading)
+    return span and (span[0] + bullet_length(passage[span[0]:span[1]]), span[1])
 
 
 def claim_of(answer: str, n: int) -> str:

@@ -139,6 +139,11 @@ _DOTTED = r"\d{1,2}(?:\.\d{1,2})+\.?"  # "2.1", "4.1.2.": a heading's number, no
 _ENUMERATOR = rf"[ \t]*(?:{_DOTTED}|\d{{1,2}}\.)"
 _ENUMERATED_LINE = re.compile(rf"\n(?={_ENUMERATOR}[ \t]+[A-Z])")
 _ENUMERATOR_ONLY = re.compile(_ENUMERATOR)
+# a bulleted line ("- 支持繁体分词", "* Sick leave: 10 days", "• Parking"): an item of a list,
+# whose items state one thing each and rarely end with a full stop
+_BULLET = r"[ \t]*[-*+•▪◦‣][ \t]+"
+_BULLETED_LINE = re.compile(rf"\n(?={_BULLET}\S)")
+_LEADING_BULLET = re.compile(_BULLET)
 _LEADING_ENUMERATOR = re.compile(rf"^{_ENUMERATOR}[ \t]+")
 _LEADING_DOTTED = re.compile(rf"{_DOTTED}[ \t]")
 _SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to vs via with".split())
@@ -198,10 +203,15 @@ def is_link_list(sentence: str) -> bool:
     """A line of links and nothing else ("- [cn2an 核心代码解析](https://…) - [如何发布自己的包到
     pypi](https://…)"): a README's navigation names pages, it states nothing. Two links at
     least: one link alone may be what a "where is…" question asks for."""
-    unlinked = _MD_LINK.sub(" ", sentence)
-    links = len(_MD_LINK.findall(sentence)) + len(URL.findall(unlinked))
+    return _only_links(sentence) >= 2
+
+
+def _only_links(text: str) -> int:
+    """How many links ``text`` holds when it holds nothing else (list markers aside), else 0."""
+    unlinked = _MD_LINK.sub(" ", text)
+    links = len(_MD_LINK.findall(text)) + len(URL.findall(unlinked))
     rest = _LIST_NUMBER.sub(" ", URL.sub(" ", unlinked))
-    return links >= 2 and not re.search(r"\w", rest)
+    return 0 if re.search(r"\w", rest) else links
 
 
 # markers and closing quotes or brackets in any order: 'the question "What is …?" [1]'
@@ -379,6 +389,12 @@ def announced_end(text: str, pos: int, reach: int) -> int:
 _NUMBERED_TITLE = re.compile(rf"{_ENUMERATOR}[ \t]+([^\n]+)\n\s*(?=[A-Z])")
 
 
+def bullet_length(text: str) -> int:
+    """The length of the list marker ``text`` opens with ("- ", "• "), 0 without one."""
+    m = _LEADING_BULLET.match(text)
+    return m.end() if m and m.end() < len(text.rstrip()) else 0
+
+
 def without_numbered_title(text: str) -> str:
     """``text`` without a first line that numbers a section ("3. Vacation and leave" before
     "Every employee receives..."): a few words after "3." with no closing punctuation and no
@@ -397,17 +413,26 @@ def without_numbered_title(text: str) -> str:
 def _line_breaks(text: str, start: int, end: int) -> list[int]:
     """Where a line break inside ``text[start:end]`` ends a sentence although no full stop does
     (PDF text wraps sentences at line ends, so most breaks do not): after a heading line, and
-    before a numbered line. A heading opens its sentence span: a line of capitalised words
-    inside a sentence ("Rotterdam and", in a narrow column) is no heading."""
+    before a numbered or a bulleted line (but between two lines of links only: a README's
+    navigation stays one line of links, see ``is_link_list``). A heading opens its sentence
+    span: a line of capitalised words inside a sentence ("Rotterdam and", in a narrow column)
+    is no heading."""
     cuts = []
     line_start = start
     for m in re.finditer(r"\n", text[start:end]):
         at = start + m.start()
         opens = line_start == start or (cuts and cuts[-1] == line_start - 1)
-        if (opens and is_heading(text[line_start:at])) or _ENUMERATED_LINE.match(text, at):
+        if ((opens and is_heading(text[line_start:at])) or _ENUMERATED_LINE.match(text, at)
+                or (_BULLETED_LINE.match(text, at) and not (
+                    _only_links(text[line_start:at]) and _only_links(_line_at(text, at + 1))))):
             cuts.append(at)
         line_start = at + 1
     return cuts
+
+
+def _line_at(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
 
 
 def _numbers_a_line(text: str, start: int, end: int) -> bool:

@@ -365,9 +365,12 @@ LINKS = ("# numconv\n\n"
 # a modal verb in the question and in the wrong sentence only
 PARKING = ("Parking\n\nEach employee may park one car in the garage. Contractors park in lot C, "
            "up to 4 hours per visit.\n")
+# a README's feature list: one item per line, no full stops
+FEATURES = ("# tidyseg\n\nFeatures\n\n- Splits Chinese text into words\n"
+            "- Converts traditional characters to simplified ones\n- Released under the MIT licence\n")
 HOW_TOS = {"visitor_faq.txt": FAQ, "parking.txt": PARKING, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE,
            "text_taggers.md": TAGGERS, "branch_offices.txt": OFFICES, "press_digest.txt": NEWS,
-           "numconv.md": LINKS}
+           "numconv.md": LINKS, "tidyseg.md": FEATURES}
 
 
 @pytest.fixture
@@ -453,6 +456,17 @@ def test_a_modal_verb_the_question_shares_with_a_sentence_does_not_make_it_the_a
     assert "4 hours" in _in_span(body["citations"][0]), body
     if body["mode"] == "extractive":
         assert "4 hours" in body["answer"] and "one car" not in body["answer"], body["answer"]
+
+
+def test_the_item_of_a_list_that_answers_is_cited_alone(http, faq):
+    """Items on lines of their own without full stops were one sentence: the citation's span
+    (and a quote) held the whole feature list for "Under which licence is tidyseg released?"."""
+    body = http.post("/query", json={"question": "Under which licence is tidyseg released?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["tidyseg.md"], body
+    span = _in_span(body["citations"][0])
+    assert "MIT" in span and "Converts" not in span and not span.startswith("-"), body
+    if body["mode"] == "extractive":
+        assert "MIT" in body["answer"] and "Converts" not in body["answer"], body["answer"]
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):

@@ -320,6 +320,19 @@ def test_a_quote_leaves_out_the_numbered_section_title_its_sentence_opens_with()
     assert quote_in(page, "Not a sentence of it.") == ("Not a sentence of it.", None)
 
 
+def test_a_list_item_is_quoted_alone_and_without_its_marker():
+    """jieba's features, one per line: "Does jieba support traditional Chinese text?" quoted
+    the English tagline, the three items read as one sentence sharing fewer terms."""
+    passage = ("\"Jieba\" Chinese text segmentation: built to be the best Python Chinese word "
+               "segmentation module.\n\n特点\n\n-  支持三种分词模式\n-  支持繁体分词\n-  支持自定义词典\n"
+               "-  MIT 授权协议")
+    question = "Which licence is jieba released under?"
+    index, sentence, _ = best_sentence(question, [passage], ["jieba"],
+                                       translations={"licenc": [frozenset({"授权"})]})
+    quote, span = quote_in(passage, sentence)
+    assert quote == "MIT 授权协议" and passage[span[0]:span[1]] == "MIT 授权协议"
+
+
 def test_a_quoted_code_block_leaves_out_its_fence_lines_and_its_span_keeps_them():
     passage = "安装方法如下：\n\n```bash\npip install halden-text\n```\n\n然后导入。"
     index, sentence, _ = best_sentence("How do I install halden-text?", [passage])

@@ -153,6 +153,27 @@ def test_line_breaks_inside_a_sentence_do_not_split_it():
         "It was founded on\n15 March 2020.", "Then it ended."]
 
 
+def test_each_item_of_a_bulleted_list_is_a_sentence_of_its_own():
+    """jieba's README lists its features one per line without full stops: "Does jieba support
+    traditional Chinese text?" read the three as one sentence. Lines of links only stay
+    together (a README's navigation, see ``is_link_list``); a figure opening a wrapped line
+    ("-1") is no list."""
+    from backend.rag.text import is_link_list, sentence_spans
+
+    text = "特点\n\n-  支持繁体分词\n-  支持自定义词典\n-  MIT 授权协议\n\n* Sick leave: 10 days\n  • Parking"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "特点", "-  支持繁体分词", "-  支持自定义词典", "-  MIT 授权协议", "* Sick leave: 10 days",
+        "• Parking"]
+    text = ("Read more:\n- [Install](https://x.example/i)\n- [Usage](https://x.example/u)\n"
+            "- Splits text by TextTiling\n- [Saving](#saving)")
+    spans = [text[a:b] for a, b in sentence_spans(text)]
+    assert spans == ["Read more:", "- [Install](https://x.example/i)\n- [Usage](https://x.example/u)",
+                     "- Splits text by TextTiling", "- [Saving](#saving)"]
+    assert is_link_list(spans[1])
+    text = "The offset was\n-1 in both runs."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [text]
+
+
 def test_is_heading():
     from backend.rag.text import is_heading
 
