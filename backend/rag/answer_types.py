@@ -71,7 +71,8 @@ def names_code(thing: str, sentence: str) -> bool:
         thing = thing[:-1]
     if thing not in _CODE_THINGS:
         return False
-    return bool(_IDENTIFIER.search(sentence) or (thing == "class" and _CLASS_NAME.search(sentence)))
+    return bool(_IDENTIFIER.search(sentence)
+                or (thing == "class" and _CLASS_NAME.search(sentence)))
 
 
 def answer_type(question: str) -> AnswerType:

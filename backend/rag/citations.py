@@ -439,12 +439,13 @@ def quote_in(passage: str, sentence: str,
 
     Without the numbered section title or the list marker its span opens with ("3. Vacation
     and leave Every employee..." -> "Every employee...", "- 支持繁体分词" -> "支持繁体分词"),
-    and, when it announces what follows ("Set this variable as below."), with what it announces (``announced_end``: the code block, the list,
-    else the next paragraph; a caption line brings its code block, ``captions_code``), at most
-    ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a sentence ``quotable`` refuses: the
-    announcement alone states nothing. A sentence in a code block brings the block
-    (``_code_window``): one line of code ("print(out)") says little. A sentence that points
-    back ("该命令会…") brings what it points at (``_antecedent``)."""
+    and, when it announces what follows ("Set this variable as below."), with what it
+    announces (``announced_end``: the code block, the list, else the next paragraph; a caption
+    line brings its code block, ``captions_code``), at most ``LEAD_IN_FOLLOW_CHARS`` of it and
+    never a question or a sentence ``quotable`` refuses: the announcement alone states nothing.
+    A sentence in a code block brings the block (``_code_window``): one line of code
+    ("print(out)") says little. A sentence that points back ("该命令会…") brings what it points
+    at (``_antecedent``)."""
     spans = sentence_spans(passage)
     for k, (start, end) in enumerate(spans):
         if " ".join(passage[start:end].split()) != sentence:
