@@ -178,11 +178,12 @@ def sentence_strengths(question: str, text: str,
 
 def best_span(question: str, text: str, heading: str | None = None) -> tuple[int, int] | None:
     """(start, end) of the sentence of ``text`` that matches the question best (the first of
-    equals); None when none shares anything with it."""
+    equals), a list item without its marker; None when none shares anything with it."""
     spans, strength = sentence_strengths(question, text, heading)
     if not spans or max(strength) <= 0:
         return None
-    return spans[max(range(len(spans)), key=lambda i: (strength[i], -i))]
+    start, end = spans[max(range(len(spans)), key=lambda i: (strength[i], -i))]
+    return start + bullet_length(text[start:end]), end
 
 
 def cited_numbers(answer: str) -> list[int]:

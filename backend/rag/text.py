@@ -423,11 +423,18 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
         at = start + m.start()
         opens = line_start == start or (cuts and cuts[-1] == line_start - 1)
         if ((opens and is_heading(text[line_start:at])) or _ENUMERATED_LINE.match(text, at)
-                or (_BULLETED_LINE.match(text, at) and not (
-                    _only_links(text[line_start:at]) and _only_links(_line_at(text, at + 1))))):
+                or _opens_list_item(text, line_start, at)):
             cuts.append(at)
         line_start = at + 1
     return cuts
+
+
+def _opens_list_item(text: str, line_start: int, at: int) -> bool:
+    """Whether the line after the break at ``at`` opens a list item, the line before it
+    (from ``line_start``) and that one not both being links only."""
+    if not _BULLETED_LINE.match(text, at):
+        return False
+    return not (_only_links(text[line_start:at]) and _only_links(_line_at(text, at + 1)))
 
 
 def _line_at(text: str, start: int) -> str:

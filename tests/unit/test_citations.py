@@ -1,6 +1,6 @@
 from backend.domain import ChunkRecord, ScoredChunk
-from backend.rag.citations import (attribute, best_sentence, cited_numbers, keep_supported,
-                                   quote_in, renumber)
+from backend.rag.citations import (attribute, best_sentence, best_span, cited_numbers,
+                                   keep_supported, quote_in, renumber)
 from backend.rag.text import is_heading_line, sentence_spans
 
 PASSAGES = [
@@ -331,6 +331,12 @@ def test_a_list_item_is_quoted_alone_and_without_its_marker():
                                        translations={"licenc": [frozenset({"授权"})]})
     quote, span = quote_in(passage, sentence)
     assert quote == "MIT 授权协议" and passage[span[0]:span[1]] == "MIT 授权协议"
+
+
+def test_the_span_of_a_related_passage_is_a_list_item_without_its_marker():
+    passage = "Features:\n- Fast segmentation\n- Released under the MIT licence\n- Small"
+    start, end = best_span("Under which licence is it released?", passage)
+    assert passage[start:end] == "Released under the MIT licence"
 
 
 def test_a_quoted_code_block_leaves_out_its_fence_lines_and_its_span_keeps_them():
