@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -422,12 +423,27 @@ def best_sentence(question: str, passages: Sequence[str],
                     holds = len(held_terms(need, written, translations))
                 candidates.append((score, i, sentence, strength, holds))
     most = max((c[4] for c in candidates), default=0)
-    # the first of equals wins, as when ranked one by one
     kept = [c for c in candidates if c[4] == most]
     if not kept:
         return None
-    top = max(kept, key=lambda c: c[0])
-    return top[1], top[2], top[3]
+    sentences = [c[2] for c in kept]
+    rarity = _rarity(question, sentences)
+    kind = answer_type(question)
+    typed = [kind != "other" and states(kind, sentence, question) for sentence in sentences]
+    # of equals, the one stating the kind of fact asked for, then the one holding the
+    # question's rarer words ("affluent" over "strongest" in an article where every sentence
+    # says "Melbourne"), then the first, as when ranked one by one
+    top = max(range(len(kept)), key=lambda k: (round(kept[k][0], 6), typed[k], rarity[k], -k))
+    return kept[top][1], kept[top][2], kept[top][3]
+
+
+def _rarity(question: str, sentences: Sequence[str]) -> list[float]:
+    """Per sentence, how rare among ``sentences`` the question's words it writes are: the sum
+    of 1 / (sentences writing the word) over its words, as a share of the question's words."""
+    asked = asked_terms(question)
+    own = [asked & terms(sentence) for sentence in sentences]
+    count = Counter(t for held in own for t in held)
+    return [sum(1 / count[t] for t in held) / len(asked) if asked else 0.0 for held in own]
 
 
 LEAD_IN_FOLLOW_CHARS = 400

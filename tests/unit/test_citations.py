@@ -339,6 +339,22 @@ def test_the_span_of_a_related_passage_is_a_list_item_without_its_marker():
     assert passage[start:end] == "Released under the MIT licence"
 
 
+def test_of_equally_matching_sentences_the_one_with_the_rarer_asked_word_is_the_quote():
+    """XQuAD's article on Victoria: three sentences share as many of the question's words;
+    "affluent" is in one of them only, "strongest" in two."""
+    passage = ("The centre-left Australian Labor Party (ALP), the centre-right Liberal Party of "
+               "Australia, the rural-based National Party of Australia, and the environmentalist "
+               "Australian Greens are Victoria's main political parties. Traditionally, Labor is "
+               "strongest in Melbourne's working class western and northern suburbs, and the "
+               "regional cities of Ballarat, Bendigo and Geelong. The Liberals' main support lies "
+               "in Melbourne's more affluent eastern and outer suburbs, and some rural and "
+               "regional centres. The Nationals are strongest in Victoria's North Western and "
+               "Eastern rural regional areas.")
+    index, sentence, _ = best_sentence("What party is strongest in Melbourne's affluent areas?",
+                                       [passage], ["Victoria"])
+    assert sentence.startswith("The Liberals' main support")
+
+
 def test_a_quoted_code_block_leaves_out_its_fence_lines_and_its_span_keeps_them():
     passage = "安装方法如下：\n\n```bash\npip install halden-text\n```\n\n然后导入。"
     index, sentence, _ = best_sentence("How do I install halden-text?", [passage])
