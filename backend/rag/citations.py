@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from backend.rag.acronyms import spelled_pairs
 from backend.rag.answer_types import MONTHS, answer_type, asked_thing, names_code, states
+from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
                               is_heading_line, is_lead_in, is_question, numbers, points_back,
@@ -124,9 +125,12 @@ def _held_derived(wanted: frozenset[str], have: frozenset[str]) -> frozenset[str
 
 def _written(question: str, text: str) -> frozenset[str]:
     """The ``terms`` of ``text``, and the question's terms for a phrase ``text`` writes as
-    capitals or capitals it spells out ("NER" holds "named entity recognition")."""
+    capitals or capitals it spells out ("NER" holds "named entity recognition"), and for a
+    quarter or half it writes otherwise ("first quarter" holds "Q1")."""
     held = terms(text)
     for asked, _ in spelled_pairs(question, text):
+        held |= terms(asked)
+    for asked in period_pairs(question, text):
         held |= terms(asked)
     return held
 
@@ -315,10 +319,13 @@ def figures_disagree(answer: str, source_sentence: str) -> bool:
     return bool(wanted) and not (_numbers(answer) & wanted)
 
 
-# what picks one edition of a recurring thing: a year ("the 2018 Nobel Prize") or an ordinal
-# ("the 92nd Academy Awards"), in digits
-_EDITION_MARKS = (re.compile(r"(?<![\d.,])(1[5-9]\d\d|20\d\d)(?![\d.,]\d)"),
-                  re.compile(r"(?<![\d.,])(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE))
+_YEAR = re.compile(r"(?<![\d.,])(1[5-9]\d\d|20\d\d)(?![\d.,]\d)")
+_ORDINAL = re.compile(r"(?<![\d.,])(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+# what picks one edition of a recurring thing, one kind each: a year ("the 2018 Nobel Prize"),
+# an ordinal in digits ("the 92nd Academy Awards"), a quarter or half of a year ("Q1 revenue")
+_EDITION_MARKS = (lambda text: frozenset(_YEAR.findall(text)),
+                  lambda text: frozenset(_ORDINAL.findall(text)),
+                  periods)
 
 
 # a name and the number, capital or numeral that tells its editions apart: "Xenoblade
@@ -355,21 +362,22 @@ def _edition_number(mark: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _asked_editions(question: str) -> tuple[tuple[frozenset[str], ...], dict[str, set[str]]]:
-    """The question's years and ordinals (one set per kind) and its numbered names: asked
+    """The question's years, ordinals and periods (one set per kind) and its numbered names: asked
     once per question, not once per sentence weighed (cached: never changed by callers)."""
-    return (tuple(frozenset(mark.findall(question)) for mark in _EDITION_MARKS),
+    return (tuple(marks(question) for marks in _EDITION_MARKS),
             _numbered_names(question)[1])
 
 
 def names_another_edition(question: str, sentence: str) -> bool:
-    """The question names a year or an ordinal edition, and the sentence names another one of
-    that kind but not the question's: it is about another year's prize, another season. So
+    """The question names a year, an ordinal edition or a quarter, and the sentence names
+    another one of that kind but not the question's: it is about another year's prize, another
+    season, another quarter's revenue ("Q2" for "Q1", "second quarter" for "Q1"). So
     does a sentence naming what the question names with another number or letter only
     ("Xenoblade Chronicles X" for "Xenoblade Chronicles 2", "Pixel 5" for "Pixel 6")."""
     sentence = _MARKER_RE.sub("", sentence).strip()
     asked_marks, asked_names = _asked_editions(question)
-    for mark, asked in zip(_EDITION_MARKS, asked_marks):
-        stated = set(mark.findall(sentence)) if asked else set()
+    for marks, asked in zip(_EDITION_MARKS, asked_marks):
+        stated = marks(sentence) if asked else frozenset()
         if stated and not asked & stated:
             return True
     if not asked_names:

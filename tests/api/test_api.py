@@ -371,9 +371,14 @@ FEATURES = ("# tidyseg\n\nFeatures\n\n- Splits Chinese text into words\n"
 # a README naming a class by its name only, and a sentence saying "class" that names none
 AUGMENT = ("# textaug\n\nTo swap characters in textaug: from textaug import CharSwapper\n\n"
            "Each textaug class can swap words.\n")
+# quarterly figures: one quarter written as "Q2", the other spelled out
+RESULTS = ("Quarterly results\n\nHalden Instruments' revenue for Q2 2024 was 14.1 million "
+           "euros.\n\nIn the first quarter of 2024, Halden Instruments' revenue was 12.6 million "
+           "euros.\n")
 HOW_TOS = {"visitor_faq.txt": FAQ, "parking.txt": PARKING, "remote_access.md": HOW_TO, "report_exporter.md": CODE_EXAMPLE,
            "text_taggers.md": TAGGERS, "branch_offices.txt": OFFICES, "press_digest.txt": NEWS,
-           "numconv.md": LINKS, "tidyseg.md": FEATURES, "textaug.md": AUGMENT}
+           "numconv.md": LINKS, "tidyseg.md": FEATURES, "textaug.md": AUGMENT,
+           "quarterly_results.txt": RESULTS}
 
 
 @pytest.fixture
@@ -478,6 +483,15 @@ def test_the_class_asked_for_is_answered_from_the_line_that_names_it(http, faq):
     body = http.post("/query", json={"question": "Which textaug class swaps characters?"}).json()
     assert [c["filename"] for c in body["citations"]][:1] == ["textaug.md"], body
     assert "CharSwapper" in _in_span(body["citations"][0]), body
+
+
+def test_the_quarter_asked_for_is_answered_however_the_document_writes_it(http, faq):
+    """RGB's "What was Tesla's revenue in Q1 2021?" quoted "Tesla Q2 2021 revenue.": "Q1" was
+    a word no sentence on "the first quarter" held, and Q2 was not another edition."""
+    body = http.post("/query", json={"question": "What was Halden's revenue in Q1 2024?"}).json()
+    assert [c["filename"] for c in body["citations"]][:1] == ["quarterly_results.txt"], body
+    assert "12.6" in _in_span(body["citations"][0]), body
+    assert "14.1" not in body["answer"], body["answer"]
 
 
 def test_an_english_question_is_answered_from_the_chinese_passage_that_holds_its_terms(http):

@@ -1,0 +1,32 @@
+"""The quarter or half of a year a figure is for, however it is written: a question about "Q1
+2021" is answered by a sentence on "the first quarter" of 2021, and not by one on Q2."""
+
+from __future__ import annotations
+
+import re
+
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4",
+             "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
+_PERIOD = re.compile(r"\b(?:([QH])([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)"
+                     r"[\s-]+(quarter|half))\b", re.IGNORECASE)
+
+
+def _name(m: re.Match) -> str:
+    if m.group(1):
+        return m.group(1).lower() + m.group(2)
+    return m.group(4)[0].lower() + _ORDINALS[m.group(3).lower()]
+
+
+def periods(text: str) -> frozenset[str]:
+    """The quarters and halves ``text`` names, as "q1" .. "q4", "h1", "h2" ("Q3", "third
+    quarter", "3rd-quarter"; a fifth quarter is no period)."""
+    return frozenset(name for name in map(_name, _PERIOD.finditer(text))
+                     if name[0] == "q" or name[1] in "12")
+
+
+def period_pairs(question: str, text: str) -> list[str]:
+    """How the question writes each period ``text`` names otherwise ("Q1" where ``text`` says
+    "first quarter", or the reverse)."""
+    stated = periods(text)
+    return [m.group(0) for m in _PERIOD.finditer(question)
+            if _name(m) in stated and m.group(0).lower() not in text.lower()]
