@@ -355,6 +355,15 @@ def test_of_equally_matching_sentences_the_one_with_the_rarer_asked_word_is_the_
     assert sentence.startswith("The Liberals' main support")
 
 
+def test_of_equally_matching_sentences_the_one_stating_the_date_asked_for_is_the_quote():
+    """RGB's "When was Pixel 6 announced?": the sentence with the date shares fewer words than
+    "… announced its new Pixel 6 and Pixel 6 Pro", and stating the date makes up for that."""
+    passage = ("Halden officially announced the phones on October 19, 2021, at its autumn event. "
+               "The company has officially announced its new Tern 6 and Tern 6 Pro.")
+    index, sentence, _ = best_sentence("When was the Halden Tern 6 announced?", [passage])
+    assert "October 19, 2021" in sentence
+
+
 def test_a_quoted_code_block_leaves_out_its_fence_lines_and_its_span_keeps_them():
     passage = "安装方法如下：\n\n```bash\npip install halden-text\n```\n\n然后导入。"
     index, sentence, _ = best_sentence("How do I install halden-text?", [passage])
