@@ -436,17 +436,19 @@ def best_sentence(question: str, passages: Sequence[str],
         return None
     sentences = [c[2] for c in kept]
     rarity = _rarity(question, sentences)
-    kind = answer_type(question)
-    typed = [kind in _TOLD_APART and states(kind, sentence, question) for sentence in sentences]
-    # of equals, the one stating the date or figure asked for, then the one holding the
-    # question's rarer words ("affluent" over "strongest" in an article where every sentence
-    # says "Melbourne"), then the first, as when ranked one by one
+    kind, thing = answer_type(question), asked_thing(question)
+    typed = [(kind in _TOLD_APART and states(kind, sentence, question))
+             or (kind == "other" and names_code(thing, sentence)) for sentence in sentences]
+    # of equals, the one stating the date, figure or identifier asked for, then the one
+    # holding the question's rarer words ("affluent" over "strongest" in an article where every
+    # sentence says "Melbourne"), then the first, as when ranked one by one
     top = max(range(len(kept)), key=lambda k: (round(kept[k][0], 6), typed[k], rarity[k], -k))
     return kept[top][1], kept[top][2], kept[top][3]
 
 
-# the kinds of fact a sentence is told to state reliably: any capitalised word passes for a name
-# or a place ("In the UK the role of a PhT…" for "Who oversees a Pharmacy Technician?")
+# the kinds of fact a sentence is told to state reliably (and an identifier for a function or
+# class asked for): any capitalised word passes for a name or a place ("In the UK the role of a
+# PhT…" for "Who oversees a Pharmacy Technician?")
 _TOLD_APART = ("date", "figure")
 
 
