@@ -434,15 +434,19 @@ def best_sentence(question: str, passages: Sequence[str],
     kept = [c for c in candidates if c[4] == most]
     if not kept:
         return None
-    sentences = [c[2] for c in kept]
-    rarity = _rarity(question, sentences)
+    rarity = _rarity(question, [c[2] for c in kept])
+    best = max(round(c[0], 6) for c in kept)
+    equals = [k for k, c in enumerate(kept) if round(c[0], 6) == best]
     kind, thing = answer_type(question), asked_thing(question)
-    typed = [(kind in _TOLD_APART and states(kind, sentence, question))
-             or (kind == "other" and names_code(thing, sentence)) for sentence in sentences]
+
+    def typed(k: int) -> bool:
+        return ((kind in _TOLD_APART and states(kind, kept[k][2], question))
+                or (kind == "other" and names_code(thing, kept[k][2])))
+
     # of equals, the one stating the date, figure or identifier asked for, then the one
     # holding the question's rarer words ("affluent" over "strongest" in an article where every
     # sentence says "Melbourne"), then the first, as when ranked one by one
-    top = max(range(len(kept)), key=lambda k: (round(kept[k][0], 6), typed[k], rarity[k], -k))
+    top = max(equals, key=lambda k: (typed(k), rarity[k], -k))
     return kept[top][1], kept[top][2], kept[top][3]
 
 

@@ -27,6 +27,9 @@ def periods(text: str) -> frozenset[str]:
 def period_pairs(question: str, text: str) -> list[str]:
     """How the question writes each period ``text`` names otherwise ("Q1" where ``text`` says
     "first quarter", or the reverse)."""
+    asked = list(_PERIOD.finditer(question))
+    if not asked:  # most questions: no sentence read (called per sentence weighed)
+        return []
     stated = periods(text)
-    return [m.group(0) for m in _PERIOD.finditer(question)
-            if _name(m) in stated and m.group(0).lower() not in text.lower()]
+    lowered = text.lower()
+    return [m.group(0) for m in asked if _name(m) in stated and m.group(0).lower() not in lowered]
