@@ -4,9 +4,19 @@ from backend.rag.periods import period_pairs, periods
 
 def test_a_quarter_or_half_is_one_period_however_it_is_written():
     assert periods("Revenue in Q3 and in the third quarter, the 3rd-quarter call") == {"q3"}
-    assert periods("H2 sales, the second half") == {"h2"}
+    assert periods("H2 2024 sales, the second half") == {"h2"}
+    assert periods("2024 H1, H1 FY25, H1'24") == {"h1"}
     assert periods("the first half of the game, Q1") == {"h1", "q1"}
     assert periods("a fifth quarter, H3, Q5, quarterly") == set()
+
+
+def test_h1_and_h2_are_halves_only_beside_a_year():
+    """Alone, "H1" is as often a heading level: a sentence on H2 headings is no other edition
+    of one on H1 headings, as a sentence on Q2 is of one on Q1."""
+    assert periods("Use one H1 heading per page, then H2 headings.") == set()
+    question = "How many H1 headings should a page have?"
+    assert not names_another_edition(question, "A page has one title; H2 headings may repeat.")
+    assert names_another_edition("What were sales in H1 2024?", "Sales in H2 2024 were 9 million.")
 
 
 def test_the_question_s_writing_of_a_period_the_text_writes_otherwise():
