@@ -162,6 +162,10 @@ class Container:
     @cached_property
     def chat_model(self):
         s = self.settings
+        if s.answer_mode == "quote":
+            from backend.adapters.quote_only_chat_model import QuoteOnlyChatModel
+
+            return QuoteOnlyChatModel()
         if s.llm_url:
             from backend.adapters.openai_chat_model import OpenAICompatChatModel
 

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
                                                          "token (or its connection).")
     llm_retries: int = Field(2, description="Retries of an LLM server call that failed before its "
                                             "answer started.")
+    answer_mode: Literal["model", "quote"] = Field(
+        "model", description="quote: no language model is loaded; every answer is the source "
+                             "sentence that best matches the question, quoted with its citation "
+                             "(answers as soon as retrieval is done, a few hundred MB less memory).")
     llm_context_window: int = 2048
     llm_max_answer_tokens: int = 256
     llm_temperature: float = 0.0
