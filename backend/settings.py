@@ -45,7 +45,8 @@ class Settings(BaseSettings):
     answer_mode: Literal["model", "quote"] = Field(
         "model", description="quote: no language model is loaded; every answer is the source "
                              "sentence that best matches the question, quoted with its citation "
-                             "(answers as soon as retrieval is done, a few hundred MB less memory).")
+                             "(answers as soon as retrieval is done; ~230 MB less memory than "
+                             "the default model).")
     llm_context_window: int = 2048
     llm_max_answer_tokens: int = 256
     llm_temperature: float = 0.0
