@@ -105,9 +105,18 @@ def searched_note(turn: dict) -> None:
         st.caption(t("Searched for: {query}", query=md_escape(turn["search_query"])))
 
 
+# the model the API names when it runs without one (CITEQA_ANSWER_MODE=quote)
+QUOTING_ONLY = "none (quoted sources)"
+
+
 def quoted_note(turn: dict) -> None:
-    """That the answer is a quote: the model's own could not be verified."""
-    if turn.get("mode") == "extractive":
+    """That the answer is a quote: no model runs, or the model's own could not be verified."""
+    if turn.get("mode") != "extractive":
+        return
+    if turn.get("model") == QUOTING_ONLY:
+        st.caption(t("Quoted from the best-matching source (answers here are quotes, no "
+                     "language model writes them)."))
+    else:
         st.caption(t("Quoted from the best-matching source: the model's own answer "
                      "could not be verified against the documents."))
 
@@ -214,7 +223,8 @@ if question := st.chat_input(t("Ask a question, e.g. What is our travel reimburs
             turn = {"role": "assistant", "content": final.get("answer", ""),
                     "citations": final.get("citations", []), "related": final.get("related", []),
                     "answer_id": final.get("answer_id"), "key": key, "question": question,
-                    "search_query": final.get("search_query"), "mode": final.get("mode")}
+                    "search_query": final.get("search_query"), "mode": final.get("mode"),
+                    "model": final.get("model")}
             searched_note(turn)
             show_citations(turn["citations"], key=key)
             show_citations(turn["related"], related=True)

@@ -584,3 +584,32 @@ def test_closing_the_tab_mid_answer_frees_the_model(page, server_data_dir, tmp_p
     finally:
         stop(ui)
         stop(api)
+
+
+def test_without_a_model_the_ui_says_answers_are_quotes(page, server_data_dir, tmp_path_factory):
+    """CITEQA_ANSWER_MODE=quote: the answer is the source sentence, and the note under it says
+    no model writes answers (not that the model's own answer failed its check)."""
+    import shutil
+
+    data_dir = tmp_path_factory.mktemp("ui-quote")
+    shutil.copytree(server_data_dir, data_dir, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("server-*.log", "uploads"))
+    api, api_url = start_server(data_dir, CITEQA_ANSWER_MODE="quote",
+                                CITEQA_RATE_LIMIT="100000/minute")
+    ui, url = start_ui(api_url, data_dir)
+    try:
+        context = page.context.browser.new_context()
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        sign_in(pg, url, "admin", ADMIN_PASSWORD)
+        ask(pg, "What is the hotel limit per night?")
+        message = pg.get_by_test_id("stChatMessage").nth(1)
+        answered(message)
+        assert "180" in message.locator(".citeqa-answer").inner_text()
+        message.get_by_text("no language model writes them").wait_for()
+        expect(message.get_by_text("could not be verified")).to_have_count(0)
+        message.get_by_text("[1] travel_reimbursement_policy.docx").wait_for()
+        context.close()
+    finally:
+        stop(ui)
+        stop(api)
