@@ -3,8 +3,9 @@ question (``CITEQA_ANSWER_MODE=quote``).
 
 The answer pipeline already replaces a model answer that its passages do not support, or that
 rests on another sentence than the best-matching one, by that sentence quoted; with the default
-135M model on the public sets that was 0.98 of the answers. Saying nothing makes every answer
-such a quote: no model file, no model memory, and the answer as soon as retrieval is done.
+135M model the model's own text was the final answer for 11 of the public sets' 524 questions
+(README, *Answer speed*). Saying nothing makes every answer such a quote (or a refusal): no
+model file, no model memory, and the answer as soon as retrieval is done.
 """
 
 from __future__ import annotations

@@ -140,10 +140,19 @@ _TITLE_WORD = r"[A-Z][a-z'’-]+\b"  # not "HTTP", "HanLP": code and acronyms ke
 _NAME_RUN = re.compile(rf"(?<!^)(?<![.?!]\s)\b{_TITLE_WORD}(?:\s+{_TITLE_WORD})+")
 
 
+_WORD = re.compile(r"[A-Za-z][a-z'’-]*")
+# the words Title Case leaves in lower case
+_TITLE_CASE_SMALL = frozenset("a an the and or nor but for of in on at to by as per via with from "
+                              "into onto over vs".split())
+
+
 @lru_cache(maxsize=1024)
 def _name_terms(question: str) -> frozenset[str]:
     """The terms of the question's names of two or more capitalised words ("Best Actor",
-    "World Cup"), not its first word's (capitalised anyway)."""
+    "World Cup"), not its first word's (capitalised anyway); none in a question written in
+    Title Case ("What Is The Hotel Limit?"), whose capitals name nothing."""
+    if all(w[0].isupper() or w in _TITLE_CASE_SMALL for w in _WORD.findall(question)):
+        return frozenset()
     return terms(" ".join(_NAME_RUN.findall(question)))
 
 

@@ -774,6 +774,9 @@ def test_a_word_of_a_capitalised_name_counts_only_where_the_sentence_writes_it_c
             == match_strength(question, other_prize))
     assert (match_strength(question, "Mira Tal, Best Actor, won at the Harbour Film Awards.")
             > match_strength(question, other_prize))
+    # a question in Title Case names nothing by its capitals
+    assert (match_strength("What Is The Hotel Limit Per Night?", "The hotel limit is 180 euros.")
+            == match_strength("What is the hotel limit per night?", "The hotel limit is 180 euros."))
     # names of code and acronyms keep their case in any sentence: not held to it
     assert match_strength("Does the HanLP HTTP server listen on a port?",
                           "The hanlp server listens on http port 8888.") >= 3
