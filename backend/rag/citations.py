@@ -13,8 +13,8 @@ from backend.rag.answer_types import MONTHS, answer_type, asked_thing, names_cod
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
-                              is_heading_line, is_lead_in, is_question, numbers, points_back,
-                              sentence_spans, tokenize, without_fence_lines,
+                              is_heading_line, is_lead_in, is_question, is_title_cased, numbers,
+                              points_back, sentence_spans, tokenize, without_fence_lines,
                               without_numbered_title)
 
 _stemmed = analyzer(stem=True)
@@ -140,24 +140,24 @@ _TITLE_WORD = r"[A-Z][a-z'’-]+\b"  # not "HTTP", "HanLP": code and acronyms ke
 _NAME_RUN = re.compile(rf"(?<!^)(?<![.?!]\s)\b{_TITLE_WORD}(?:\s+{_TITLE_WORD})+")
 
 
-_WORD = re.compile(r"[A-Za-z][a-z'’-]*")
-# the words Title Case leaves in lower case
-_TITLE_CASE_SMALL = frozenset("a an the and or nor but for of in on at to by as per via with from "
-                              "into onto over vs".split())
-
-
 @lru_cache(maxsize=1024)
 def _name_terms(question: str) -> frozenset[str]:
     """The terms of the question's names of two or more capitalised words ("Best Actor",
     "World Cup"), not its first word's (capitalised anyway); none in a question written in
     Title Case ("What Is The Hotel Limit?"), whose capitals name nothing."""
-    if all(w[0].isupper() or w in _TITLE_CASE_SMALL for w in _WORD.findall(question)):
+    if is_title_cased(question):
         return frozenset()
     return terms(" ".join(_NAME_RUN.findall(question)))
 
 
-def _capitalised_terms(text: str) -> frozenset[str]:
-    return terms(" ".join(_CAPITAL_WORD.findall(text)))
+def _names_as_written(question: str, text: str, held: frozenset[str]) -> frozenset[str]:
+    """``held`` (terms of ``text``) without the words of a name the question writes in capitals
+    ("Best Actor") that ``text`` writes in lower case ("won best picture"): there they are other
+    words."""
+    named = _name_terms(question)
+    if not named & held:
+        return held
+    return held - (named - terms(" ".join(_CAPITAL_WORD.findall(text))))
 
 
 def match_strength(question: str, sentence: str, heading: str | None = None,
@@ -174,10 +174,7 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     ("wins" for "won", "directed" for "director")."""
     q = asked_terms(question)
     bare = URL.sub(" ", _MARKER_RE.sub("", sentence))
-    own = _written(question, bare)
-    named = _name_terms(question)
-    if named & own:  # "Best Actor" is not held by "won best picture"
-        own -= named - _capitalised_terms(bare)
+    own = _names_as_written(question, bare, _written(question, bare))
     titled = _written(question, heading or "")
     shared = held_terms(q, own, translations)
     if derived:  # in the sentence's own words: a heading names a topic, no word form
@@ -488,7 +485,7 @@ def _rarity(question: str, sentences: Sequence[str]) -> list[float]:
     """Per sentence, how rare among ``sentences`` the question's words it writes are: the sum
     of 1 / (sentences writing the word) over its words, as a share of the question's words."""
     asked = asked_terms(question)
-    own = [asked & terms(sentence) for sentence in sentences]
+    own = [asked & _names_as_written(question, sentence, terms(sentence)) for sentence in sentences]
     count = Counter(t for held in own for t in held)
     return [sum(1 / count[t] for t in held) / len(asked) if asked else 0.0 for held in own]
 

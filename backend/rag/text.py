@@ -146,7 +146,9 @@ _BULLETED_LINE = re.compile(rf"\n(?={_BULLET}\S)")
 _LEADING_BULLET = re.compile(_BULLET)
 _LEADING_ENUMERATOR = re.compile(rf"^{_ENUMERATOR}[ \t]+")
 _LEADING_DOTTED = re.compile(rf"{_DOTTED}[ \t]")
-_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to vs via with".split())
+# the words Title Case leaves in lower case
+_SMALL_WORDS = frozenset("a an and as at but by for from in into nor of on onto or over per the to vs "
+                         "via with".split())
 
 
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’&-]*")
@@ -175,6 +177,12 @@ def is_heading(line: str) -> bool:
 def _title_cased(words: list[str]) -> bool:
     """Each word capitalised but for small words ("Super Bowl of the Year")."""
     return all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+
+
+def is_title_cased(text: str) -> bool:
+    """Every Latin word of ``text`` capitalised but for small words ("What Is The Hotel Limit
+    per Night?"): its capitals are the style of the whole, they name nothing."""
+    return _title_cased(_TITLE_WORD.findall(text))
 
 
 _HEADLINE_END = re.compile(r"\s*(?:\.{3}|…|\.)$")

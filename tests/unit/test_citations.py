@@ -780,3 +780,15 @@ def test_a_word_of_a_capitalised_name_counts_only_where_the_sentence_writes_it_c
     # names of code and acronyms keep their case in any sentence: not held to it
     assert match_strength("Does the HanLP HTTP server listen on a port?",
                           "The hanlp server listens on http port 8888.") >= 3
+    # "per" is lower case in Title Case too
+    assert (match_strength("What Is The Hotel Limit per Night?", "The hotel limit is 180 euros.")
+            == match_strength("What is the hotel limit per night?", "The hotel limit is 180 euros."))
+
+
+def test_of_equally_matching_sentences_a_lower_case_word_of_a_name_does_not_make_one_rarer():
+    """Both sentences match as well; the tie went to the rarer words, and "best" written in
+    lower case counted there though not in the match."""
+    text = ("Mira Tal won Best Actor at the Awards. "
+            "A sea drama won best picture at the Harbour Film Awards.")
+    found = best_sentence("Which actor won Best Actor at the Harbour Film Awards?", [text])
+    assert found is not None and found[1] == "Mira Tal won Best Actor at the Awards."
