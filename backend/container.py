@@ -148,7 +148,8 @@ class Container:
         return Retriever(self.knowledge_base, self.reranker, s.candidates, fusion,
                          *s.relevance_thresholds(), expansion=QueryExpansion(self.lexicon),
                          chinese_relevance=s.chinese_relevance_thresholds(),
-                         cross_relevance=s.cross_language_relevance_thresholds())
+                         cross_relevance=s.cross_language_relevance_thresholds(),
+                         sentence_relevance=s.sentence_relevance_threshold())
 
     @cached_property
     def lexicon(self):

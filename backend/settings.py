@@ -127,6 +127,12 @@ class Settings(BaseSettings):
                           "the dense model(s), see relevance_thresholds().")
     dense_only_relevance: float | None = Field(
         None, description="Least cosine similarity for a passage with no query term in it.")
+    sentence_relevance: float | None = Field(
+        None, description="When no passage passes the gate: least cosine similarity of a "
+                          "passage's sentence sharing most of the question's terms for that "
+                          "passage to count (a short question about one sentence of a passage "
+                          "on something else). Default: calibrated, see "
+                          "sentence_relevance_threshold(); above 1: off.")
 
     # security: see README "Security"
     auth_secret: str | None = Field(
@@ -205,6 +211,19 @@ class Settings(BaseSettings):
         high = (1 - w) * 0.50 + w * 0.830
         return (self.min_relevance if self.min_relevance is not None else round(low, 3),
                 self.dense_only_relevance if self.dense_only_relevance is not None else round(high, 3))
+
+    def sentence_relevance_threshold(self) -> float | None:
+        """The bar of ``sentence_relevance``: the setting if given, else the least at which the
+        rule admits off-topic pairs (XQuAD's English questions against the other articles'
+        paragraphs, 94,000 pairs) no more often than the passage bars alone do
+        (scripts/calibrate_gate.py --sentences): MiniLM alone 0.545, fused with multilingual-e5
+        at 0.5 0.69, other weights on the line through both. None with use-multilingual (not
+        calibrated)."""
+        if self.sentence_relevance is not None:
+            return self.sentence_relevance
+        if self.embedder == "use-multilingual":
+            return None
+        return round(0.545 + self.multilingual_weight * 2 * (0.69 - 0.545), 3)
 
     def chinese_relevance_thresholds(self) -> tuple[float, float] | None:
         """The gate's bars for a Chinese question when multilingual-e5 runs beside MiniLM: its

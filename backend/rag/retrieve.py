@@ -13,7 +13,8 @@ from backend.knowledge import KnowledgeBase
 from backend.ports import Reranker, cross_language_query, embed_queries
 from backend.rag.fusion import reciprocal_rank_fusion, weighted_fusion
 from backend.rag.expansion import QueryExpansion
-from backend.rag.text import mostly_cjk
+from backend.rag.citations import terms
+from backend.rag.text import mostly_cjk, sentence_spans
 
 MODES = ("bm25", "dense", "hybrid", "hybrid+rerank")
 
@@ -38,13 +39,15 @@ class Retriever:
                  fusion: FusionConfig, min_relevance: float, dense_only_relevance: float,
                  expansion: QueryExpansion | None = None,
                  chinese_relevance: tuple[float, float] | None = None,
-                 cross_relevance: tuple[float, float] | None = None) -> None:
+                 cross_relevance: tuple[float, float] | None = None,
+                 sentence_relevance: float | None = None) -> None:
         """``expansion``: the other forms of the query's words that keyword search looks for
         (default: the other spelling only, no translation); ``chinese_relevance``: (min,
         dense-only) bars for a mostly Chinese question, whose dense score comes from another
         model (see FusedEmbedder.embed_queries);
         ``cross_relevance``: the bars for that model's cosine of an English question and a
-        Chinese passage (``cross_language_cosines``)."""
+        Chinese passage (``cross_language_cosines``); ``sentence_relevance``: the bar of
+        ``close_sentences`` (None: off)."""
         self.kb = kb
         self.expansion = expansion or QueryExpansion()
         self.reranker = reranker
@@ -54,6 +57,7 @@ class Retriever:
         self.dense_only_relevance = dense_only_relevance
         self.chinese_relevance = chinese_relevance
         self.cross_relevance = cross_relevance
+        self.sentence_relevance = sentence_relevance
 
     def bars(self, query: str) -> tuple[float, float]:
         """(min, dense-only) cosine bars of the gate for ``query``."""
@@ -75,7 +79,8 @@ class Retriever:
     def admit(self, ranked: list[tuple[int, float]], cosine: dict[int, float],
               bm25: dict[int, float], term_free: set[int], top_k: int, want: int,
               bars: tuple[float, float] | None = None,
-              cross: dict[int, float] | None = None) -> list[tuple[int, float]]:
+              cross: dict[int, float] | None = None,
+              close: frozenset[int] = frozenset()) -> list[tuple[int, float]]:
         """The gate, in rank order: a passage is evidence on its own (``_is_evidence``; one of
         ``term_free``, in another script than the question with no translation searched, is
         judged as if a term matched, none can be expected), or it shares a term with the
@@ -86,13 +91,14 @@ class Retriever:
         construction (MiniLM reads only English), which cost cross-language questions their
         answering passages. ``cross``: the multilingual model's own cosine for passages in
         another language than the question, judged against that model's bars
-        (``cross_relevance``)."""
+        (``cross_relevance``). ``close``: passages evidence on their own by a sentence
+        (``close_sentences``)."""
         bars = bars or (self.min_relevance, self.dense_only_relevance)
         cross = cross or {}
         cross_bars = self.cross_relevance or bars
         matched = [bm25.get(i, 0.0) > 0 for i, _ in ranked]
-        evidence = [self._is_evidence(cross[i], True, cross_bars) if i in cross
-                    else self._is_evidence(cosine.get(i), m or i in term_free, bars)
+        evidence = [i in close or (self._is_evidence(cross[i], True, cross_bars) if i in cross
+                                   else self._is_evidence(cosine.get(i), m or i in term_free, bars))
                     for (i, _), m in zip(ranked, matched)]
         on_topic = any(evidence)
         head: list[tuple[int, float]] = []
@@ -102,6 +108,37 @@ class Retriever:
                 if len(head) == want:
                     break
         return head
+
+    def close_sentences(self, query: str, qvec: np.ndarray, ranked: list[tuple[int, float]],
+                        bm25: dict[int, float], foreign: set[int],
+                        tries: int = 3) -> frozenset[int]:
+        """The passages whose one sentence is close to the question, for a gate that let none
+        through: of the best ``tries`` passages sharing a term with an English question, those
+        whose sentence sharing most of its terms has a cosine of at least
+        ``sentence_relevance``. A passage's cosine mixes all it says; a short question about
+        one sentence of a passage on something else ("What were ticket sales in H1 2025?" of a
+        note on a film award) scored under the bar though the sentence alone is close
+        (0.53 against 0.83). The bar admits off-topic pairs no more often than the passage
+        bars (scripts/calibrate_gate.py --sentences)."""
+        if self.sentence_relevance is None or mostly_cjk(query):
+            return frozenset()
+        ids = [i for i, _ in ranked if bm25.get(i, 0.0) > 0 and i not in foreign][:tries]
+        records = self.kb.chunks(ids)
+        asked = terms(query)
+        picked: list[tuple[int, str]] = []
+        for i in ids:
+            if i not in records:
+                continue
+            text = records[i].text
+            sentences = [text[a:b] for a, b in sentence_spans(text)]
+            shared = [len(asked & terms(s)) for s in sentences]
+            if shared and max(shared):
+                picked.append((i, sentences[shared.index(max(shared))]))
+        if not picked:
+            return frozenset()
+        vectors = self.kb.embedder.embed([s for _, s in picked])
+        return frozenset(i for (i, _), v in zip(picked, vectors)
+                         if float(v @ qvec) >= self.sentence_relevance)
 
     def fuse(self, sparse: list[tuple[int, float]], dense: list[tuple[int, float]]):
         if self.fusion.method == "weighted":
@@ -247,9 +284,14 @@ class Retriever:
 
         if gate or reranking:  # BM25-only hits get a dense score too, all in one call
             cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
-        head = (self.admit(ranked, cosine, bm25, self.term_free(query, foreign), top_k, want,
-                           self.bars(query), cross)
+        free = self.term_free(query, foreign) if gate else set()
+        head = (self.admit(ranked, cosine, bm25, free, top_k, want, self.bars(query), cross)
                 if gate else ranked[:want])
+        if gate and not head:
+            close = self.close_sentences(query, qvec, ranked, bm25, foreign)
+            if close:
+                head = self.admit(ranked, cosine, bm25, free, top_k, want, self.bars(query),
+                                  cross, close)
         records = self.kb.chunks([i for i, _ in head])
         scored = [ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))
                   for i, score in head if i in records]
