@@ -218,9 +218,9 @@ class Settings(BaseSettings):
         paragraphs, 94,000 pairs) no more often than the passage bars alone do
         (scripts/calibrate_gate.py --sentences): MiniLM alone 0.545, fused with multilingual-e5
         at 0.5 0.69, other weights on the line through both. None with use-multilingual (not
-        calibrated)."""
+        calibrated) or when the setting is above 1 (off: no cosine reaches it)."""
         if self.sentence_relevance is not None:
-            return self.sentence_relevance
+            return self.sentence_relevance if self.sentence_relevance <= 1 else None
         if self.embedder == "use-multilingual":
             return None
         return round(0.545 + self.multilingual_weight * 2 * (0.69 - 0.545), 3)

@@ -53,3 +53,11 @@ def test_a_short_question_about_one_sentence_finds_its_passage(container, questi
 def test_an_off_topic_question_still_gets_nothing(container, question):
     assert container.retriever.retrieve(question, 3).chunks == []
     assert container.answers.answer(question, 5).mode == "none"
+
+
+def test_the_bar_is_calibrated_per_dense_model_and_can_be_turned_off():
+    assert Settings().sentence_relevance_threshold() == 0.69  # MiniLM + e5 at 0.5
+    assert Settings(multilingual_weight=0).sentence_relevance_threshold() == 0.545
+    assert Settings(embedder="use-multilingual").sentence_relevance_threshold() is None
+    assert Settings(sentence_relevance=0.8).sentence_relevance_threshold() == 0.8
+    assert Settings(sentence_relevance=2).sentence_relevance_threshold() is None
