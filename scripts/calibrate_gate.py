@@ -239,10 +239,9 @@ def sentence_bars(c) -> None:
         own = [pair(i, owner[i]) for i in range(len(questions))]
         off = [pair(i, j) for i in pick for j in np.where(article != article[owner[i]])[0]]
 
-        def admitted(pairs, bar: float | None) -> float:
-            low, high = bars
-            return float(np.mean([c >= high or (c >= low and m) or (bar is not None and m and x >= bar)
-                                  for c, m, x in pairs]))
+        def admitted(pairs, bar: float | None) -> float:  # the gate's own rule, then the sentence
+            return float(np.mean([Retriever._is_evidence(c, m, bars)
+                                  or (bar is not None and m and x >= bar) for c, m, x in pairs]))
 
         base = admitted(off, None)
         bar = next(float(b) for b in np.arange(0.40, 0.95, 0.005) if admitted(off, b) <= base)
