@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from backend.container import Container  # noqa: E402
 from backend.ports import embed_queries  # noqa: E402
-from backend.rag.retrieve import Retriever  # noqa: E402
+from backend.rag.retrieve import Retriever, most_shared  # noqa: E402
 from backend.settings import Settings  # noqa: E402
 
 XQUAD = ROOT.parent / "shared" / "eval" / "xquad_en" / "xquad.en.json"
@@ -230,9 +230,8 @@ def sentence_bars(c) -> None:
         s = model.embed([x for sents in sentences for x in sents])
 
         def pair(i: int, j: int) -> tuple[float, bool, float]:
-            shared = [len(asked[i] & t) for t in said[j]]
             matched = bool(asked[i] & held[j])
-            best = shared.index(max(shared)) if shared and max(shared) else None
+            best = most_shared(asked[i], said[j])
             close = float(s[first[j] + best] @ q[i]) if matched and best is not None else 0.0
             return float(p[j] @ q[i]), matched, close
 

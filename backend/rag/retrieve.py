@@ -19,6 +19,14 @@ from backend.rag.text import mostly_cjk, sentence_spans
 MODES = ("bm25", "dense", "hybrid", "hybrid+rerank")
 
 
+def most_shared(asked: frozenset[str], said: list[frozenset[str]]) -> int | None:
+    """The index of the sentence (given by its terms) sharing most of the question's terms, the
+    first of equals; None when none shares one. The gate's closest-sentence look and its
+    calibration (scripts/calibrate_gate.py) pick by this one rule."""
+    shared = [len(asked & t) for t in said]
+    return shared.index(max(shared)) if shared and max(shared) else None
+
+
 @dataclass
 class Retrieval:
     chunks: list[ScoredChunk]
@@ -131,9 +139,9 @@ class Retriever:
                 continue
             text = records[i].text
             sentences = [text[a:b] for a, b in sentence_spans(text)]
-            shared = [len(asked & terms(s)) for s in sentences]
-            if shared and max(shared):
-                picked.append((i, sentences[shared.index(max(shared))]))
+            best = most_shared(asked, [terms(s) for s in sentences])
+            if best is not None:
+                picked.append((i, sentences[best]))
         if not picked:
             return frozenset()
         vectors = self.kb.embedder.embed([s for _, s in picked])
