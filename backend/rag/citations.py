@@ -13,9 +13,9 @@ from backend.rag.answer_types import MONTHS, answer_type, asked_thing, names_cod
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
-                              is_heading_line, is_lead_in, is_question, is_title_cased, numbers,
-                              points_back, sentence_spans, tokenize, without_fence_lines,
-                              without_numbered_title)
+                              is_heading_line, is_lead_in, is_question, is_title_cased,
+                              is_title_line, numbers, points_back, sentence_spans, tokenize,
+                              without_fence_lines, without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -438,7 +438,8 @@ def best_sentence(question: str, passages: Sequence[str],
         asked = ""
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
-            if asks_in(passage, start, end) or is_heading_line(passage, start, end):
+            if (asks_in(passage, start, end) or is_heading_line(passage, start, end)
+                    or is_title_line(passage, start, end)):
                 asked = sentence.lstrip("# ")
                 continue
             under = " ".join(h for h in (heading, asked) if h)

@@ -272,6 +272,20 @@ def is_heading_line(text: str, start: int, end: int) -> bool:
             and code_block_at(text, start, end) is None)
 
 
+def is_title_line(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a title-shaped line (``is_heading``) standing as a paragraph of its
+    own, outside code: a plain-text file's "Harbour Film Awards 2025" above its first paragraph
+    heads what follows as a Markdown ``#`` line does."""
+    above = text[:start].rstrip(" \t")
+    return (_whole_line(text, start, end) and is_heading(text[start:end])
+            and (not above.strip() or bool(_ENDS_BLANK.search(above)))
+            and bool(_OPENS_BLANK.match(text, end)) and code_block_at(text, start, end) is None)
+
+
+_ENDS_BLANK = re.compile(r"\n[ \t]*\n$")
+_OPENS_BLANK = re.compile(r"[ \t]*\n[ \t]*\n")
+
+
 def captions_code(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` is a line of its own, without a full stop, directly above a code
     block ("两个句子的相似度比较" over ``synonyms.compare(...)``): a caption, whose code holds the fact."""

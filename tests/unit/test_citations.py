@@ -1,7 +1,7 @@
 from backend.domain import ChunkRecord, ScoredChunk
 from backend.rag.citations import (attribute, best_sentence, best_span, cited_numbers,
                                    keep_supported, match_strength, quote_in, renumber)
-from backend.rag.text import is_heading_line, sentence_spans
+from backend.rag.text import is_heading_line, is_title_line, sentence_spans
 
 PASSAGES = [
     "The travel reimbursement limit is 2,500 euros per trip.",
@@ -472,6 +472,23 @@ def test_a_heading_line_is_never_the_quote_and_the_sentences_under_it_are_read_u
     spans = sentence_spans(code)
     assert not any(is_heading_line(code, a, b) for a, b in spans)
     assert is_heading_line("intro\n## Usage\nrun it", 6, 14)
+
+
+def test_a_plain_text_title_line_heads_the_paragraph_under_it():
+    """A plain-text note opening "Harbour Film Awards 2025" and a blank line: "Which actor won
+    Best Actor at the Harbour Film Awards?" quoted "A sea drama won best picture at the Harbour
+    Film Awards." (it shares the awards' name; the Best Actor sentence does not). The title line
+    heads the paragraph as a Markdown "#" line would. A title-shaped line inside a paragraph, or
+    one with text right under it, heads nothing."""
+    note = ("Harbour Film Awards 2025\n\nA sea drama won best picture at the Harbour Film Awards. "
+            "Mira Tal won Best Actor for the film Salt. In H1 2025 ticket sales were 4.2 million "
+            "euros.")
+    _, sentence, _ = best_sentence("Which actor won Best Actor at the Harbour Film Awards?", [note])
+    assert sentence == "Mira Tal won Best Actor for the film Salt."
+    assert is_title_line(note, 0, len("Harbour Film Awards 2025"))
+    assert not is_title_line("Intro.\nHarbour Film Awards\n\nText.", 7, 26)
+    assert not is_title_line("Harbour Film Awards\nText.", 0, 19)
+    assert not is_title_line("```\nHarbour Film Awards\n\nx = 1\n```", 4, 23)
 
 
 def test_a_caption_line_above_code_brings_the_code():
