@@ -61,3 +61,16 @@ def test_the_bar_is_calibrated_per_dense_model_and_can_be_turned_off():
     assert Settings(embedder="use-multilingual").sentence_relevance_threshold() is None
     assert Settings(sentence_relevance=0.8).sentence_relevance_threshold() == 0.8
     assert Settings(sentence_relevance=2).sentence_relevance_threshold() is None
+
+
+def test_the_title_line_of_a_plain_text_note_heads_its_sentences(container):
+    """Ingested, retrieved and quoted for real: the note's first line ("Harbour Film Awards
+    2025") heads its paragraph, so the Best Actor sentence, not the best-picture one writing
+    the awards' name, answers (``text.is_title_line``)."""
+    answer = container.answers.answer("Which actor won Best Actor at the Harbour Film Awards?", 5)
+    assert answer.mode != "none" and answer.citations
+    cited = answer.citations[0]
+    start, end = cited.span
+    assert cited.chunk.filename == "awards.txt"
+    assert "Mira Tal" in cited.chunk.text[start:end]
+    assert "Mira Tal" in answer.answer
