@@ -14,8 +14,9 @@ from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
                               is_heading_line, is_lead_in, is_question, is_title_cased,
-                              is_title_line, numbers, points_back, sentence_spans, tokenize,
-                              without_fence_lines, without_numbered_title)
+                              is_title_line, numbers, points_back, sentence_spans,
+                              subtitled_names, tokenize, without_fence_lines,
+                              without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -386,11 +387,26 @@ def _edition_number(mark: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _asked_editions(question: str) -> tuple[tuple[frozenset[str], ...], dict[str, set[str]]]:
-    """The question's years, ordinals and periods (one set per kind) and its numbered names: asked
-    once per question, not once per sentence weighed (cached: never changed by callers)."""
+def _asked_editions(question: str) -> tuple[tuple[frozenset[str], ...], dict[str, set[str]],
+                                            tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The question's years, ordinals and periods (one set per kind), its numbered names and its
+    subtitled names: asked once per question, not once per sentence weighed (cached: never
+    changed by callers)."""
     return (tuple(marks(question) for marks in _EDITION_MARKS),
-            _numbered_names(question)[1])
+            _numbered_names(question)[1], tuple(subtitled_names(question)))
+
+
+def _another_subtitle(asked: Sequence[tuple[str, tuple[str, ...]]], sentence: str) -> bool:
+    """The sentence names a series the question names with another subtitle ("The Legend of
+    Zelda: Ocarina of Time" for "… Breath of the Wild"), and the asked subtitle nowhere."""
+    lowered = " ".join(sentence.lower().split())
+    for series, subtitle in asked:
+        if " ".join(subtitle) in lowered:
+            continue
+        if any(named == series and stated[:len(subtitle)] != subtitle[:len(stated)]
+               for named, stated in subtitled_names(sentence)):
+            return True
+    return False
 
 
 def names_another_edition(question: str, sentence: str) -> bool:
@@ -398,13 +414,16 @@ def names_another_edition(question: str, sentence: str) -> bool:
     another one of that kind but not the question's: it is about another year's prize, another
     season, another quarter's revenue ("Q2" for "Q1", "second quarter" for "Q1"). So
     does a sentence naming what the question names with another number or letter only
-    ("Xenoblade Chronicles X" for "Xenoblade Chronicles 2", "Pixel 5" for "Pixel 6")."""
+    ("Xenoblade Chronicles X" for "Xenoblade Chronicles 2", "Pixel 5" for "Pixel 6"), or with
+    another subtitle ("The Legend of Zelda: Ocarina of Time" for "… Breath of the Wild")."""
     sentence = _MARKER_RE.sub("", sentence).strip()
-    asked_marks, asked_names = _asked_editions(question)
+    asked_marks, asked_names, asked_titles = _asked_editions(question)
     for marks, asked in zip(_EDITION_MARKS, asked_marks):
         stated = marks(sentence) if asked else frozenset()
         if stated and not asked & stated:
             return True
+    if asked_titles and _another_subtitle(asked_titles, sentence):
+        return True
     if not asked_names:
         return False
     named, stated = _numbered_names(sentence)

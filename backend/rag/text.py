@@ -185,6 +185,45 @@ def is_title_cased(text: str) -> bool:
     return _title_cased(_TITLE_WORD.findall(text))
 
 
+_SUBTITLE_COLON = re.compile(r"(?<=\w):[ \t]+")
+_ARTICLES = frozenset(("a", "an", "the"))
+
+
+def subtitled_names(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each "Series: Subtitle" name ``text`` writes, lower-cased, as (series, subtitle words
+    without a leading article): "The Legend of Zelda: Breath of the Wild released" gives
+    ("the legend of zelda", ("breath", "of", "the", "wild")). Both sides are runs of
+    capitalised words (small words between) touching the colon; "Release date: 3 March" and
+    "Note: The limit is…" name none."""
+    found = []
+    for m in _SUBTITLE_COLON.finditer(text):
+        series = _title_run(text[:m.start()].split()[::-1])[::-1]
+        subtitle = _title_run(text[m.end():].split())
+        if subtitle and subtitle[0].lower() in _ARTICLES:
+            subtitle = subtitle[1:]
+        if series and subtitle and subtitle[0][0].isupper():
+            found.append((" ".join(series).lower(), tuple(w.lower() for w in subtitle)))
+    return found
+
+
+def _title_run(words: list[str]) -> list[str]:
+    """The leading words that are capitalised or small, up to one ending in punctuation
+    (included, bare), without small words at the run's far end."""
+    run: list[str] = []
+    for word in words:
+        bare = word.strip("\"'“”‘’()[],.;:!?")
+        if not bare or not (bare[0].isupper() or bare.lower() in _SMALL_WORDS):
+            break
+        run.append(bare)
+        if bare != word.strip("\"'“”‘’"):  # "Wild," "Time)": the name ends here
+            break
+    while run and run[-1].lower() in _SMALL_WORDS - _ARTICLES:
+        run.pop()
+    while run and run[-1].lower() in _ARTICLES and len(run) > 1:
+        run.pop()
+    return run
+
+
 _HEADLINE_END = re.compile(r"\s*(?:\.{3}|…|\.)$")
 
 

@@ -588,6 +588,34 @@ def test_a_quote_about_another_numbered_edition_of_a_name_is_not_chosen():
     assert names_another_edition("When did World War 2 end?", "World War I ended in 1918.")
 
 
+def test_a_quote_about_another_subtitle_of_a_series_is_not_chosen():
+    """RGB: "when was The Legend of Zelda: Breath of the Wild released?" quoted the release of
+    "The Legend of Zelda: Ocarina of Time" (it writes "Legend" and "Zelda", the answer "Breath of
+    the Wild" only)."""
+    from backend.rag.citations import names_another_edition
+    from backend.rag.text import subtitled_names
+
+    question = "when was The Legend of Zelda: Breath of the Wild released?"
+    passages = ["The Legend of Zelda: Ocarina of Time is a Nintendo 64 classic that was released "
+                "on November 21 of 1998 in Japan.",
+                "Jan 12, 2017 ... Nintendo has revealed that Breath of the Wild will release on "
+                "March 3, 2017, alongside the Switch."]
+    _, sentence, _ = best_sentence(question, passages)
+    assert "March 3, 2017" in sentence
+    assert subtitled_names(question) == [("legend of zelda", ("breath", "of", "the", "wild"))]
+    assert names_another_edition("When was Star Wars: The Last Jedi released?",
+                                 "Star Wars: The Force Awakens opened in December 2015.")
+    # the asked subtitle named too, the same subtitle written longer, or no subtitle at all
+    assert not names_another_edition(question, "Unlike The Legend of Zelda: Ocarina of Time, "
+                                               "Breath of the Wild is open.")
+    assert not names_another_edition("When did Animal Crossing: New Horizons come out?",
+                                     "Animal Crossing: New Horizons was released on March 20.")
+    assert not names_another_edition(question, "Note: The Legend of Zelda sold well.")
+    assert not names_another_edition("When was the hotel limit raised?",
+                                     "The Legend of Zelda: Ocarina of Time came out in 1998.")
+    assert subtitled_names("Release date: 3 March 2017. Note: The limit is 150 euros.") == []
+
+
 def test_words_in_a_link_address_do_not_make_a_sentence_match():
     """A link's path ("…/hankcs/HanLP/…/HanLP.java") names where it points: the sentence
     sharing the question's words in its own text is the quote."""
