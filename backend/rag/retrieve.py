@@ -293,13 +293,13 @@ class Retriever:
         if gate or reranking:  # BM25-only hits get a dense score too, all in one call
             cosine.update(self.kb.similarity(qvec, [i for i, _ in ranked if i not in cosine]))
         free = self.term_free(query, foreign) if gate else set()
-        head = (self.admit(ranked, cosine, bm25, free, top_k, want, self.bars(query), cross)
+        bars = self.bars(query)
+        head = (self.admit(ranked, cosine, bm25, free, top_k, want, bars, cross)
                 if gate else ranked[:want])
-        if gate and not head:
+        if gate and not head:  # the gate again, cheap: the close passages count as evidence
             close = self.close_sentences(query, qvec, ranked, bm25, foreign)
             if close:
-                head = self.admit(ranked, cosine, bm25, free, top_k, want, self.bars(query),
-                                  cross, close)
+                head = self.admit(ranked, cosine, bm25, free, top_k, want, bars, cross, close)
         records = self.kb.chunks([i for i, _ in head])
         scored = [ScoredChunk(records[i], score, cosine.get(i), bm25_rank.get(i), dense_rank.get(i))
                   for i, score in head if i in records]
