@@ -190,9 +190,9 @@ _ARTICLES = frozenset(("a", "an", "the"))
 
 
 def subtitled_names(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Each "Series: Subtitle" name ``text`` writes, lower-cased, as (series, subtitle words
-    without a leading article): "The Legend of Zelda: Breath of the Wild released" gives
-    ("the legend of zelda", ("breath", "of", "the", "wild")). Both sides are runs of
+    """Each "Series: Subtitle" name ``text`` writes, lower-cased, as (series, subtitle words),
+    both without a leading article: "The Legend of Zelda: Breath of the Wild released" gives
+    ("legend of zelda", ("breath", "of", "the", "wild")). Both sides are runs of
     capitalised words (small words between) touching the colon; "Release date: 3 March" and
     "Note: The limit is…" name none."""
     found = []
