@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -507,7 +508,9 @@ def _rarity(question: str, sentences: Sequence[str]) -> list[float]:
     asked = asked_terms(question)
     own = [asked & _names_as_written(question, sentence, terms(sentence)) for sentence in sentences]
     count = Counter(t for held in own for t in held)
-    return [sum(1 / count[t] for t in held) / len(asked) if asked else 0.0 for held in own]
+    # fsum: a set's order changes with the process's hash seed, and a plain sum's last bit with
+    # it, which made the pick between equal sentences differ from one run to the next
+    return [math.fsum(1 / count[t] for t in held) / len(asked) if asked else 0.0 for held in own]
 
 
 LEAD_IN_FOLLOW_CHARS = 400

@@ -616,6 +616,31 @@ def test_a_quote_about_another_subtitle_of_a_series_is_not_chosen():
     assert subtitled_names("Release date: 3 March 2017. Note: The limit is 150 euros.") == []
 
 
+def test_the_pick_between_equal_sentences_does_not_change_with_the_hash_seed():
+    """Two sentences as rare as each other: the sum of 1 / count over a set's terms is summed in
+    the set's order, which the process's hash seed sets, and its last bit moved with it; the
+    quote differed from one run to the next (3 of 10 seeds here). Now the first wins in every
+    process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "from backend.rag.citations import best_sentence\n"
+        "counts = dict(alpha=6, bravo=7, charlie=7, delta=7, echo=6, foxtrot=7, golf=7, hotel=7)\n"
+        "fill = [f'Note {w} here.' for w, n in counts.items() for _ in range(n - 1)]\n"
+        "passage = ' '.join(['Alpha bravo charlie delta stay.', 'Echo foxtrot golf hotel stay.']"
+        " + fill)\n"
+        "print(best_sentence('Does alpha bravo charlie delta echo foxtrot golf hotel stay?',"
+        " [passage])[1])\n")
+    picked = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                             cwd=Path(__file__).resolve().parents[2]).stdout.strip()
+              for seed in range(10)}
+    assert picked == {"Alpha bravo charlie delta stay."}
+
+
 def test_words_in_a_link_address_do_not_make_a_sentence_match():
     """A link's path ("…/hankcs/HanLP/…/HanLP.java") names where it points: the sentence
     sharing the question's words in its own text is the quote."""
