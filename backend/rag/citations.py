@@ -401,13 +401,10 @@ def _another_subtitle(asked: Sequence[tuple[str, tuple[str, ...]]], sentence: st
     """The sentence names a series the question names with another subtitle ("The Legend of
     Zelda: Ocarina of Time" for "… Breath of the Wild"), and the asked subtitle nowhere."""
     lowered = " ".join(sentence.lower().split())
-    for series, subtitle in asked:
-        if " ".join(subtitle) in lowered:
-            continue
-        if any(named == series and stated[:len(subtitle)] != subtitle[:len(stated)]
-               for named, stated in subtitled_names(sentence)):
-            return True
-    return False
+    written = subtitled_names(sentence)
+    return any(named == series and stated[:len(subtitle)] != subtitle[:len(stated)]
+               for series, subtitle in asked if " ".join(subtitle) not in lowered
+               for named, stated in written)
 
 
 def names_another_edition(question: str, sentence: str) -> bool:

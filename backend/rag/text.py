@@ -212,7 +212,7 @@ def _title_run(words: list[str]) -> list[str]:
     run: list[str] = []
     for word in words:
         bare = word.strip("\"'“”‘’()[],.;:!?")
-        if not bare or not (bare[0].isupper() or bare.lower() in _SMALL_WORDS):
+        if not bare or not _title_cased([bare]):
             break
         run.append(bare)
         if bare != word.strip("\"'“”‘’"):  # "Wild," "Time)": the name ends here
