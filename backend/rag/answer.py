@@ -15,9 +15,9 @@ from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
 from backend.rag.chinese_script import chinese_script
-from backend.rag.citations import (attribute, best_sentence, best_span, cited_span, claim_of,
-                                   figures_disagree, keep_supported, quote_in, renumber, rests_on,
-                                   shared_terms, terms)
+from backend.rag.citations import (asked_terms, attribute, best_sentence, best_span, cited_span,
+                                   claim_of, figures_disagree, keep_supported, quote_in, renumber,
+                                   rests_on, shared_terms, terms)
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
@@ -141,6 +141,18 @@ class AnswerStream:
 
     def __del__(self) -> None:
         self.cancel.set()
+
+
+def only_brushes(question: str, sentence: str, strength: float, asked: str) -> bool:
+    """The best sentence shares one of the question's terms and states nothing of the kind
+    asked for (``match_strength`` under 2, of a question with two terms or more): quoted, it
+    answers another question ("Northwind Games release notes" for "When was Skyline: Ocean
+    Rift released?"), as a model's answer sharing one word does. A sentence in another script
+    than the question ``asked`` is exempt: it shares terms only where the dictionary
+    translates them, so a count says little (the gate exempts such passages likewise)."""
+    if mostly_cjk(sentence) != mostly_cjk(asked):
+        return False
+    return strength < min(2, len(asked_terms(question)))
 
 
 RELATED = 3  # passages listed under a refusal
@@ -308,7 +320,7 @@ class AnswerService:
         ``required``: what a continuing follow-up asks about ("餐费" for "那餐费呢？"), which
         the quote must hold where a sentence does.
         """
-        lang = reply_language(question)
+        lang, asked = reply_language(question), question
         question = matching or question
         texts = [p.chunk.text for p in passages]
         checked = keep_supported(attribute(raw, texts), texts, question)
@@ -347,7 +359,7 @@ class AnswerService:
                             passages[best[0]].chunk.section))
         mode, quote_span = "generated", None
         if not checked or off_question:
-            if best is None:
+            if best is None or only_brushes(question, best[1], best[2], asked):
                 return NOT_COVERED[lang], [], "none"
             index, sentence, _ = best
             quote, quote_span = quote_in(texts[index], sentence,

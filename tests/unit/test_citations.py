@@ -203,6 +203,27 @@ def test_an_answer_about_something_else_from_a_passage_that_only_brushes_the_que
     assert "2,500" in answered and len(citations) == 1
 
 
+def test_a_quote_that_only_brushes_the_question_is_no_answer():
+    """No answer of the model's stands (none in quote mode): the best sentence shares one word
+    of a question of several and states no date for "when", so it is not quoted."""
+    from backend.rag.answer import NOT_COVERED, AnswerService, only_brushes
+
+    text = ("Northwind Games release notes\n\nSkyline: Desert Run shipped on 9 September 2025. "
+            "Skyline: Harbour Edition shipped on 4 May 2026.")
+    passage = _passage(text, "northwind.txt")
+    assert AnswerService._cite("When was Skyline: Ocean Rift released?", "", [passage]) == (
+        NOT_COVERED["en"], [], "none")
+    answer, citations, mode = AnswerService._cite("When was Skyline: Desert Run released?", "",
+                                                  [passage])
+    assert mode == "extractive" and "9 September 2025" in answer and len(citations) == 1
+    # one word is all a one-word question can share; the count says little across scripts
+    assert not only_brushes("Parking?", "Parking is free for visitors.", 1.0, "Parking?")
+    asked = "When was Ocean Rift released?"
+    assert only_brushes(asked, "Release notes", 1.0, asked)
+    assert not only_brushes(asked, "版本发布说明", 1.0, asked)
+    assert not only_brushes(asked, "Released in May 2012.", 2.0, asked)
+
+
 def test_the_supporting_span_is_the_sentence_that_states_the_claim():
     from backend.rag.citations import supporting_span
 
