@@ -25,8 +25,10 @@ def other_spellings(text: str) -> list[tuple[str, str]]:
 
 
 def with_other_spellings(query: str) -> str:
-    """The query with the other spelling of its words appended (unchanged if none has one)."""
-    extra = [other for _, other in other_spellings(query)]
+    """The query with the other spelling of its words appended (unchanged if none has one, or
+    if the query already writes it)."""
+    written = set(_WORD.findall(query.lower()))
+    extra = [other for _, other in other_spellings(query) if other not in written]
     return f"{query} {' '.join(extra)}" if extra else query
 
 

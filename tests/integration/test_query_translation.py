@@ -15,7 +15,8 @@ pytestmark = pytest.mark.slow
 
 DOCS = {**NOTES,
         "policy.txt": "Annual leave: employees get twenty days of paid leave each calendar year.",
-        "licensing.txt": "Every package we ship is distributed under the MIT License."}
+        "licensing.txt": "Every package we ship is distributed under the MIT License.",
+        "theme.txt": "界面：深色主题的背景颜色是黑色，浅色主题的背景颜色是白色。"}
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,17 @@ def test_a_british_spelling_finds_the_american_one(containers, mode):
     found = containers[mode].retriever.retrieve("Is there a licence?", 3, mode="bm25", gate=False)
     assert "license" in found.keyword_query.split()
     assert found.chunks and found.chunks[0].chunk.filename == "licensing.txt"
+
+
+def test_a_british_spelling_is_translated_as_the_american_one(containers):
+    """The dictionary glosses 颜色 as "color": "colour" is looked up in that spelling too, so
+    the Chinese note is found and holds the question's term for the answerability decision."""
+    c = containers["dictionary"]
+    question = "Which background colour does the dark theme use?"
+    found = c.retriever.retrieve(question, 3, mode="bm25", gate=False)
+    assert "颜色" in found.keyword_query.split()
+    assert found.chunks and found.chunks[0].chunk.filename == "theme.txt"
+    assert frozenset({"颜色"}) in c.retriever.expansion.alternatives(question, terms)["colour"]
 
 
 def test_a_chinese_question_finds_the_english_passage(containers):

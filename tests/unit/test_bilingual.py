@@ -80,6 +80,17 @@ def test_the_expansion_holds_both_translations_and_other_spellings(lexicon):
     assert alone.alternatives("Which licence?", terms) == {"licenc": [frozenset({"licens"})]}
 
 
+def test_a_british_spelling_is_translated_as_its_american_one(lexicon):
+    """CC-CEDICT glosses in American spelling: "colour" found no Chinese word, "color" 颜色."""
+    expansion = QueryExpansion(lexicon)
+    query = expansion.keyword_query("What colour is the logo?")
+    assert "颜色" in query.split() and "color" in query.split()
+    assert query.split().count("color") == 1  # each spelling searched once
+    assert frozenset({"颜色"}) in expansion.alternatives("What colour is the logo?", terms)["colour"]
+    # the translations of the other spelling are its own; a phrase is not made across the "?"
+    assert "颜色" in expansion.keyword_query("What is the colour?").split()
+
+
 def test_a_gloss_holding_several_senses_gives_each(lexicon):
     # CC-CEDICT: 国家 /country; nation; state/: one gloss, three senses. Read whole, it matched
     # nothing, and "亚马逊的大部分位于哪个国家？" searched no English word for its 国家.
