@@ -143,16 +143,21 @@ class AnswerStream:
         self.cancel.set()
 
 
+# the ``match_strength`` of a sentence about the question: two of its terms, or one and the
+# kind of fact it asks for; a sentence under it only brushes the question
+ABOUT_THE_QUESTION = 2
+
+
 def only_brushes(question: str, sentence: str, strength: float, asked: str) -> bool:
-    """The best sentence shares one of the question's terms and states nothing of the kind
-    asked for (``match_strength`` under 2, of a question with two terms or more): quoted, it
-    answers another question ("Northwind Games release notes" for "When was Skyline: Ocean
-    Rift released?"), as a model's answer sharing one word does. A sentence in another script
-    than the question ``asked`` is exempt: it shares terms only where the dictionary
-    translates them, so a count says little (the gate exempts such passages likewise)."""
+    """The best sentence only brushes a question of two terms or more (``strength`` under
+    ``ABOUT_THE_QUESTION``): quoted, it answers another question ("Northwind Games release
+    notes" for "When was Skyline: Ocean Rift released?"), as a model's answer sharing one word
+    does. A sentence in another script than the question ``asked`` is exempt: it shares terms
+    only where the dictionary translates them, so a count says little (the gate exempts such
+    passages likewise)."""
     if mostly_cjk(sentence) != mostly_cjk(asked):
         return False
-    return strength < min(2, len(asked_terms(question)))
+    return strength < min(ABOUT_THE_QUESTION, len(asked_terms(question)))
 
 
 RELATED = 3  # passages listed under a refusal
@@ -349,12 +354,13 @@ class AnswerService:
                               quotable=quotable, focus=focus, translations=translations,
                               required=required) if checked and best is not None else None
         best_strength = about[2] if about is not None else 0.0
-        if checked and answer_terms == 0 and best_strength < 2:
+        if checked and answer_terms == 0 and best_strength < ABOUT_THE_QUESTION:
             # the answer is about something else and no source sentence is about the question:
             # the passages only brushed the question (one shared word), they do not answer it
             return NOT_COVERED[lang], [], "none"
         off_question = checked and best is not None and (
-            (answer_terms == 0 and best_strength >= 2) or figures_disagree(checked, best[1])
+            (answer_terms == 0 and best_strength >= ABOUT_THE_QUESTION)
+            or figures_disagree(checked, best[1])
             or not rests_on(checked, best[0] + 1, texts[best[0]], best[1], question,
                             passages[best[0]].chunk.section))
         mode, quote_span = "generated", None

@@ -36,7 +36,8 @@ class QueryExpansion:
 
     def keyword_query(self, query: str) -> str:
         """What keyword search looks for: the query, its translations, its other spellings and
-        theirs (the dictionary's glosses are American: "licence" finds 许可证 as "license" does)."""
+        theirs (the dictionary glosses in American spelling: "licence" finds 许可证 as "license"
+        does)."""
         if self.translator is None:
             return with_other_spellings(query)
         translated = self.translator.expand(query)
@@ -68,6 +69,8 @@ class QueryExpansion:
         spelled = self.translator.alternatives(" ".join(o for _, o in others), term_set)
         for word, other in others:
             forms = [f for term in term_set(other) for f in spelled.get(term, [])]
-            for term in term_set(word) - term_set(other) if forms else ():
+            if not forms:
+                continue
+            for term in term_set(word) - term_set(other):
                 found[term] = [*found.get(term, []), *forms]
         return found
