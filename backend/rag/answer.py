@@ -17,7 +17,7 @@ from backend.rag.answerability import AnswerabilityModel
 from backend.rag.chinese_script import chinese_script
 from backend.rag.citations import (asked_terms, attribute, best_sentence, best_span, cited_span,
                                    claim_of, figures_disagree, keep_supported, quote_in, renumber,
-                                   rests_on, shared_terms, terms)
+                                   rests_on, shared_terms, terms, unnamed)
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
@@ -160,6 +160,16 @@ def only_brushes(question: str, sentence: str, strength: float, asked: str) -> b
     return strength < min(ABOUT_THE_QUESTION, len(asked_terms(question)))
 
 
+def names_unseen(question: str, passages: Sequence[ScoredChunk],
+                 alternatives: Alternatives | None = None) -> bool:
+    """Whether the question names something (a word it capitalises: "Ekstraklasa", "TUMAS")
+    that no passage mentions, in its text, its section or its document's name: the passages are
+    about something else, however many other words they share ("Who won the Ekstraklasa
+    Championship in 2000?" over tennis results)."""
+    return bool(unnamed(question, [" ".join((subject_of(p.chunk.filename), p.chunk.section or "",
+                                              p.chunk.text)) for p in passages], alternatives))
+
+
 RELATED = 3  # passages listed under a refusal
 
 
@@ -268,7 +278,8 @@ class AnswerService:
         # about a Chinese passage, "License" for "licence"), for the decision and (as
         # searched) for the sentences the model reads
         alternatives = self.retriever.expansion.alternatives(question, terms)
-        answerable = bool(retrieval.chunks) and (
+        answerable = bool(retrieval.chunks) and not names_unseen(question, retrieval.chunks,
+                                                                 alternatives) and (
             self.answerability is None
             or self.answerability.answerable(question, retrieval.chunks, focus, alternatives))
         if not answerable:  # decided on the evidence: the model is not asked to guess

@@ -142,6 +142,35 @@ _TITLE_WORD = r"[A-Z][a-z'’-]+\b"  # not "HTTP", "HanLP": code and acronyms ke
 _NAME_RUN = re.compile(rf"(?<!^)(?<![.?!]\s)\b{_TITLE_WORD}(?:\s+{_TITLE_WORD})+")
 
 
+# a word capitalised inside a question (not after a full stop): a name ("Ekstraklasa", "ABC's",
+# "X.25", "叶绿体DNA"); a possessive's "s" is not part of it
+_NAMED_WORD = re.compile(r"(?<!^)(?<![.?!]\s)(?<![A-Za-z0-9])[A-Z][A-Za-z0-9\u00c0-\u024f.-]*")
+
+
+@lru_cache(maxsize=1024)
+def named_terms(question: str) -> frozenset[str]:
+    """The terms of the words a question capitalises after its first: the things it names
+    ("Who won the Ekstraklasa Championship in 2000?" -> ekstraklasa, championship), Latin
+    names in a Chinese question too. None in a question written in Title Case, whose capitals
+    name nothing."""
+    if is_title_cased(question):
+        return frozenset()
+    named = terms(" ".join(m.group().rstrip(".") for m in _NAMED_WORD.finditer(question)))
+    return frozenset(t for t in named if len(t) > 1)  # "U.S.": letters name nothing alone
+
+
+def unnamed(question: str, texts: Sequence[str],
+            translations: Alternatives | None = None) -> frozenset[str]:
+    """The ``named_terms`` of the question that none of ``texts`` holds: as written, as another
+    form of the word ("German" holds "Germany"), spelled out ("NER") or translated."""
+    named = named_terms(question)
+    if not named:
+        return frozenset()
+    have = _written(question, "\n".join(texts))
+    held = held_terms(named, have, translations)
+    return named - held - _held_derived(named - held, have)
+
+
 @lru_cache(maxsize=1024)
 def _name_terms(question: str) -> frozenset[str]:
     """The terms of the question's names of two or more capitalised words ("Best Actor",

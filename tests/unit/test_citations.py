@@ -224,6 +224,49 @@ def test_a_quote_that_only_brushes_the_question_is_no_answer():
     assert not only_brushes(asked, "Released in May 2012.", 2.0, asked)
 
 
+def test_the_names_a_question_asks_about():
+    """The words a question capitalises after its first are what it names; letters alone, a
+    possessive's "s" and the capitals of a Title Case question name nothing."""
+    from backend.rag.citations import named_terms
+
+    assert named_terms("Who won the Ekstraklasa Championship in 2000?") == {"ekstraklasa",
+                                                                            "championship"}
+    assert named_terms("Who was appointed to be ABC's president by Noble in 1950?") == {"abc",
+                                                                                       "nobl"}
+    assert named_terms("Who did Jamukha support against Temüjin?") == {"jamukha", "temujin"}
+    assert named_terms("叶绿体DNA的同义词是什么？") == {"dna"}  # a Latin name in Chinese
+    assert named_terms("Who won the U.S. Open in 2021?") == frozenset()
+    assert named_terms("What Is The Hotel Limit?") == frozenset()
+    assert named_terms("What is the hotel limit?") == frozenset()
+
+
+def test_a_name_is_held_as_written_in_another_form_spelled_out_or_translated():
+    from backend.rag.citations import unnamed
+
+    question = "What are private secondary schools in Germany called?"
+    assert not unnamed(question, ["They are not part of the German dual education system."])
+    assert unnamed(question, ["Private schools in France are called écoles privées."]) == {
+        "germani"}
+    assert not unnamed("Which model does Jiagu use for NER?",
+                       ["jiagu.ner(words) # named entity recognition"])
+    assert not unnamed("What is the capital of Poland?", ["波兰的首都是华沙。"],
+                       {"poland": [frozenset({"波兰"})]})
+
+
+def test_a_question_naming_what_no_passage_mentions_is_not_answerable():
+    """Two shared words ("won", "Championship") do not make tennis results answer a question
+    about the Ekstraklasa: the gate refuses before the model runs."""
+    from backend.rag.answer import names_unseen
+
+    results = _passage("Carlos Alcaraz beat Novak Djokovic to win the 2023 Wimbledon "
+                       "Championships men's singles title.", "tennis.txt")
+    assert names_unseen("Who won the Ekstraklasa Championship in 2000?", [results])
+    assert not names_unseen("Who won the Wimbledon Championships in 2023?", [results])
+    # the document's name and the section count: the subject need not be in every chunk
+    lineup = _passage("He scored twice in the final.", "Polonia_Warsaw.txt", section="2000")
+    assert not names_unseen("Who scored for Polonia in the 2000 final?", [lineup])
+
+
 def test_the_supporting_span_is_the_sentence_that_states_the_claim():
     from backend.rag.citations import supporting_span
 
