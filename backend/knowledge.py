@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -243,6 +243,11 @@ class KnowledgeBase:
 
     def texts(self, ids: Sequence[int]) -> dict[int, str]:
         return self.store.chunk_texts(ids)
+
+    def document_texts(self, document_ids: Iterable[int]) -> list[str]:
+        """The text of every chunk of these documents (a deleted one has none)."""
+        ids = [i for d in document_ids for i in self.store.document_chunk_ids(d) or ()]
+        return list(self.store.chunk_texts(ids).values())
 
     def written_in(self, ids: Sequence[int], cjk: bool) -> set[int]:
         """Those of ``ids`` written mainly in CJK script (``cjk``), or mainly not.

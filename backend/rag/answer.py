@@ -161,13 +161,20 @@ def only_brushes(question: str, sentence: str, strength: float, asked: str) -> b
 
 
 def names_unseen(question: str, passages: Sequence[ScoredChunk],
-                 alternatives: Alternatives | None = None) -> bool:
+                 alternatives: Alternatives | None = None,
+                 documents: Callable[[set[int]], list[str]] | None = None) -> bool:
     """Whether the question names something (a word it capitalises: "Ekstraklasa", "TUMAS")
-    that no passage mentions, in its text, its section or its document's name: the passages are
-    about something else, however many other words they share ("Who won the Ekstraklasa
-    Championship in 2000?" over tennis results)."""
-    return bool(unnamed(question, [" ".join((subject_of(p.chunk.filename), p.chunk.section or "",
-                                              p.chunk.text)) for p in passages], alternatives))
+    that no passage mentions, in its text, its section or its document's name, nor anywhere
+    else in their ``documents`` (document ids -> their chunks' texts): the passages are about
+    something else, however many other words they share ("Who won the Ekstraklasa Championship
+    in 2000?" over tennis results). The rest of a document counts because a handbook may name
+    its company once, on its first page, and not in the passage on leave."""
+    seen = [" ".join((subject_of(p.chunk.filename), p.chunk.section or "", p.chunk.text))
+            for p in passages]
+    if not unnamed(question, seen, alternatives):
+        return False
+    return documents is None or bool(unnamed(
+        question, seen + documents({p.chunk.document_id for p in passages}), alternatives))
 
 
 RELATED = 3  # passages listed under a refusal
@@ -278,8 +285,8 @@ class AnswerService:
         # about a Chinese passage, "License" for "licence"), for the decision and (as
         # searched) for the sentences the model reads
         alternatives = self.retriever.expansion.alternatives(question, terms)
-        answerable = bool(retrieval.chunks) and not names_unseen(question, retrieval.chunks,
-                                                                 alternatives) and (
+        answerable = bool(retrieval.chunks) and not names_unseen(
+            question, retrieval.chunks, alternatives, self.retriever.kb.document_texts) and (
             self.answerability is None
             or self.answerability.answerable(question, retrieval.chunks, focus, alternatives))
         if not answerable:  # decided on the evidence: the model is not asked to guess

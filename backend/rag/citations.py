@@ -143,8 +143,10 @@ _NAME_RUN = re.compile(rf"(?<!^)(?<![.?!]\s)\b{_TITLE_WORD}(?:\s+{_TITLE_WORD})+
 
 
 # a word capitalised inside a question (not after a full stop): a name ("Ekstraklasa", "ABC's",
-# "X.25", "叶绿体DNA"); a possessive's "s" is not part of it
-_NAMED_WORD = re.compile(r"(?<!^)(?<![.?!]\s)(?<![A-Za-z0-9])[A-Z][A-Za-z0-9\u00c0-\u024f.-]*")
+# "X.25", "San Diego-Carlsbad", "叶绿体DNA"); a possessive's "s" is not part of it, nor the
+# lower-case end of a compound ("Chinese-like")
+_LATIN = r"[A-Za-z0-9\u00c0-\u024f]"
+_NAMED_WORD = re.compile(rf"(?<!^)(?<![.?!]\s)(?<![A-Za-z0-9])[A-Z]{_LATIN}*(?:[.-][A-Z0-9]{_LATIN}*)*")
 
 
 @lru_cache(maxsize=1024)
@@ -155,7 +157,8 @@ def named_terms(question: str) -> frozenset[str]:
     name nothing."""
     if is_title_cased(question):
         return frozenset()
-    named = terms(" ".join(m.group().rstrip(".") for m in _NAMED_WORD.finditer(question)))
+    # lower-cased: "YouTube" is one name, held by "Youtube", not its CamelCase parts
+    named = terms(" ".join(m.group().lower() for m in _NAMED_WORD.finditer(question)))
     return frozenset(t for t in named if len(t) > 1)  # "U.S.": letters name nothing alone
 
 

@@ -235,6 +235,8 @@ def test_the_names_a_question_asks_about():
                                                                                        "nobl"}
     assert named_terms("Who did Jamukha support against Temüjin?") == {"jamukha", "temujin"}
     assert named_terms("叶绿体DNA的同义词是什么？") == {"dna"}  # a Latin name in Chinese
+    assert named_terms("How much did Google acquire YouTube for?") == {"googl", "youtub"}
+    assert named_terms("Which Chinese-like elements did Kublai adopt?") == {"chines", "kublai"}
     assert named_terms("Who won the U.S. Open in 2021?") == frozenset()
     assert named_terms("What Is The Hotel Limit?") == frozenset()
     assert named_terms("What is the hotel limit?") == frozenset()
@@ -265,6 +267,16 @@ def test_a_question_naming_what_no_passage_mentions_is_not_answerable():
     # the document's name and the section count: the subject need not be in every chunk
     lineup = _passage("He scored twice in the final.", "Polonia_Warsaw.txt", section="2000")
     assert not names_unseen("Who scored for Polonia in the 2000 final?", [lineup])
+    # and the rest of the passage's document: a handbook names its company once
+    leave = _passage("Employees receive 25 days of paid vacation per year.", "handbook.txt")
+    question = "How many vacation days do Northwind employees get?"
+    assert names_unseen(question, [leave])
+    asked = []
+    def documents(ids):
+        asked.append(ids)
+        return ["Welcome to Northwind Traders."]
+    assert not names_unseen(question, [leave], documents=documents) and asked == [{1}]
+    assert names_unseen(question, [leave], documents=lambda ids: ["Welcome to Contoso."])
 
 
 def test_the_supporting_span_is_the_sentence_that_states_the_claim():
