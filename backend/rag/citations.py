@@ -146,7 +146,8 @@ _NAME_RUN = re.compile(rf"(?<!^)(?<![.?!]\s)\b{_TITLE_WORD}(?:\s+{_TITLE_WORD})+
 # "X.25", "San Diego-Carlsbad", "叶绿体DNA"); a possessive's "s" is not part of it, nor the
 # lower-case end of a compound ("Chinese-like")
 _LATIN = r"[A-Za-z0-9\u00c0-\u024f]"
-_NAMED_WORD = re.compile(rf"(?<!^)(?<![.?!]\s)(?<![A-Za-z0-9])[A-Z]{_LATIN}*(?:[.-][A-Z0-9]{_LATIN}*)*")
+_NAMED_WORD = re.compile(rf"(?<!^)(?<![.?!]\s)(?<![A-Za-z0-9])"
+                         rf"[A-Z]{_LATIN}*(?:[.-][A-Z0-9]{_LATIN}*)*")
 
 
 @lru_cache(maxsize=1024)
