@@ -146,6 +146,10 @@ _NAME_RUN = re.compile(rf"(?<!^)(?<![.?!]\s)\b{_TITLE_WORD}(?:\s+{_TITLE_WORD})+
 # "X.25", "San Diego-Carlsbad", "叶绿体DNA"); a possessive's "s" is not part of it, nor the
 # lower-case end of a compound ("Chinese-like")
 _LATIN = r"[A-Za-z0-9\u00c0-\u024f]"
+# capitalised by convention, naming no subject: "Can I take leave in August?" asks about a leave
+# policy that need not mention August, "Is it OK to…" about no "OK"
+_NO_NAMES = MONTHS | frozenset("monday tuesday wednesday thursday friday saturday sunday mon tue "
+                               "tues wed thu thur thurs fri sat sun ok okay am pm a.m p.m".split())
 _NAMED_WORD = re.compile(rf"(?<!^)(?<![.?!]\s)(?<![A-Za-z0-9])"
                          rf"[A-Z]{_LATIN}*(?:[.-][A-Z0-9]{_LATIN}*)*")
 
@@ -159,7 +163,8 @@ def named_terms(question: str) -> frozenset[str]:
     if is_title_cased(question):
         return frozenset()
     # lower-cased: "YouTube" is one name, held by "Youtube", not its CamelCase parts
-    named = terms(" ".join(m.group().lower() for m in _NAMED_WORD.finditer(question)))
+    words = (m.group().lower() for m in _NAMED_WORD.finditer(question))
+    named = terms(" ".join(w for w in words if w.rstrip(".s") not in _NO_NAMES))  # "Fridays"
     return frozenset(t for t in named if len(t) > 1)  # "U.S.": letters name nothing alone
 
 

@@ -78,3 +78,12 @@ def test_a_name_elsewhere_in_the_passages_document_is_no_unknown_name(container)
     cited = answer.citations[0]
     start, end = cited.span
     assert cited.chunk.filename == "handbook.txt" and "25 days" in cited.chunk.text[start:end]
+
+
+def test_a_month_is_no_name_the_documents_must_mention(container):
+    """Capitalised by convention: a leave question in August is still about the leave policy."""
+    answer = container.answers.answer("Can I take my paid vacation days in August?", 5)
+    assert answer.mode == "extractive" and answer.citations
+    cited = answer.citations[0]
+    start, end = cited.span
+    assert cited.chunk.filename == "handbook.txt" and "vacation" in cited.chunk.text[start:end]

@@ -240,6 +240,9 @@ def test_the_names_a_question_asks_about():
     assert named_terms("Who won the U.S. Open in 2021?") == frozenset()
     assert named_terms("What Is The Hotel Limit?") == frozenset()
     assert named_terms("What is the hotel limit?") == frozenset()
+    # capitalised by convention, naming no subject the documents must mention
+    assert named_terms("Can I take leave in August?") == frozenset()
+    assert named_terms("Is it OK to work from home on Fridays after 5 p.m.?") == frozenset()
 
 
 def test_a_name_is_held_as_written_in_another_form_spelled_out_or_translated():
