@@ -155,7 +155,7 @@ _NAMED_WORD = re.compile(rf"(?<!^)(?<![.?!]\s)(?<![A-Za-z0-9])"
 
 
 @lru_cache(maxsize=1024)
-def named_terms(question: str) -> frozenset[str]:
+def capitalised_terms(question: str) -> frozenset[str]:
     """The terms of the words a question capitalises after its first: the things it names
     ("Who won the Ekstraklasa Championship in 2000?" -> ekstraklasa, championship), Latin
     names in a Chinese question too. None in a question written in Title Case, whose capitals
@@ -170,9 +170,9 @@ def named_terms(question: str) -> frozenset[str]:
 
 def unnamed(question: str, texts: Sequence[str],
             translations: Alternatives | None = None) -> frozenset[str]:
-    """The ``named_terms`` of the question that none of ``texts`` holds: as written, as another
-    form of the word ("German" holds "Germany"), spelled out ("NER") or translated."""
-    named = named_terms(question)
+    """The ``capitalised_terms`` of the question that none of ``texts`` holds: as written, as
+    another form of the word ("German" holds "Germany"), spelled out ("NER") or translated."""
+    named = capitalised_terms(question)
     if not named:
         return frozenset()
     have = _written(question, "\n".join(texts))
