@@ -280,6 +280,9 @@ def ask(page, question: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     box = page.get_by_test_id("stChatInputTextArea")
+    # a rerun may still show the page before it (a language switch's input, in the other
+    # language) beside the new one for a moment
+    expect(box).to_have_count(1)
     for _ in range(3):
         box.fill(question)
         box.press("Enter")
