@@ -20,6 +20,14 @@ _FIGURE = re.compile(
     r"\bhow\s+(much|many|long|often|old|far|big|large|high|tall|soon|fast|deep|wide)\b|"
     r"\bwhat\s+(percentage|proportion|share|amount|number|size)\b|多少|几|幾|多久|多长|多長|多大|多高|多遠|多远",
     re.IGNORECASE)
+# "What is the travel reimbursement limit for…": the head noun names a quantity, and the answer
+# is a figure, as for "how much" (the sentence naming the limit, not the one naming the company)
+_QUANTITY = re.compile(
+    r"\bwhat(?:'s|\s+(?:is|are|was|were))\s+(?:the\s+|our\s+|its\s+|their\s+|my\s+|your\s+)?"
+    r"(?:[\w-]+\s+){0,3}?((?:limit|cost|price|fee|rate|allowance|budget|salary|wage|deposit|"
+    r"population|distance|weight|height|length|capacity|temperature|speed|revenue|income|"
+    r"maximum|minimum|cap|ceiling|threshold|total))s?(?=\s+(?:for|of|per|on|in|at|to)\b|\s*\?|\s*$)",
+    re.IGNORECASE)
 _DATE = re.compile(r"\bwhen\b|\bwhat\s+(year|date|day|month|century|decade|time)\b|"
                    r"\bin\s+which\s+(year|century)\b|何時|何时|什麼時候|什么时候|哪一?年|哪天|幾月|几月|哪個月|哪个月",
                    re.IGNORECASE)
@@ -32,7 +40,8 @@ _PLACE = re.compile(r"\bwhere\b|\bwhat\s+(city|country|state|place|town|region)\
 MONTHS = frozenset(("january february march april may june july august september october "
                     "november december jan feb mar apr jun jul aug sep sept oct nov dec").split())
 _DATE_WORDS = re.compile(
-    r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(" + "|".join(sorted(MONTHS)) + r")\b|\bcentury\b|"
+    r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(" + "|".join(sorted(MONTHS - {"may"})) + r"|(?-i:May))\b|"
+    r"\bcentury\b|"
     r"\b\d+\s*(years?|months?|weeks?|days?|hours?)\b|年|月|日|世紀|世纪", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
 
@@ -86,6 +95,30 @@ def answer_type(question: str) -> AnswerType:
     if _PLACE.search(question):
         return "place"
     return "other"
+
+
+@lru_cache(maxsize=1024)
+def asked_quantity(question: str) -> str:
+    """The noun by which an English question asks for a quantity ("What is the travel
+    reimbursement limit for…" -> "limit"), or ""."""
+    m = _QUANTITY.search(question)
+    return m.group(1).lower() if m else ""
+
+
+# "how often" is answered in words as often as in figures ("rarely", "every spring")
+_FREQUENCY = re.compile(r"\bhow\s+often\b|多久.{0,8}一次|多常|多频繁|多頻繁", re.IGNORECASE)
+
+
+def asks_frequency(question: str) -> bool:
+    return bool(_FREQUENCY.search(question))
+
+
+def quote_kind(question: str) -> AnswerType:
+    """The kind of fact the quoted sentence should state: ``answer_type``, and a figure for a
+    question asking for a quantity by its noun. (The answerability model keeps ``answer_type``:
+    it was fitted on it, and refitted with this rule it chose a laxer operating point.)"""
+    kind = answer_type(question)
+    return "figure" if kind == "other" and asked_quantity(question) else kind
 
 
 def states(kind: AnswerType, sentence: str, question: str) -> bool:

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from backend.rag.acronyms import spelled_pairs
-from backend.rag.answer_types import MONTHS, answer_type, asked_thing, names_code, states
+from backend.rag.answer_types import (MONTHS, asked_quantity, asked_thing, asks_frequency,
+                                      names_code, quote_kind, states)
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
@@ -222,9 +223,11 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     strength = len(shared) + len(held_terms(q - shared, titled, translations))
     if focus:
         strength += len(held_terms(terms(focus), own | titled, translations))
-    kind = answer_type(question)
-    if strength and kind != "other" and states(kind, bare, question):  # next to the terms
-        strength += 1
+    kind = quote_kind(question)
+    if strength and kind != "other" and states_asked(question, bare, own | titled, translations):
+        strength += 1  # the kind of fact asked for, next to the terms
+        if asked_quantity(question):  # and the word naming it: half a term, as for "which"
+            strength += 0.5
     elif strength and kind == "other":
         # "Under which licence...": a sentence naming a licence states the kind of thing asked
         # for, and one writing an identifier a function or a class; half a term, so it decides
@@ -237,6 +240,17 @@ def match_strength(question: str, sentence: str, heading: str | None = None,
     return float(strength)
 
 _MARKER_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def states_asked(question: str, sentence: str, have: frozenset[str],
+                 translations: Alternatives | None = None) -> bool:
+    """Whether ``sentence`` (whose terms, with its heading's, are ``have``) states the kind of
+    fact ``question`` asks for; a question asking for a quantity by its noun ("What is the
+    travel reimbursement limit…") wants a figure beside that noun, not any figure."""
+    quantity = terms(asked_quantity(question))
+    if quantity and not held_terms(quantity, have, translations):
+        return False
+    return states(quote_kind(question), sentence, question)
 
 
 def sentence_strengths(question: str, text: str,
@@ -518,16 +532,32 @@ def best_sentence(question: str, passages: Sequence[str],
     rarity = _rarity(question, [c[2] for c in kept])
     best = max(round(c[0], 6) for c in kept)
     equals = [k for k, c in enumerate(kept) if round(c[0], 6) == best]
-    kind, thing = answer_type(question), asked_thing(question)
+    kind, thing = quote_kind(question), asked_thing(question)
 
     def typed(k: int) -> bool:
-        return ((kind in _TOLD_APART and states(kind, kept[k][2], question))
+        sentence = kept[k][2]
+        return ((kind in _TOLD_APART
+                 and states_asked(question, sentence, terms(sentence), translations))
                 or (kind == "other" and names_code(thing, kept[k][2])))
 
     # of equals, the one stating the date, figure or identifier asked for, then the one
     # holding the question's rarer words ("affluent" over "strongest" in an article where every
     # sentence says "Melbourne"), then the first, as when ranked one by one
     top = max(equals, key=lambda k: (typed(k), rarity[k], -k))
+    if kind in _TOLD_APART and not typed(top) and not asks_frequency(question):
+        # a date or figure asked for: a sentence stating one is the answer even if it shares a
+        # term less than one on the same subject stating none ("This policy applies to all
+        # travel by Halden Instruments employees" for the limit of Halden's employees' travel)
+        # a term less at most, two at least, one of them a word (not only the question's numbers)
+        words = frozenset(t for t in asked_terms(question) if not t.isdigit())
+
+        def ranked(c: tuple) -> float:  # the strength as ranked, without the tie-break
+            return c[3] - 0.1 * c[1]
+
+        near = [k for k, c in enumerate(kept) if ranked(c) >= ranked(kept[top]) - 1
+                and c[3] >= 3 and typed(k) and held_terms(words, terms(c[2]), translations)]
+        if near:
+            top = max(near, key=lambda k: (round(kept[k][0], 6), rarity[k], -k))
     return kept[top][1], kept[top][2], kept[top][3]
 
 

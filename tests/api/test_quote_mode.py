@@ -36,6 +36,9 @@ def _quoted(body: dict) -> str:
     ("How many days of paid annual leave do employees get?", "employee_handbook.pdf", "25"),
     ("How much is the mileage allowance?", "travel_reimbursement_policy.docx", "0.30"),
     ("出差期间每天的餐费补贴是多少？", "domestic_travel_zh_hans.txt", "一百五十"),
+    # the scope sentence names the company (two words more); the limit is what is asked
+    ("What is the travel reimbursement limit for Halden Instruments employees?",
+     "travel_reimbursement_policy.docx", "2,500 euros"),
 ])
 def test_every_answer_is_the_source_sentence_quoted(quoting, question, filename, expected):
     assert quoting.get("/health").json()["model"] == "none (quoted sources)"

@@ -307,6 +307,49 @@ def test_answer_types_prefer_the_sentence_with_the_asked_for_fact():
     assert "1890" in best_sentence("When was the university founded?", passages)[1]
 
 
+def test_a_question_naming_a_quantity_is_answered_by_the_figure_beside_that_word():
+    from backend.rag.answer_types import answer_type, asked_quantity, quote_kind
+
+    question = "What is the travel reimbursement limit for Halden Instruments employees?"
+    assert asked_quantity(question) == "limit" and quote_kind(question) == "figure"
+    assert answer_type(question) == "other"  # the answerability model was fitted on this
+    assert asked_quantity("What does the limit apply to?") == ""
+    assert quote_kind("What is the population of Warsaw?") == "figure"
+    # the scope sentence shares two more of the question's words (the company's name); the
+    # limit is the fact asked for, in the next section
+    passages = ["This policy applies to all business travel by Halden Instruments employees. "
+                "It was last revised in January 2026.",
+                "The travel reimbursement limit is 2,500 euros per trip. Trips expected to cost "
+                "more need written approval from a department head before booking."]
+    headings = ["Travel and Expense Reimbursement Policy",
+                "Travel and Expense Reimbursement Policy > Reimbursement limits"]
+    assert best_sentence(question, passages, headings)[:2] == (
+        1, "The travel reimbursement limit is 2,500 euros per trip.")
+    # any figure is not the limit: one without the word stays behind
+    other = ["Halden Instruments employees travel by train. Trips cost 2,500 euros on average."]
+    assert "train" in best_sentence(question, other)[1]
+
+
+def test_a_sentence_stating_the_asked_for_figure_wins_over_one_sharing_a_term_more():
+    question = "How many lineages of primary chloroplasts did the endosymbiosis leave?"
+    passages = ["Endosymbiosis left primary chloroplasts in many lineages of algae and plants. "
+                "All primary chloroplasts belong to one of three chloroplast lineages."]
+    assert "three" in best_sentence(question, passages)[1]
+    # not for a sentence sharing only the question's numbers, nor for "how often", whose
+    # answer is as often a word ("rarely") as a figure
+    assert "rarely" in best_sentence(
+        "How often does the Doctor travel alone?",
+        ["The Doctor rarely travels alone and often takes companions along. "
+         "In 1967 the Doctor travels with two companions."])[1]
+
+
+def test_may_is_a_month_only_when_capitalised():
+    from backend.rag.answer_types import states
+
+    assert not states("date", "Inflammation may occur during sleep.", "When does it occur?")
+    assert states("date", "The museum opened on 3 May.", "When did the museum open?")
+
+
 def test_an_answer_resting_on_another_sentence_than_the_best_match_is_replaced_by_a_quote():
     """Seen on XQuAD: SmolLM2 answered "the first recorded settlement" with a neighbouring
     sentence's name; every word of it was in the passage, so it passed as grounded."""
