@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from backend.rag.text import has_cjk, is_heading, numbers
+from backend.rag.text import analyzer, has_cjk, is_heading, numbers
 
 AnswerType = Literal["figure", "date", "name", "place", "other"]
 
@@ -70,6 +70,32 @@ _CODE_THINGS = frozenset("""function method class module command parameter argum
 # snake_case, a call, a dotted name (jiagu.findword, s.han), key=value; a class: CamelCase too
 _IDENTIFIER = re.compile(r"\b[A-Za-z]\w*_\w|\b[A-Za-z_]\w*\(|\b[a-z]\w*\.[a-z_]\w+|\w=\S")
 _CLASS_NAME = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+\b")
+
+
+_COUNTED = re.compile(rf"\bhow\s+many\s+((?:(?!{_AUXILIARY}|there\b)[A-Za-z][\w-]*\s*){{1,2}})",
+                      re.IGNORECASE)
+_WORD_OR_FIGURE = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z][\w'-]*")
+
+
+@lru_cache(maxsize=1024)
+def counted_thing(question: str) -> str:
+    """The words after "how many", up to an auxiliary verb, two at most: what the question
+    counts ("How many quadrangles does…" -> "quadrangles"; "How many people live…" -> "people
+    live": without a tagger the noun is one of them), or ""."""
+    m = _COUNTED.search(question)
+    return m.group(1).strip() if m else ""
+
+
+def counts(thing: str, sentence: str) -> bool:
+    """Whether ``sentence`` writes a figure right before a word of ``thing`` (at most two words
+    between): "consist of six quadrangles" counts quadrangles, "two trustees" does not."""
+    stem = analyzer(stem=True)
+    wanted = set(stem(thing))
+    if not wanted:
+        return False
+    words = _WORD_OR_FIGURE.findall(sentence)
+    return any(numbers(w) and wanted & set(stem(" ".join(words[i + 1:i + 4])))
+               for i, w in enumerate(words))
 
 
 def names_code(thing: str, sentence: str) -> bool:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from backend.rag.acronyms import spelled_pairs
 from backend.rag.answer_types import (MONTHS, asked_quantity, asked_thing, asks_frequency,
-                                      names_code, quote_kind, states)
+                                      counted_thing, counts, names_code, quote_kind, states)
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
@@ -540,10 +540,15 @@ def best_sentence(question: str, passages: Sequence[str],
                  and states_asked(question, sentence, terms(sentence), translations))
                 or (kind == "other" and names_code(thing, kept[k][2])))
 
+    counted = counted_thing(question)
+
+    def fact(k: int) -> int:  # a figure before what is counted ("six quadrangles") is more
+        return typed(k) + (typed(k) and bool(counted) and counts(counted, kept[k][2]))
+
     # of equals, the one stating the date, figure or identifier asked for, then the one
     # holding the question's rarer words ("affluent" over "strongest" in an article where every
     # sentence says "Melbourne"), then the first, as when ranked one by one
-    top = max(equals, key=lambda k: (typed(k), rarity[k], -k))
+    top = max(equals, key=lambda k: (fact(k), rarity[k], -k))
     if kind in _TOLD_APART and not typed(top) and not asks_frequency(question):
         # a date or figure asked for: a sentence stating one is the answer even if it shares a
         # term less than one on the same subject stating none ("This policy applies to all

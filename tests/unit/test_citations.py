@@ -343,6 +343,21 @@ def test_a_sentence_stating_the_asked_for_figure_wins_over_one_sharing_a_term_mo
          "In 1967 the Doctor travels with two companions."])[1]
 
 
+def test_of_sentences_stating_figures_the_one_counting_what_is_asked_about_wins():
+    from backend.rag.answer_types import counted_thing, counts
+
+    assert counted_thing("How many quadrangles does the Main Quadrangles have?") == "quadrangles"
+    assert counted_thing("How many people live in Warsaw?") == "people live"
+    assert counts("people live", "About 1.7 million people live in Warsaw.")
+    assert not counts("quadrangles", "It was planned by two trustees.")
+    # both share "Main Quadrangles" and state a figure; only the second counts quadrangles
+    passages = ["The first buildings, which make up the Main Quadrangles, were part of a plan "
+                "conceived by two trustees. The Main Quadrangles consist of six quadrangles, "
+                "each surrounded by buildings."]
+    assert "six" in best_sentence("How many quadrangles does the Main Quadrangles have?",
+                                  passages)[1]
+
+
 def test_may_is_a_month_only_when_capitalised():
     from backend.rag.answer_types import states
 
