@@ -75,6 +75,7 @@ _CLASS_NAME = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+\b")
 _COUNTED = re.compile(rf"\bhow\s+many\s+((?:(?!{_AUXILIARY}|there\b)[A-Za-z][\w-]*\s*){{1,2}})",
                       re.IGNORECASE)
 _WORD_OR_FIGURE = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z][\w'-]*")
+_STEM = analyzer(stem=True)
 
 
 @lru_cache(maxsize=1024)
@@ -89,12 +90,11 @@ def counted_thing(question: str) -> str:
 def counts(thing: str, sentence: str) -> bool:
     """Whether ``sentence`` writes a figure right before a word of ``thing`` (at most two words
     between): "consist of six quadrangles" counts quadrangles, "two trustees" does not."""
-    stem = analyzer(stem=True)
-    wanted = set(stem(thing))
+    wanted = set(_STEM(thing))
     if not wanted:
         return False
     words = _WORD_OR_FIGURE.findall(sentence)
-    return any(numbers(w) and wanted & set(stem(" ".join(words[i + 1:i + 4])))
+    return any(numbers(w) and wanted & set(_STEM(" ".join(words[i + 1:i + 4])))
                for i, w in enumerate(words))
 
 
@@ -139,6 +139,7 @@ def asks_frequency(question: str) -> bool:
     return bool(_FREQUENCY.search(question))
 
 
+@lru_cache(maxsize=1024)
 def quote_kind(question: str) -> AnswerType:
     """The kind of fact the quoted sentence should state: ``answer_type``, and a figure for a
     question asking for a quantity by its noun. (The answerability model keeps ``answer_type``:
