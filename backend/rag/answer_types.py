@@ -44,6 +44,9 @@ _DATE_WORDS = re.compile(
     r"\bcentury\b|"
     r"\b\d+\s*(years?|months?|weeks?|days?|hours?)\b|年|月|日|世紀|世纪", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
+# capitalised, yet neither a name nor a place: "held every March" answers no "where"
+_CALENDAR = MONTHS | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 # "Which licence", "what algorithm", "which tag set": the words naming the kind of thing asked
@@ -96,6 +99,24 @@ def counts(thing: str, sentence: str) -> bool:
     words = _WORD_OR_FIGURE.findall(sentence)
     return any(numbers(w) and wanted & set(_STEM(" ".join(words[i + 1:i + 4])))
                for i, w in enumerate(words))
+
+
+# "Where is the assembly point for the fire drill?": the words after the copula, up to a
+# preposition, name what the question is about (the point), the rest only which one (the drill)
+_PREPOSITION = (r"(?:for|of|in|at|on|to|by|with|from|during|after|before|under|between|near|"
+                r"about|into|over|since|than|that|which|who|when|where)\b")
+_SUBJECT = re.compile(
+    rf"^\s*(?:where|when|who|what|which)\s+(?:is|are|was|were)\s+"
+    rf"(?:(?:the|a|an|our|its|their|his|her|my|your|this|that|these|those)\s+)?"
+    rf"((?:(?!{_PREPOSITION}|{_AUXILIARY})[A-Za-z][\w-]*\s*){{1,3}})", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def asked_subject(question: str) -> str:
+    """What an English wh-question with a copula is about: "Where is the assembly point for
+    the fire evacuation drill?" -> "assembly point", or ""."""
+    m = _SUBJECT.search(question)
+    return m.group(1).strip() if m else ""
 
 
 def names_code(thing: str, sentence: str) -> bool:
@@ -162,4 +183,5 @@ def states(kind: AnswerType, sentence: str, question: str) -> bool:
     if has_cjk(sentence):
         return True
     asked = {w.lower() for w in re.findall(r"[A-Za-z'’-]+", question)}
-    return any(m.group(0).lower() not in asked for m in _CAPITALISED.finditer(sentence))
+    return any(m.group(0).lower() not in asked and m.group(0).lower() not in _CALENDAR
+               for m in _CAPITALISED.finditer(sentence))

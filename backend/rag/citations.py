@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from backend.rag.acronyms import spelled_pairs
-from backend.rag.answer_types import (MONTHS, asked_quantity, asked_thing, asks_frequency,
-                                      counted_thing, counts, names_code, quote_kind, states)
+from backend.rag.answer_types import (MONTHS, asked_quantity, asked_subject, asked_thing,
+                                      asks_frequency, counted_thing, counts, names_code,
+                                      quote_kind, states)
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
@@ -501,6 +502,11 @@ def best_sentence(question: str, passages: Sequence[str],
     With ``required`` (what a continuing follow-up asks about), only the sentences holding most
     of its terms (with their heading) are considered, when one holds any."""
     need = terms(required) if required else frozenset()
+    # a sentence writing all of a compound subject ("assembly point") is about it: half a term
+    # (one word would only count its term twice: "Who is the CEO" quoted another firm's CEO)
+    subject = (asked_terms(question) & terms(asked_subject(question))) - _KIND_WORDS
+    if len(subject) < 2:
+        subject = frozenset()
     candidates: list[tuple[float, int, str, float, int]] = []
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
@@ -519,6 +525,9 @@ def best_sentence(question: str, passages: Sequence[str],
             itself = match_strength(question, sentence, None, focus, translations, derived=False)
             tie_break = 0.01 * itself
             score = strength + tie_break - 0.1 * i  # earlier ranks better
+            if subject and subject <= held_terms(subject, _written(question, sentence),
+                                                 translations):
+                score += 0.5
             if score > 0 and quotable(sentence) and not names_another_edition(question, sentence):
                 holds = 0
                 if need:  # a continuing follow-up only: stemming every candidate again costs
@@ -564,6 +573,10 @@ def best_sentence(question: str, passages: Sequence[str],
         if near:
             top = max(near, key=lambda k: (round(kept[k][0], 6), rarity[k], -k))
     return kept[top][1], kept[top][2], kept[top][3]
+
+
+# words naming the kind of fact asked ("the premiere date"): the answer states one, not the word
+_KIND_WORDS = terms("date year day month time name number amount place location")
 
 
 # the kinds of fact a sentence is told to state reliably (and an identifier for a function or

@@ -343,6 +343,22 @@ def test_a_sentence_stating_the_asked_for_figure_wins_over_one_sharing_a_term_mo
          "In 1967 the Doctor travels with two companions."])[1]
 
 
+def test_a_where_question_is_answered_by_the_sentence_about_its_subject_not_a_month():
+    from backend.rag.answer_types import asked_subject, states
+    question = "Where is the assembly point for the fire evacuation drill?"
+    assert asked_subject(question) == "assembly point"
+    # a month is capitalised, yet no place and no name
+    assert not states("place", "The drill is held every March and September.", question)
+    assert not states("name", "It was acquired in April.", "Who acquired Instagram?")
+    assert states("place", "The assembly point is the car park at Halden Square.", question)
+    # the drill sentence shares three of the question's words, the assembly point's two (and
+    # the heading's "drills"): the one writing what the question is about answers it
+    passage = ("The fire evacuation drill is held every March and September. "
+               "The assembly point is the north car park.")
+    assert best_sentence(question, [passage], ["Quarterly safety drills"])[1] == (
+        "The assembly point is the north car park.")
+
+
 def test_of_sentences_stating_figures_the_one_counting_what_is_asked_about_wins():
     from backend.rag.answer_types import counted_thing, counts
 
