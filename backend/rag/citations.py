@@ -17,7 +17,7 @@ from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
                               is_heading_line, is_lead_in, is_question, is_title_cased,
-                              is_title_line, numbers, points_back, sentence_spans,
+                              is_title_line, numbers, points_back, referent, sentence_spans,
                               subtitled_names, tokenize, without_fence_lines,
                               without_numbered_title)
 
@@ -375,10 +375,25 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
                 continue
             cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
             if not _repeats(sentence, kept) and any(
-                    is_supported(sentence, passages[n - 1], question) for n in cited):
+                    _each_clause_supported(sentence, passages[n - 1], question) for n in cited):
                 kept.append(sentence)
     on_topic = [s for s in kept if shared_terms(question, s)]
     return " ".join(on_topic or kept)
+
+
+_CLAUSE_END = re.compile(r"[;；]")
+
+
+def _each_clause_supported(sentence: str, passage: str, question: str) -> bool:
+    """``is_supported``, and so is each of its clauses adding two terms or more: a small model
+    copies a source sentence and goes on after a semicolon with what no source says ("…from
+    11:30 to 14:00 every day; it does not have any extra space for employees")."""
+    if not is_supported(sentence, passage, question):
+        return False
+    asked = set(tokenize(question)) | _META_TERMS
+    clauses = _CLAUSE_END.split(_MARKER_RE.sub("", sentence))
+    return len(clauses) == 1 or all(
+        is_supported(c, passage, question) for c in clauses if len(set(tokenize(c)) - asked) >= 2)
 
 
 def _repeats(sentence: str, kept: Sequence[str]) -> bool:
@@ -510,14 +525,19 @@ def best_sentence(question: str, passages: Sequence[str],
     candidates: list[tuple[float, int, str, float, int]] = []
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
-        asked = ""
+        asked, before, last = "", "", 0
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
             if (asks_in(passage, start, end) or is_heading_line(passage, start, end)
                     or is_title_line(passage, start, end)):
-                asked = sentence.lstrip("# ")
+                asked, before = sentence.lstrip("# "), ""
                 continue
-            under = " ".join(h for h in (heading, asked) if h)
+            if _BLANK_LINE.search(passage[last:start]):
+                before = ""  # a pronoun points back within its paragraph
+            # "They expire every 180 days." is read under what it is about ("Passwords…")
+            about = referent(sentence, before)
+            before, last = sentence, end
+            under = " ".join(h for h in (heading, asked, about) if h)
             strength = match_strength(question, sentence, under, focus, translations)
             # of sentences matching as well with their headings, the one writing most of the
             # question's words itself wins: under "Teacher", "Public school teachers are
@@ -611,8 +631,8 @@ def quote_in(passage: str, sentence: str,
     line brings its code block, ``captions_code``), at most ``LEAD_IN_FOLLOW_CHARS`` of it and
     never a question or a sentence ``quotable`` refuses: the announcement alone states nothing.
     A sentence in a code block brings the block (``_code_window``): one line of code
-    ("print(out)") says little. A sentence that points back ("该命令会…") brings what it points
-    at (``_antecedent``)."""
+    ("print(out)") says little. A sentence that points back ("该命令会…", "They expire…") brings
+    what it points at (``_antecedent``)."""
     spans = sentence_spans(passage)
     for k, (start, end) in enumerate(spans):
         if " ".join(passage[start:end].split()) != sentence:
@@ -624,7 +644,8 @@ def quote_in(passage: str, sentence: str,
         if block is not None:  # a line of code says little alone: the block it is part of
             a, b, clipped = _code_window(passage, block, start, end, LEAD_IN_FOLLOW_CHARS)
             start, end = min(start, a), max(end, b)
-        elif k and points_back(passage[start:end]):
+        elif k and (points_back(passage[start:end]) or referent(
+                passage[start:end], passage[spans[k - 1][0]:spans[k - 1][1]])):
             start = _antecedent(passage, spans[k - 1], start, quotable)
         quote = " ".join(without_fence_lines(passage[start:end]).split()) or sentence
         if block is not None or not (is_lead_in(quote) or captions_code(passage, start, end)):

@@ -314,11 +314,36 @@ def is_heading_line(text: str, start: int, end: int) -> bool:
 def is_title_line(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` is a title-shaped line (``is_heading``) standing as a paragraph of its
     own, outside code: a plain-text file's "Harbour Film Awards 2025" above its first paragraph
-    heads what follows as a Markdown ``#`` line does."""
+    heads what follows as a Markdown ``#`` line does. So does a heading in sentence case ("Your
+    first day", "Onboarding guide for new employees") after a blank line, standing alone or
+    directly above its paragraph."""
+    if not (_whole_line(text, start, end) and _opens_paragraph(text, start)):
+        return False
+    line = text[start:end]
+    if is_heading(line):
+        shaped = bool(_OPENS_BLANK.match(text, end))
+    else:
+        shaped = is_sentence_cased_heading(line) and bool(_HEADS_TEXT.match(text, end))
+    return shaped and code_block_at(text, start, end) is None
+
+
+def is_sentence_cased_heading(line: str) -> bool:
+    """A heading in sentence case ("Your first day"): a title's shape (Latin, no closing
+    punctuation, no "label: value"), eight words at most, a capital first and no small word
+    last (a line a PDF wrapped ends "…at the")."""
+    line = line.strip()
+    words = _title_words(line)
+    return (0 < len(words) <= 8 and line[0].isupper()
+            and words[-1].lower() not in _SMALL_WORDS)
+
+
+def _opens_paragraph(text: str, start: int) -> bool:
     above = text[:start].rstrip(" \t")
-    return (_whole_line(text, start, end) and is_heading(text[start:end])
-            and (not above.strip() or bool(_ENDS_BLANK.search(above)))
-            and bool(_OPENS_BLANK.match(text, end)) and code_block_at(text, start, end) is None)
+    return not above.strip() or bool(_ENDS_BLANK.search(above))
+
+
+# below a heading: a blank line and more text, or its paragraph's first line, opening as one
+_HEADS_TEXT = re.compile(r"[ \t]*\n(?:[ \t]*\n\s*\S|[ \t]*[A-Z0-9])")
 
 
 _ENDS_BLANK = re.compile(r"\n[ \t]*\n$")
@@ -339,6 +364,30 @@ _POINTS_BACK = re.compile(
     r"(?:该|此|上述|以上|上面的?)(?:命令|指令|代码|方法|函数|接口|示例|例子|工具|参数|选项|配置)"
     r"|(?:this|that|these|those|the above|such)\s+(?:commands?|code|functions?|methods?|calls?"
     r"|examples?|snippets?|options?|settings?|lines?)\b", re.IGNORECASE)
+
+
+# "They expire every 180 days.", "Its population is…": a sentence whose subject is a pronoun
+# is about what the sentence before it names first ("Passwords must be at least…")
+_PRONOUN_OPENING = re.compile(r"^(?:They|It|He|She|Its|Their|His|Her)\b")
+# "It has been claimed that…", "It is likely…": an "it" pointing at nothing
+_EMPTY_IT = re.compile(r"^It\s+(?:is|was|has\s+been|had\s+been|would\s+be|seems|appears)\s+"
+                       r"(?:\w+ly\s+)?(?:said|claimed|believed|thought|known|estimated|reported|"
+                       r"argued|suggested|assumed|likely|unlikely|possible|clear|important|"
+                       r"necessary|true|worth)\b")
+_NAMING_PART = re.compile(r"^((?:(?!(?:is|are|was|were|must|can|could|will|would|should|shall|"
+                          r"may|might|has|have|had|do|does|did)\b)[\w'’-]+[ \t,]+){1,6}?)"
+                          r"(?:is|are|was|were|must|can|could|will|would|should|shall|may|might|"
+                          r"has|have|had|do|does|did)\b")
+
+
+def referent(sentence: str, before: str) -> str:
+    """What a sentence opening with a pronoun ("They expire every 180 days.") is about: the
+    words ``before`` it (the previous sentence) writes ahead of its verb ("Passwords must be…"
+    -> "Passwords"), or "" for any other sentence or when the verb is not found early."""
+    if not _PRONOUN_OPENING.match(sentence.strip()) or _EMPTY_IT.match(sentence.strip()):
+        return ""
+    m = _NAMING_PART.match(before.strip())
+    return m.group(1).strip(" ,") if m else ""
 
 
 def points_back(sentence: str) -> bool:
@@ -484,7 +533,10 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
         at = start + m.start()
         opens = line_start == start or (cuts and cuts[-1] == line_start - 1)
         if ((opens and is_heading(text[line_start:at])) or _ENUMERATED_LINE.match(text, at)
-                or _opens_list_item(text, line_start, at)):
+                or _opens_list_item(text, line_start, at)
+                or (_opens_paragraph(text, line_start)
+                    and is_sentence_cased_heading(text[line_start:at])
+                    and _HEADS_TEXT.match(text, at))):
             cuts.append(at)
         line_start = at + 1
     return cuts

@@ -43,6 +43,29 @@ def test_keep_supported_drops_invented_numbers_and_restated_questions():
         "The travel reimbursement limit is 2,500 euros per trip [1].")
 
 
+def test_keep_supported_drops_a_sentence_going_on_after_a_semicolon_with_what_no_source_says():
+    passage = ("Onboarding guide for new employees\n\nYour first day\nNew employees start at "
+               "9:00 on Monday.\n\nCanteen\nThe canteen on the ground floor serves lunch from "
+               "11:30 to 14:00. Meals are subsidised by 50 percent.")
+    answer = ("The canteen on the ground floor serves lunch from 11:30 to 14:00. [1] The canteen "
+              "on the ground floor serves lunch from 11:30 to 14:00 every day; it does not have "
+              "any extra space for employees. [1]")
+    assert keep_supported(answer, [passage], "Where is the canteen?") == (
+        "The canteen on the ground floor serves lunch from 11:30 to 14:00. [1]")
+    both = "Lunch is served from 11:30 to 14:00; meals are subsidised by 50 percent. [1]"
+    assert keep_supported(both, [passage], "When is lunch served?") == both
+
+
+def test_a_sentence_opening_with_a_pronoun_is_matched_and_quoted_with_what_it_is_about():
+    passage = ("1. Passwords\nPasswords must be at least 14 characters long. They expire every "
+               "180 days. Multi-factor authentication is required for email.")
+    question = "How often do passwords expire?"
+    index, sentence, _ = best_sentence(question, [passage])
+    assert sentence == "They expire every 180 days."
+    assert quote_in(passage, sentence)[0] == (
+        "Passwords must be at least 14 characters long. They expire every 180 days.")
+
+
 def test_keep_supported_keeps_a_repeated_sentence_once():
     """SmolLM2 loops: 'PPE: 240-DOP-1013A Lay Down Tubulars. [1]' came back three times."""
     question = "What is the hotel limit per night?"

@@ -141,6 +141,33 @@ def test_a_heading_line_is_a_sentence_of_its_own_and_a_line_number_ends_none():
         "Then left."]
 
 
+def test_a_heading_in_sentence_case_heads_its_paragraph_but_a_wrapped_first_line_does_not():
+    """A plain-text guide's "Your first day" above its paragraph was quoted with the paragraph's
+    first sentence ("Your first day New employees start at 9:00…"), and its title alone was
+    quoted as the answer to "What laptop do new employees get?"."""
+    from backend.rag.text import is_title_line, sentence_spans
+
+    text = ("Onboarding guide for new employees\n\nYour first day\nNew employees start at 9:00. "
+            "Bring a photo ID.\n\nThe probation period lasts\nsix months. It is long\n"
+            "Really.")
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == [
+        "Onboarding guide for new employees", "Your first day", "New employees start at 9:00.",
+        "Bring a photo ID.", "The probation period lasts\nsix months.", "It is long\nReally."]
+    assert [is_title_line(text, a, b) for a, b in spans] == [
+        True, True, False, False, False, False]
+
+
+def test_a_sentence_opening_with_a_pronoun_is_about_what_the_one_before_names_first():
+    from backend.rag.text import referent
+
+    before = "Passwords must be at least 14 characters long."
+    assert referent("They expire every 180 days.", before) == "Passwords"
+    assert referent("Users expire every 180 days.", before) == ""
+    # an "it" pointing at nothing
+    assert referent("It has been claimed that they expire.", before) == ""
+
+
 def test_line_breaks_inside_a_sentence_do_not_split_it():
     """PDF text wraps sentences at line ends: a line of capitalised words in a narrow column, or
     a line starting with a figure, is part of the sentence."""

@@ -1,0 +1,67 @@
+"""Questions a new employee asks of plain-text policies, through the real models (MiniLM +
+multilingual-e5, FAISS, BM25) in quote mode: the quote is the sentence stating what is asked.
+Each case was answered with another sentence of the same paragraph before: a "where" question
+with the one naming months (no place), a sentence under a sentence-case heading together with
+the heading, one opening with "They" with the sentence before it (a term more)."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.container import Container
+from backend.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+DOCS = {
+    "drills.txt": (
+        "Quarterly safety drills\n\n"
+        "The fire evacuation drill is held every March and September. "
+        "The assembly point is the north car park.\n\n"
+        "First-aid training runs every Tuesday in room 4.12 of the Halden building."),
+    "it_security_policy.txt": (
+        "IT Security Policy\n\n1. Passwords\nPasswords must be at least 14 characters long. "
+        "They expire every 180 days. Multi-factor authentication is required for email and VPN "
+        "access.\n\n2. Laptops\nEvery laptop is encrypted with BitLocker. Lost or stolen laptops "
+        "must be reported to the service desk within 24 hours."),
+    "onboarding_guide.txt": (
+        "Onboarding guide for new employees\n\nYour first day\nNew employees start at 9:00 on "
+        "Monday at the reception desk in the main lobby. Bring a photo ID and your signed "
+        "contract. Your manager will give you a tour of the office.\n\nProbation\nThe "
+        "probation period lasts six months."),
+}
+
+
+@pytest.fixture(scope="module")
+def container(tmp_path_factory):
+    data = tmp_path_factory.mktemp("plain-text-quotes")
+    for name, text in DOCS.items():
+        (data / name).write_text(text, encoding="utf-8")
+    c = Container(Settings(data_dir=data, reranker="none", answer_mode="quote"))
+    c.ingestor.ingest_paths([data / name for name in DOCS])
+    return c
+
+
+@pytest.mark.parametrize("question, filename, fact", [
+    ("Where is the assembly point for the fire evacuation drill?", "drills.txt",
+     "The assembly point is the north car park."),
+    ("When is the fire evacuation drill held?", "drills.txt", "every March and September"),
+    ("Where does the first-aid training run?", "drills.txt", "room 4.12"),
+    ("How often do passwords expire?", "it_security_policy.txt",
+     "Passwords must be at least 14 characters long. They expire every 180 days."),
+    ("What should I bring on my first day?", "onboarding_guide.txt", "Bring a photo ID"),
+])
+def test_the_quote_states_what_is_asked(container, question, filename, fact):
+    answer = container.answers.answer(question, 5)
+    assert answer.mode == "extractive" and answer.citations
+    cited = answer.citations[0]
+    start, end = cited.span
+    assert cited.chunk.filename == filename and fact in cited.chunk.text[start:end]
+
+
+def test_a_heading_in_sentence_case_is_not_quoted_with_its_paragraph(container):
+    answer = container.answers.answer("Where do new employees start on their first day?", 5)
+    cited = answer.citations[0]
+    start, end = cited.span
+    assert cited.chunk.text[start:end].startswith("New employees start at 9:00")
+    assert "Your first day" not in answer.answer
