@@ -374,10 +374,10 @@ _EMPTY_IT = re.compile(r"^It\s+(?:is|was|has\s+been|had\s+been|would\s+be|seems|
                        r"(?:\w+ly\s+)?(?:said|claimed|believed|thought|known|estimated|reported|"
                        r"argued|suggested|assumed|likely|unlikely|possible|clear|important|"
                        r"necessary|true|worth)\b")
-_NAMING_PART = re.compile(r"^((?:(?!(?:is|are|was|were|must|can|could|will|would|should|shall|"
-                          r"may|might|has|have|had|do|does|did)\b)[\w'’-]+[ \t,]+){1,6}?)"
-                          r"(?:is|are|was|were|must|can|could|will|would|should|shall|may|might|"
-                          r"has|have|had|do|does|did)\b")
+_FINITE = (r"(?:is|are|was|were|must|can|could|will|would|should|shall|may|might|has|have|had|"
+           r"do|does|did)\b")
+# the words ahead of the first auxiliary verb, six at most: "Passwords" in "Passwords must be…"
+_NAMING_PART = re.compile(rf"^((?:(?!{_FINITE})[\w'’-]+[ \t,]+){{1,6}}?){_FINITE}")
 
 
 def referent(sentence: str, before: str) -> str:
