@@ -525,19 +525,22 @@ def best_sentence(question: str, passages: Sequence[str],
     candidates: list[tuple[float, int, str, float, int]] = []
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
-        asked, before, last = "", "", 0
+        asked, before, last, title = "", "", 0, ""
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
             if (asks_in(passage, start, end) or is_heading_line(passage, start, end)
                     or is_title_line(passage, start, end)):
                 asked, before = sentence.lstrip("# "), ""
+                if not passage[:start].strip() and not asks_in(passage, start, end):
+                    title = asked  # a document's title heads all of it, its sections too
                 continue
             if _BLANK_LINE.search(passage[last:start]):
                 before = ""  # a pronoun points back within its paragraph
             # "They expire every 180 days." is read under what it is about ("Passwords…")
             about = referent(sentence, before)
             before, last = sentence, end
-            under = " ".join(h for h in (heading, asked, about) if h)
+            under = " ".join(h for h in (heading, title if title != asked else "", asked,
+                                         about) if h)
             strength = match_strength(question, sentence, under, focus, translations)
             # of sentences matching as well with their headings, the one writing most of the
             # question's words itself wins: under "Teacher", "Public school teachers are

@@ -2,7 +2,8 @@
 multilingual-e5, FAISS, BM25) in quote mode: the quote is the sentence stating what is asked.
 Each case was answered with another sentence of the same paragraph before: a "where" question
 with the one naming months (no place), a sentence under a sentence-case heading together with
-the heading, one opening with "They" with the sentence before it (a term more)."""
+the heading, one opening with "They" with the sentence before it (a term more), one about a
+laptop with the one writing the guide title's "new employees" (the title heads every section)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ DOCS = {
     "onboarding_guide.txt": (
         "Onboarding guide for new employees\n\nYour first day\nNew employees start at 9:00 on "
         "Monday at the reception desk in the main lobby. Bring a photo ID and your signed "
-        "contract. Your manager will give you a tour of the office.\n\nProbation\nThe "
-        "probation period lasts six months."),
+        "contract. Your manager will give you a tour of the office.\n\nEquipment\nYou "
+        "receive a laptop and a headset on your first day.\n\nProbation\nThe probation "
+        "period lasts six months."),
 }
 
 
@@ -50,6 +52,7 @@ def container(tmp_path_factory):
     ("How often do passwords expire?", "it_security_policy.txt",
      "Passwords must be at least 14 characters long. They expire every 180 days."),
     ("What should I bring on my first day?", "onboarding_guide.txt", "Bring a photo ID"),
+    ("What laptop do new employees get?", "onboarding_guide.txt", "You receive a laptop"),
 ])
 def test_the_quote_states_what_is_asked(container, question, filename, fact):
     answer = container.answers.answer(question, 5)

@@ -66,6 +66,16 @@ def test_a_sentence_opening_with_a_pronoun_is_matched_and_quoted_with_what_it_is
         "Passwords must be at least 14 characters long. They expire every 180 days.")
 
 
+def test_a_documents_title_heads_all_its_sections():
+    """The guide's title names whom it is for: under "Equipment", the laptop sentence is about
+    new employees too, and outranks "New employees start at 9:00", which says nothing of laptops."""
+    passage = ("Onboarding guide for new employees\n\nYour first day\nNew employees start at "
+               "9:00 on Monday. Bring a photo ID.\n\nEquipment\nYou receive a laptop and a "
+               "headset on your first day.")
+    assert best_sentence("What laptop do new employees get?", [passage])[1] == (
+        "You receive a laptop and a headset on your first day.")
+
+
 def test_keep_supported_keeps_a_repeated_sentence_once():
     """SmolLM2 loops: 'PPE: 240-DOP-1013A Lay Down Tubulars. [1]' came back three times."""
     question = "What is the hotel limit per night?"
