@@ -528,10 +528,11 @@ def best_sentence(question: str, passages: Sequence[str],
         asked, before, last, title = "", "", 0, ""
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
-            if (asks_in(passage, start, end) or is_heading_line(passage, start, end)
+            a_question = asks_in(passage, start, end)
+            if (a_question or is_heading_line(passage, start, end)
                     or is_title_line(passage, start, end)):
                 asked, before = sentence.lstrip("# "), ""
-                if not passage[:start].strip() and not asks_in(passage, start, end):
+                if not passage[:start].strip() and not a_question:
                     title = asked  # a document's title heads all of it, its sections too
                 continue
             if _BLANK_LINE.search(passage[last:start]):
