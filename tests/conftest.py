@@ -25,6 +25,15 @@ def sample_questions() -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def quoted_from(answer) -> tuple[str, str]:
+    """An answer that quotes a source (``mode`` "extractive"): its first citation's file name
+    and the text that citation's span covers."""
+    assert answer.mode == "extractive" and answer.citations, answer
+    cited = answer.citations[0]
+    start, end = cited.span
+    return cited.chunk.filename, cited.chunk.text[start:end]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
