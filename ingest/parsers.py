@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backend.domain import ParsedDocument, Section
+from backend.rag.text import is_title_line
 from ingest.errors import ParseError
 from ingest.ocr import OcrBudget, OcrSettings, read_image, unavailable_reason, usable_languages
 from ingest.pdf import parse_pdf
@@ -320,13 +321,19 @@ _MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 def parse_text(data: bytes) -> ParsedDocument:
     """Text and Markdown: ``#`` headings start sections, except inside fenced code, where a
     ``# comment`` line is code (a README's Python examples would otherwise be cut line by line);
-    pipe tables are written row by row as Word tables are (``markdown_table_lines``)."""
+    pipe tables are written row by row as Word tables are (``markdown_table_lines``).
+
+    A file without ``#`` headings is cut at its plain headings instead (``_plain_heading``): a
+    policy's title and its "Your first day" above a paragraph head their section, so every
+    chunk of a long guide still says what it is about, as a Word heading section does."""
     text = decode_text(data)
     if "\x00" in text:
         raise ParseError("binary file, not text")
     builder = _SectionBuilder(joiner="\n")
     fence: str | None = None
     lines = text.splitlines()
+    plain = not _has_markdown_headings(lines)
+    above = False  # any text above this line: the first plain heading is the document's title
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -346,10 +353,39 @@ def parse_text(data: bytes) -> ParsedDocument:
         m = _MD_HEADING.match(line) if fence is None else None
         if m:
             builder.heading(len(m.group(1)), m.group(2))
+        elif plain and fence is None and _plain_heading(lines, i):
+            builder.heading(2 if above else 1, line.strip())
         else:
             builder.lines.append(line)
+        above = above or bool(line.strip())
         i += 1
-    return ParsedDocument(sections=builder.finish(), pages=None)
+    sections = builder.finish()
+    if not sections and text.strip():  # headings only: keep them as the text
+        sections = [Section(text=_tidy(text), heading=None)]
+    return ParsedDocument(sections=sections, pages=None)
+
+
+def _has_markdown_headings(lines: list[str]) -> bool:
+    fence: str | None = None
+    for line in lines:
+        opened = _MD_FENCE.match(line)
+        if opened and fence is None:
+            fence = opened.group(1)
+        elif opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+            fence = None
+        elif fence is None and _MD_HEADING.match(line):
+            return True
+    return False
+
+
+def _plain_heading(lines: list[str], i: int) -> bool:
+    """``lines[i]`` is a heading of plain text (``text.is_title_line``: title-shaped, a
+    paragraph of its own or directly above its paragraph). Read from the lines around it only,
+    so a long file costs one look per line."""
+    if i > 0 and lines[i - 1].strip() or len(lines[i]) > 120:
+        return False
+    window = "\n".join(["", *lines[i:i + 5]])
+    return is_title_line(window, 1, 1 + len(lines[i]))
 
 
 def _tidy(text: str) -> str:

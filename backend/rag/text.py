@@ -314,16 +314,15 @@ def is_heading_line(text: str, start: int, end: int) -> bool:
 def is_title_line(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` is a title-shaped line (``is_heading``) standing as a paragraph of its
     own, outside code: a plain-text file's "Harbour Film Awards 2025" above its first paragraph
-    heads what follows as a Markdown ``#`` line does. So does a heading in sentence case ("Your
-    first day", "Onboarding guide for new employees") after a blank line, standing alone or
-    directly above its paragraph."""
+    heads what follows as a Markdown ``#`` line does, standing alone or directly above its
+    paragraph ("2. Laptops" over "Every laptop is…"). So does a heading in sentence case ("Your
+    first day", "Onboarding guide for new employees") after a blank line."""
     if not (_whole_line(text, start, end) and _opens_paragraph(text, start)):
         return False
     line = text[start:end]
-    if is_heading(line):
-        shaped = bool(_OPENS_BLANK.match(text, end))
-    else:
-        shaped = is_sentence_cased_heading(line) and bool(_HEADS_TEXT.match(text, end))
+    shaped = ((is_heading(line) and bool(_OPENS_BLANK.match(text, end)))
+              or ((is_heading(line) or is_sentence_cased_heading(line))
+                  and bool(_HEADS_TEXT.match(text, end))))
     return shaped and code_block_at(text, start, end) is None
 
 

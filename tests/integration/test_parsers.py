@@ -390,3 +390,43 @@ def test_a_real_revision_history_table_reads_as_labelled_rows():
     doc = parse_bytes((SHARED_FILES / "GeoBase_NHNC1_Data_Model_UML_EN.pdf").read_bytes(), "g.pdf")
     page = next(s.text for s in doc.sections if s.page == 3)
     assert "Date: August 2004 | Version: 2004.1 | Description: The object metadata attribute" in page
+
+
+GUIDE = ("Onboarding guide for new employees\n\n"
+         "Your first day\nNew employees start at 9:00 at the reception desk. Bring a photo ID.\n\n"
+         "2. Canteen\n" + " ".join(f"Rule {n} of the canteen applies on weekday {n}." for n in
+                                  range(40)) + " Lunch is served from 11:30 to 14:00.\n\n"
+         "Parking\n\nThe car park opens at 7:00.\n")
+
+
+def test_plain_text_headings_head_their_sections_and_every_chunk_of_them(embedder):
+    """A TXT file without ``#`` headings: its title and its plain headings (sentence case,
+    numbered, title case; directly above their paragraph or apart from it) start sections, so
+    a chunk far down a long section still says what it is about."""
+    from ingest.chunking import chunk_sections
+    from ingest.parsers import parse_text
+
+    sections = parse_text(GUIDE.encode()).sections
+    assert [s.heading for s in sections] == [
+        "Onboarding guide for new employees > Your first day",
+        "Onboarding guide for new employees > 2. Canteen",
+        "Onboarding guide for new employees > Parking"]
+    assert sections[0].text.startswith("New employees start at 9:00")
+    chunks = chunk_sections(sections, embedder.count_tokens, 60, 0)
+    lunch = next(c for c in chunks if "Lunch is served" in c.text)
+    assert "canteen" not in lunch.text.split("Lunch")[1] and lunch.ordinal > 2
+    assert lunch.section == "Onboarding guide for new employees > 2. Canteen"
+
+
+@pytest.mark.parametrize("text", [
+    "Opening hours:\nMonday to Friday, 8:00 to 18:00.\n",  # a label, not a heading
+    "The policy applies to all staff at the\nHalden office. It was revised in May.\n",  # wrapped
+    "Minutes of the meeting\n",  # a title alone: nothing to head, kept as the text
+    "# Usage\n\nRun it.\n\nInstall notes\n\nUse pip.\n",  # Markdown: only its # headings count
+])
+def test_lines_that_head_nothing_are_not_plain_headings(text):
+    from ingest.parsers import parse_text
+
+    sections = parse_text(text.encode()).sections
+    assert sections and all(s.heading in (None, "Usage") for s in sections)
+    assert "".join(s.text for s in sections).replace("\n", "") != ""

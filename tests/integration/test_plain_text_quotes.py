@@ -66,3 +66,11 @@ def test_a_heading_in_sentence_case_is_not_quoted_with_its_paragraph(container):
     _, quoted = quoted_from(answer)
     assert quoted.startswith("New employees start at 9:00")
     assert "Your first day" not in answer.answer
+
+
+def test_a_citation_of_plain_text_names_its_title_and_heading(container):
+    """A TXT file's plain headings are sections: the citation says where in the policy it is."""
+    answer = container.answers.answer("Within how many hours must a lost laptop be reported?", 5)
+    source, quoted = quoted_from(answer)
+    assert source == "it_security_policy.txt" and "within 24 hours" in quoted
+    assert answer.citations[0].chunk.section == "IT Security Policy > 2. Laptops"

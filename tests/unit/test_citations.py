@@ -663,8 +663,9 @@ def test_a_plain_text_title_line_heads_the_paragraph_under_it():
     """A plain-text note opening "Harbour Film Awards 2025" and a blank line: "Which actor won
     Best Actor at the Harbour Film Awards?" quoted "A sea drama won best picture at the Harbour
     Film Awards." (it shares the awards' name; the Best Actor sentence does not). The title line
-    heads the paragraph as a Markdown "#" line would. A title-shaped line inside a paragraph, or
-    one with text right under it, heads nothing."""
+    heads the paragraph as a Markdown "#" line would, apart from it or right above it ("2.
+    Laptops" over "Every laptop is…"). A title-shaped line inside a paragraph, or one a sentence
+    continues under it (lower case), heads nothing."""
     note = ("Harbour Film Awards 2025\n\nA sea drama won best picture at the Harbour Film Awards. "
             "Mira Tal won Best Actor for the film Salt. In H1 2025 ticket sales were 4.2 million "
             "euros.")
@@ -672,7 +673,8 @@ def test_a_plain_text_title_line_heads_the_paragraph_under_it():
     assert sentence == "Mira Tal won Best Actor for the film Salt."
     assert is_title_line(note, 0, len("Harbour Film Awards 2025"))
     assert not is_title_line("Intro.\nHarbour Film Awards\n\nText.", 7, 26)
-    assert not is_title_line("Harbour Film Awards\nText.", 0, 19)
+    assert is_title_line("Harbour Film Awards\nText.", 0, 19)
+    assert not is_title_line("Harbour Film Awards\nwere held in May.", 0, 19)
     assert not is_title_line("```\nHarbour Film Awards\n\nx = 1\n```", 4, 23)
 
 
