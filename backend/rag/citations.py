@@ -99,6 +99,9 @@ _IRREGULAR_FORMS = """won:win wrote:write written:write began:begin begun:begin 
     brought:bring sent:send spent:spend lost:lose met:meet paid:pay said:say told:tell
     beaten:beat struck:strike stole:steal stolen:steal wore:wear worn:wear
     flew:fly flown:fly fell:fall fallen:fall sank:sink sunk:sink shot:shoot"""
+# and the nouns of a measure written as its adjective: "at least 14 characters long" states a
+# "minimum password length", "30 metres wide" a width
+_MEASURE_NOUNS = "length:long width:wide depth:deep height:high breadth:broad strength:strong"
 
 
 def _base_of(word: str) -> str:
@@ -106,7 +109,8 @@ def _base_of(word: str) -> str:
 
 
 _VERB_OF = {_base_of(form): _base_of(verb)
-            for form, verb in (pair.split(":") for pair in _IRREGULAR_FORMS.split())}
+            for form, verb in (pair.split(":")
+                               for pair in (_IRREGULAR_FORMS + " " + _MEASURE_NOUNS).split())}
 _DERIVABLE = re.compile(r"[a-z]{5,}")
 
 
@@ -249,7 +253,8 @@ def states_asked(question: str, sentence: str, have: frozenset[str],
     fact ``question`` asks for; a question asking for a quantity by its noun ("What is the
     travel reimbursement limit…") wants a figure beside that noun, not any figure."""
     quantity = terms(asked_quantity(question))
-    if quantity and not held_terms(quantity, have, translations):
+    if quantity and not (held_terms(quantity, have, translations)
+                         or _held_derived(quantity, have)):
         return False
     return states(quote_kind(question), sentence, question)
 

@@ -3,7 +3,8 @@ multilingual-e5, FAISS, BM25) in quote mode: the quote is the sentence stating w
 Each case was answered with another sentence of the same paragraph before: a "where" question
 with the one naming months (no place), a sentence under a sentence-case heading together with
 the heading, one opening with "They" with the sentence before it (a term more), one about a
-laptop with the one writing the guide title's "new employees" (the title heads every section)."""
+laptop with the one writing the guide title's "new employees" (the title heads every section);
+"the minimum password length" was refused ("14 characters long" states a length)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ def container(tmp_path_factory):
     ("Where does the first-aid training run?", "drills.txt", "room 4.12"),
     ("How often do passwords expire?", "it_security_policy.txt",
      "Passwords must be at least 14 characters long. They expire every 180 days."),
+    ("What is the minimum password length?", "it_security_policy.txt",
+     "at least 14 characters long"),
     ("What should I bring on my first day?", "onboarding_guide.txt", "Bring a photo ID"),
     ("What laptop do new employees get?", "onboarding_guide.txt", "You receive a laptop"),
 ])

@@ -992,6 +992,21 @@ def test_a_question_term_is_held_by_another_form_of_its_word():
     assert match_strength("Who founded Halden?", "Ada Byron, its founder, lives in Oslo.") > 0
 
 
+def test_a_measure_asked_by_its_noun_is_stated_by_its_adjective():
+    """"What is the minimum password length?" was refused: "Passwords must be at least 14
+    characters long." states a length, as "30 metres wide" states a width; the figure is the
+    asked-for kind of fact only beside the measure asked for."""
+    from backend.rag.citations import match_strength
+
+    policy = ("Passwords are stored hashed. Passwords must be at least 14 characters long. "
+              "They expire every 180 days.")
+    _, sentence, strength = best_sentence("What is the minimum password length?", [policy])
+    assert sentence == "Passwords must be at least 14 characters long." and strength >= 2
+    question = "What is the width of the main gate?"
+    assert (match_strength(question, "The main gate is 30 metres wide.")
+            > match_strength(question, "The main gate is 30 years old."))
+
+
 def test_a_compound_or_a_heading_does_not_hold_a_question_term_as_its_part():
     """"immunodeficiency" is no form of "immune", nor "partner" of "part", and a heading ("Immune system") names a topic:
     the sentence on inflammation under it shares nothing with the question."""
