@@ -24,7 +24,7 @@ from pathlib import Path
 
 from backend.domain import ScoredChunk
 from backend.rag.answer_types import answer_type, states
-from backend.rag.citations import held_terms, terms
+from backend.rag.citations import held_forms, terms
 from backend.rag.text import Alternatives, has_cjk, mostly_cjk, sentence_spans
 
 FEATURES = ("coverage", "specific_coverage", "typed_specific", "type_asked", "score", "cosine")
@@ -61,10 +61,11 @@ def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
         specific = own - terms(p.chunk.filename.rsplit(".", 1)[0])
         for start, end in sentence_spans(p.chunk.text):
             sentence = p.chunk.text[start:end]
-            have = terms(sentence) | heading
-            coverage = len(held_terms(q, have, alternatives)) / len(q) if q else 0.0
-            spec = (len(held_terms(specific, have, alternatives)) / len(specific) if specific
-                    else coverage)
+            own_words = terms(sentence)
+            have = own_words | heading
+            coverage = len(held_forms(q, have, own_words, alternatives)) / len(q) if q else 0.0
+            spec = (len(held_forms(specific, have, own_words, alternatives)) / len(specific)
+                    if specific else coverage)
             typed = float(kind != "other" and states(kind, sentence, question))
             candidate = (coverage, spec, typed * spec)
             if sum(candidate) > sum(best):

@@ -16,10 +16,10 @@ from backend.rag.answer_types import (MONTHS, asked_quantity, asked_subject, ask
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
-                              is_heading_line, is_lead_in, is_question, is_title_cased,
-                              is_title_line, numbers, points_back, referent, sentence_spans,
-                              subtitled_names, tokenize, without_fence_lines,
-                              without_numbered_title)
+                              is_heading, is_heading_line, is_lead_in, is_question,
+                              is_sentence_cased_heading, is_title_cased, is_title_line,
+                              numbers, points_back, referent, sentence_spans, subtitled_names,
+                              tokenize, without_fence_lines, without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -129,6 +129,14 @@ def _derived(term: str, other: str) -> bool:
 def _held_derived(wanted: frozenset[str], have: frozenset[str]) -> frozenset[str]:
     """The ``wanted`` terms ``have`` holds as another form of the word (``_derived``)."""
     return frozenset(t for t in wanted if t.isalpha() and any(_derived(t, h) for h in have))
+
+
+def held_forms(wanted: frozenset[str], have: frozenset[str], own: frozenset[str],
+               translations: Alternatives | None = None) -> frozenset[str]:
+    """``held_terms``, and the terms a sentence's ``own`` words hold as another form of the
+    word ("lost" for "lose"; a heading names a topic, no word form)."""
+    held = held_terms(wanted, have, translations)
+    return held | _held_derived(wanted - held, own)
 
 
 def _written(question: str, text: str) -> frozenset[str]:
@@ -375,8 +383,8 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
     kept = []
     for line in answer.split("\n"):
         for start, end in sentence_spans(line):
-            sentence = line[start:end]
-            if _ABOUT_THE_TASK.match(sentence) or is_question(sentence):
+            sentence = _without_label_tail(line[start:end])
+            if not sentence or _ABOUT_THE_TASK.match(sentence) or is_question(sentence):
                 continue
             cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
             if not _repeats(sentence, kept) and any(
@@ -384,6 +392,21 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
                 kept.append(sentence)
     on_topic = [s for s in kept if shared_terms(question, s)]
     return " ".join(on_topic or kept)
+
+
+# the tail of a passage's label, "[1] (policy.txt, IT Security Policy > 2. Laptops)", copied
+_LABEL_TAIL = re.compile(r"\s*(?:[^()\[\]]*>\s*)?([^()\[\]>]+?)\s*\)\s*(?:\[\d+\]\s*)*[.]?\s*")
+
+
+def _without_label_tail(sentence: str) -> str:
+    """``sentence`` without the end of a passage's label the model began it with ("Laptops)
+    [1] Every laptop is…"): a heading and the label's closing bracket state nothing, and pass
+    as supported (the heading is in the passage)."""
+    m = _LABEL_TAIL.match(sentence)
+    tail = m.group(1) if m else ""
+    if is_heading(tail) or (is_sentence_cased_heading(tail) and not numbers(tail)):
+        return sentence[m.end():]
+    return sentence
 
 
 _CLAUSE_END = re.compile(r"[;；]")

@@ -4,7 +4,8 @@ Each case was answered with another sentence of the same paragraph before: a "wh
 with the one naming months (no place), a sentence under a sentence-case heading together with
 the heading, one opening with "They" with the sentence before it (a term more), one about a
 laptop with the one writing the guide title's "new employees" (the title heads every section);
-"the minimum password length" was refused ("14 characters long" states a length)."""
+"the minimum password length" was refused ("14 characters long" states a length), and "What
+happens if I lose my laptop?" ("Lost or stolen laptops…": another form of "lose")."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def container(tmp_path_factory):
      "Passwords must be at least 14 characters long. They expire every 180 days."),
     ("What is the minimum password length?", "it_security_policy.txt",
      "at least 14 characters long"),
+    ("What happens if I lose my laptop?", "it_security_policy.txt", "within 24 hours"),
     ("What should I bring on my first day?", "onboarding_guide.txt", "Bring a photo ID"),
     ("What laptop do new employees get?", "onboarding_guide.txt", "You receive a laptop"),
 ])
@@ -77,3 +79,20 @@ def test_a_citation_of_plain_text_names_its_title_and_heading(container):
     source, quoted = quoted_from(answer)
     assert source == "it_security_policy.txt" and "within 24 hours" in quoted
     assert answer.citations[0].chunk.section == "IT Security Policy > 2. Laptops"
+
+
+def test_the_default_model_answers_without_the_labels_it_reads(tmp_path):
+    """The real GGUF reads each passage under its label, "(it_security_policy.txt, IT Security
+    Policy > 2. Laptops)", and copied its tail once ("Laptops) [1] Every laptop…"): the answer
+    holds no label, cites the policy and states the fact, in the model's words or quoted."""
+    import re
+
+    (tmp_path / "it_security_policy.txt").write_text(DOCS["it_security_policy.txt"], "utf-8")
+    c = Container(Settings(data_dir=tmp_path, reranker="none"))
+    c.ingestor.ingest_paths([tmp_path / "it_security_policy.txt"])
+    answer = c.answers.answer("What happens if I lose my laptop?", 5)
+    assert answer.mode in ("generated", "extractive") and answer.citations
+    assert {x.chunk.filename for x in answer.citations} == {"it_security_policy.txt"}
+    assert not re.search(r"(^|[.\]]\s)[^.()\[\]]*\)", answer.answer), answer.answer
+    assert "24 hours" in answer.answer
+

@@ -22,6 +22,20 @@ def test_the_sentence_holding_the_specific_terms_scores_higher_than_one_on_the_t
     assert full["coverage"] > near["coverage"]
 
 
+def test_a_sentence_writing_another_form_of_a_term_covers_it():
+    """"What happens if I lose my laptop?" was refused (0.43 against 0.45): "Lost or stolen
+    laptops must be reported…" held "laptop" and not "lose", as the quote's matching already
+    read it; a heading names a topic and lends no word form."""
+    question = "What happens if I lose my laptop?"
+    policy = scored("Lost or stolen laptops must be reported within 24 hours.", "policy.txt")
+    x = dict(zip(FEATURES, features(question, [policy])))
+    assert x["coverage"] == 0.5 and x["specific_coverage"] == 0.5
+    assert AnswerabilityModel.load().answerable(question, [policy])
+    headed = ScoredChunk(ChunkRecord(1, 1, "policy.txt", "Report it within 24 hours.", None,
+                                     "Lost laptops", 0), 0.8, 0.6)
+    assert dict(zip(FEATURES, features(question, [headed])))["coverage"] == 0.25
+
+
 def test_chinese_questions_get_the_same_signals():
     text = "年假：员工每年有十五天带薪年假。婚假：员工结婚可享受十天婚假。"
     x = dict(zip(FEATURES, features("员工每年有几天带薪年假？", [scored(text, "leave.docx")])))

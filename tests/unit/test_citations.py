@@ -56,6 +56,21 @@ def test_keep_supported_drops_a_sentence_going_on_after_a_semicolon_with_what_no
     assert keep_supported(both, [passage], "When is lunch served?") == both
 
 
+def test_keep_supported_drops_the_tail_of_a_passage_label_the_model_copied():
+    """The prompt labels a passage "[1] (it_security_policy.txt, IT Security Policy > 2.
+    Laptops)"; the default model began its answer "Laptops) [1] Every laptop is…": the
+    heading is in the passage, so it passed as supported, but it states nothing."""
+    passage = ("Every laptop is encrypted with BitLocker. Lost or stolen laptops must be "
+               "reported to the service desk within 24 hours.")
+    stated = "Lost or stolen laptops must be reported to the service desk within 24 hours. [1]"
+    question = "What happens if I lose my laptop?"
+    for tail in ("Laptops) [1]", "2. Laptops ) [1]", "IT Security Policy > 2. Laptops) [1]"):
+        assert keep_supported(f"{tail} {stated}", [passage], question) == stated
+        assert keep_supported(f"{tail}\n{stated}", [passage], question) == stated
+    kept = "Lost laptops (and phones) must be reported within 24 hours. [1]"
+    assert keep_supported(kept, [passage + " Phones too."], question) == kept
+
+
 def test_a_sentence_opening_with_a_pronoun_is_matched_and_quoted_with_what_it_is_about():
     passage = ("1. Passwords\nPasswords must be at least 14 characters long. They expire every "
                "180 days. Multi-factor authentication is required for email.")
