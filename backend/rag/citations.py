@@ -395,13 +395,13 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
 
 
 # the tail of a passage's label, "[1] (policy.txt, IT Security Policy > 2. Laptops)", copied
-_LABEL_TAIL = re.compile(r"\s*(?:[^()\[\]]*>\s*)?([^()\[\]>]+?)\s*\)\s*(?:\[\d+\]\s*)*[.]?\s*")
+_LABEL_TAIL = re.compile(r"\s*(?:[^()\[\]]*>\s*)?([^()\[\]>]+?)\s*[)\]]\s*(?:\[\d+\]\s*)*[.]?\s*")
 
 
 def _without_label_tail(sentence: str) -> str:
     """``sentence`` without the end of a passage's label the model began it with ("Laptops)
-    [1] Every laptop is…"): a heading and the label's closing bracket state nothing, and pass
-    as supported (the heading is in the passage)."""
+    [1] Every laptop is…", "Laptops ] [1]…"): a heading and a closing bracket state nothing,
+    and pass as supported (the heading is in the passage)."""
     m = _LABEL_TAIL.match(sentence)
     tail = m.group(1) if m else ""
     if is_heading(tail) or (is_sentence_cased_heading(tail) and not numbers(tail)):

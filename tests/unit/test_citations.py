@@ -64,7 +64,8 @@ def test_keep_supported_drops_the_tail_of_a_passage_label_the_model_copied():
                "reported to the service desk within 24 hours.")
     stated = "Lost or stolen laptops must be reported to the service desk within 24 hours. [1]"
     question = "What happens if I lose my laptop?"
-    for tail in ("Laptops) [1]", "2. Laptops ) [1]", "IT Security Policy > 2. Laptops) [1]"):
+    for tail in ("Laptops) [1]", "2. Laptops ) [1]", "IT Security Policy > 2. Laptops) [1]",
+                 "Laptops ] [1]"):
         assert keep_supported(f"{tail} {stated}", [passage], question) == stated
         assert keep_supported(f"{tail}\n{stated}", [passage], question) == stated
     kept = "Lost laptops (and phones) must be reported within 24 hours. [1]"
