@@ -261,8 +261,7 @@ def states_asked(question: str, sentence: str, have: frozenset[str],
     fact ``question`` asks for; a question asking for a quantity by its noun ("What is the
     travel reimbursement limit…") wants a figure beside that noun, not any figure."""
     quantity = terms(asked_quantity(question))
-    if quantity and not (held_terms(quantity, have, translations)
-                         or _held_derived(quantity, have)):
+    if quantity and not held_forms(quantity, have, terms(sentence), translations):
         return False
     return states(quote_kind(question), sentence, question)
 
