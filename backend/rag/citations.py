@@ -386,7 +386,7 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
             if not sentence or _ABOUT_THE_TASK.match(sentence) or is_question(sentence):
                 continue
             cited = [n for n in cited_numbers(sentence) if 1 <= n <= len(passages)]
-            if not _repeats(sentence, kept) and any(
+            if not _repeats(sentence, kept) and not _adds_nothing(sentence, kept) and any(
                     _each_clause_supported(sentence, passages[n - 1], question) for n in cited):
                 kept.append(sentence)
     on_topic = [s for s in kept if shared_terms(question, s)]
@@ -421,6 +421,16 @@ def _each_clause_supported(sentence: str, passage: str, question: str) -> bool:
     clauses = _CLAUSE_END.split(_MARKER_RE.sub("", sentence))
     return len(clauses) == 1 or all(
         is_supported(c, passage, question) for c in clauses if len(set(tokenize(c)) - asked) >= 2)
+
+
+def _adds_nothing(sentence: str, kept: Sequence[str]) -> bool:
+    """``sentence`` holds no term and no figure that the sentences ``kept`` before it do not
+    ("…at least 14 characters long. [2] Passwords [2]")."""
+    if not kept:
+        return False
+    before = " ".join(kept)
+    plain = _MARKER_RE.sub("", sentence)
+    return terms(plain) <= terms(before) and numbers(plain) <= numbers(before)
 
 
 def _repeats(sentence: str, kept: Sequence[str]) -> bool:

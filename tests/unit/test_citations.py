@@ -72,6 +72,21 @@ def test_keep_supported_drops_the_tail_of_a_passage_label_the_model_copied():
     assert keep_supported(kept, [passage + " Phones too."], question) == kept
 
 
+def test_keep_supported_drops_a_sentence_adding_nothing_to_those_before_it():
+    """The default model ended "What is the minimum password length?" with "Passwords [2]":
+    supported (the word is in the passage), on topic, and stating nothing the answer had not
+    said already."""
+    faq = "A new password must be at least 14 characters long."
+    policy = "Passwords must be at least 14 characters long. Passwords expire every 180 days."
+    first = "The minimum password length is 14 characters. [1]"
+    second = "Passwords must be at least 14 characters long. [2]"
+    question = "What is the minimum password length?"
+    answer = f"{first} {second} Passwords [2]"
+    assert keep_supported(answer, [faq, policy], question) == f"{first} {second}"
+    more = f"{first} Passwords expire every 180 days. [2]"
+    assert keep_supported(more, [faq, policy], question) == more
+
+
 def test_a_sentence_opening_with_a_pronoun_is_matched_and_quoted_with_what_it_is_about():
     passage = ("1. Passwords\nPasswords must be at least 14 characters long. They expire every "
                "180 days. Multi-factor authentication is required for email.")
