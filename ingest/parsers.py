@@ -337,11 +337,7 @@ def parse_text(data: bytes) -> ParsedDocument:
     i = 0
     while i < len(lines):
         line = lines[i]
-        opened = _MD_FENCE.match(line)
-        if opened and fence is None:
-            fence = opened.group(1)
-        elif opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-            fence = None
+        fence = _fence_after(fence, line)
         table = markdown_table_at(lines, i) if fence is None else 0
         if table:
             # as a Word table's rows: each value under its column's name, each row a paragraph
@@ -365,15 +361,21 @@ def parse_text(data: bytes) -> ParsedDocument:
     return ParsedDocument(sections=sections, pages=None)
 
 
+def _fence_after(fence: str | None, line: str) -> str | None:
+    """The open code fence after ``line`` (``fence``: the one open before it, None outside)."""
+    opened = _MD_FENCE.match(line)
+    if opened and fence is None:
+        return opened.group(1)
+    if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+        return None
+    return fence
+
+
 def _has_markdown_headings(lines: list[str]) -> bool:
     fence: str | None = None
     for line in lines:
-        opened = _MD_FENCE.match(line)
-        if opened and fence is None:
-            fence = opened.group(1)
-        elif opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-            fence = None
-        elif fence is None and _MD_HEADING.match(line):
+        fence = _fence_after(fence, line)
+        if fence is None and _MD_HEADING.match(line):
             return True
     return False
 
