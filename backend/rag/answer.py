@@ -15,9 +15,10 @@ from backend.domain import Answer, Citation, ScoredChunk
 from backend.ports import ChatModel
 from backend.rag.answerability import AnswerabilityModel
 from backend.rag.chinese_script import chinese_script
-from backend.rag.citations import (asked_terms, attribute, best_sentence, best_span, cited_span,
-                                   claim_of, figures_disagree, keep_supported, quote_in, renumber,
-                                   rests_on, shared_terms, terms, unnamed)
+from backend.rag.citations import (ABOUT_THE_QUESTION, asked_terms, attribute, best_sentence,
+                                   best_span, cited_span, claim_of, figures_disagree,
+                                   keep_supported, quote_in, renumber, rests_on, shared_terms,
+                                   terms, unnamed)
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
@@ -142,10 +143,6 @@ class AnswerStream:
     def __del__(self) -> None:
         self.cancel.set()
 
-
-# the ``match_strength`` of a sentence about the question: two of its terms, or one and the
-# kind of fact it asks for; a sentence under it only brushes the question
-ABOUT_THE_QUESTION = 2
 
 
 def only_brushes(question: str, sentence: str, strength: float, asked: str) -> bool:

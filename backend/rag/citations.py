@@ -18,7 +18,7 @@ from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
                               is_heading, is_heading_line, is_lead_in, is_question,
                               is_sentence_cased_heading, is_title_cased, is_title_line,
-                              numbers, points_back, referent, sentence_spans, subtitled_names,
+                              mostly_cjk, numbers, points_back, referent, sentence_spans, subtitled_names,
                               tokenize, without_fence_lines, without_numbered_title)
 
 _stemmed = analyzer(stem=True)
@@ -374,10 +374,12 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
     """The answer's sentences that cite a passage which supports them; the rest is dropped, and
     so are questions (a small model goes on with the FAQ's next question, or asks one back).
 
-    Of those, sentences sharing no term with the question are dropped too when others do share
-    some: small models pad answers with copied but unrelated passage sentences. A sentence the
-    model repeats (small models loop) is kept once, and so is one it repeats with a word
-    changed (``_repeats``).
+    Of those, sentences that only brush the question are dropped too when others are about it
+    (``_about_the_question``): small models pad answers with copied passage sentences that
+    share a word with the question and answer nothing it asks ("Every laptop is encrypted with
+    BitLocker." before "Lost or stolen laptops must be reported…" for "What happens if I lose my
+    laptop?"). A sentence the model repeats (small models loop) is kept once, and so is one it
+    repeats with a word changed (``_repeats``).
     """
     kept = []
     for line in answer.split("\n"):
@@ -389,8 +391,30 @@ def keep_supported(answer: str, passages: Sequence[str], question: str) -> str:
             if not _repeats(sentence, kept) and not _adds_nothing(sentence, kept) and any(
                     _each_clause_supported(sentence, passages[n - 1], question) for n in cited):
                 kept.append(sentence)
-    on_topic = [s for s in kept if shared_terms(question, s)]
-    return " ".join(on_topic or kept)
+    return " ".join(_about_the_question(kept, question))
+
+
+# the ``match_strength`` of a sentence about the question: two of its terms, or one and the
+# kind of fact it asks for; a sentence under it only brushes the question
+ABOUT_THE_QUESTION = 2
+
+
+def _about_the_question(sentences: list[str], question: str) -> list[str]:
+    """The ``sentences`` about the question (``match_strength`` of at least
+    ``ABOUT_THE_QUESTION``, or of as many terms as a shorter question has), if any are; else
+    those sharing a term with it, if any do; else all. A sentence in another script than the
+    question is judged by shared terms alone: it shares terms only where they are translated."""
+    bar = min(ABOUT_THE_QUESTION, len(asked_terms(question)))
+    script = mostly_cjk(question)
+
+    def about(sentence: str) -> bool:
+        plain = _MARKER_RE.sub("", sentence)
+        if mostly_cjk(plain) != script:
+            return shared_terms(question, plain) > 0
+        return match_strength(question, plain) >= bar
+
+    return ([s for s in sentences if about(s)]
+            or [s for s in sentences if shared_terms(question, s)] or sentences)
 
 
 # the tail of a passage's label, "[1] (policy.txt, IT Security Policy > 2. Laptops)", copied

@@ -96,3 +96,41 @@ def test_the_default_model_answers_without_the_labels_it_reads(tmp_path):
     assert not re.search(r"(^|[.\]]\s)[^.()\[\]]*\)", answer.answer), answer.answer
     assert "24 hours" in answer.answer
 
+
+
+
+POLICY = DOCS["it_security_policy.txt"].replace(
+    "within 24 hours.", "within 24 hours. The service desk is on the second floor of Building B "
+                        "and can be reached at extension 4400.") + (
+    "\n\n3. Responsibilities\nThe Chief Information Security Officer, Priya Raman, owns this "
+    "policy. Department heads approve access requests for their teams. The policy is reviewed "
+    "every January.\n\n4. Backups\nFile servers are backed up every night at 02:00. Backups are "
+    "kept for 90 days in the Frankfurt data centre.")
+GUIDE = DOCS["onboarding_guide.txt"].replace(
+    "on your first day.", "on your first day. Additional monitors can be ordered through the IT "
+                          "portal. The standard laptop is a 14-inch ThinkPad.").replace(
+    "six months.", "six months. During probation the notice period is two weeks; afterwards it "
+                   "is one month.\n\nCanteen\nThe canteen on the ground floor serves lunch from "
+                   "11:30 to 14:00. Meals are subsidised by 50 percent.")
+
+
+@pytest.mark.parametrize("question,source,fact,unasked", [
+    ("What happens if I lose my laptop?", "it_security_policy.txt", "24 hours",
+     ("BitLocker", "ThinkPad")),
+    ("What is the standard laptop?", "onboarding_guide.txt", "ThinkPad", ("24 hours",)),
+])
+def test_the_default_model_answer_keeps_only_what_is_about_the_question(
+        tmp_path, question, source, fact, unasked):
+    """The real GGUF answered "What happens if I lose my laptop?" with every laptop sentence it
+    read ("Every laptop is encrypted with BitLocker. [1] Lost or stolen laptops… [1] The
+    standard laptop is a 14-inch ThinkPad. [2]"), each supported and sharing "laptop"; and
+    "What is the standard laptop?" with the ThinkPad and then the lost-laptop rule. A sentence
+    only brushing the question is dropped beside one about it."""
+    for name, text in (("it_security_policy.txt", POLICY), ("onboarding_guide.txt", GUIDE)):
+        (tmp_path / name).write_text(text, "utf-8")
+    c = Container(Settings(data_dir=tmp_path))
+    c.ingestor.ingest_paths(sorted(tmp_path.glob("*.txt")))
+    answer = c.answers.answer(question, 5)
+    assert fact in answer.answer
+    assert not any(x in answer.answer for x in unasked), answer.answer
+    assert {x.chunk.filename for x in answer.citations} == {source}

@@ -77,14 +77,30 @@ def test_keep_supported_drops_a_sentence_adding_nothing_to_those_before_it():
     supported (the word is in the passage), on topic, and stating nothing the answer had not
     said already."""
     faq = "A new password must be at least 14 characters long."
-    policy = "Passwords must be at least 14 characters long. Passwords expire every 180 days."
+    policy = ("Passwords must be at least 14 characters long. The minimum length applies to "
+              "service accounts too.")
     first = "The minimum password length is 14 characters. [1]"
     second = "Passwords must be at least 14 characters long. [2]"
     question = "What is the minimum password length?"
     answer = f"{first} {second} Passwords [2]"
     assert keep_supported(answer, [faq, policy], question) == f"{first} {second}"
-    more = f"{first} Passwords expire every 180 days. [2]"
+    more = f"{first} The minimum length applies to service accounts too. [2]"
     assert keep_supported(more, [faq, policy], question) == more
+
+
+def test_keep_supported_drops_sentences_only_brushing_the_question_beside_one_about_it():
+    """The default model answered "What happens if I lose my laptop?" with every laptop
+    sentence of its passages: each supported, each sharing "laptop", one answering."""
+    policy = ("Every laptop is encrypted with BitLocker. Lost or stolen laptops must be reported "
+              "to the service desk within 24 hours.")
+    guide = "The standard laptop is a 14-inch ThinkPad."
+    lost = "Lost or stolen laptops must be reported to the service desk within 24 hours. [1]"
+    answer = (f"Every laptop is encrypted with BitLocker. [1] {lost} "
+              "The standard laptop is a 14-inch ThinkPad. [2]")
+    assert keep_supported(answer, [policy, guide], "What happens if I lose my laptop?") == lost
+    # with no sentence about the question, those sharing a term stay (the checks after decide)
+    padding = "Every laptop is encrypted with BitLocker. [1]"
+    assert keep_supported(padding, [policy, guide], "Which laptops need a VPN?") == padding
 
 
 def test_a_sentence_opening_with_a_pronoun_is_matched_and_quoted_with_what_it_is_about():
