@@ -105,15 +105,23 @@ def searched_note(turn: dict) -> None:
         st.caption(t("Searched for: {query}", query=md_escape(turn["search_query"])))
 
 
-# the model the API names when it runs without one (CITEQA_ANSWER_MODE=quote)
-QUOTING_ONLY = "none (quoted sources)"
+def answers_are_quotes() -> bool:
+    """Whether the backend runs without a language model (CITEQA_ANSWER_MODE=quote): asked once
+    a session. A reopened conversation's turns carry no model name to tell by."""
+    if "answers_are_quotes" not in st.session_state:
+        try:
+            mode = api.health().get("answer_mode")
+        except (ApiError, OSError):
+            return False  # not known now: ask again on the next run
+        st.session_state["answers_are_quotes"] = mode == "quote"
+    return st.session_state["answers_are_quotes"]
 
 
 def quoted_note(turn: dict) -> None:
     """That the answer is a quote: no model runs, or the model's own could not be verified."""
     if turn.get("mode") != "extractive":
         return
-    if turn.get("model") == QUOTING_ONLY:
+    if answers_are_quotes():
         st.caption(t("Quoted from the best-matching source (answers here are quotes, no "
                      "language model writes them)."))
     else:
@@ -223,8 +231,7 @@ if question := st.chat_input(t("Ask a question, e.g. What is our travel reimburs
             turn = {"role": "assistant", "content": final.get("answer", ""),
                     "citations": final.get("citations", []), "related": final.get("related", []),
                     "answer_id": final.get("answer_id"), "key": key, "question": question,
-                    "search_query": final.get("search_query"), "mode": final.get("mode"),
-                    "model": final.get("model")}
+                    "search_query": final.get("search_query"), "mode": final.get("mode")}
             searched_note(turn)
             show_citations(turn["citations"], key=key)
             show_citations(turn["related"], related=True)

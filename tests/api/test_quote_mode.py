@@ -41,7 +41,8 @@ def _quoted(body: dict) -> str:
      "travel_reimbursement_policy.docx", "2,500 euros"),
 ])
 def test_every_answer_is_the_source_sentence_quoted(quoting, question, filename, expected):
-    assert quoting.get("/health").json()["model"] == "none (quoted sources)"
+    health = quoting.get("/health").json()
+    assert health["model"] == "none (quoted sources)" and health["answer_mode"] == "quote"
     body = quoting.post("/query", json={"question": question}).json()
     assert expected in _quoted(body)
     assert body["citations"][0]["filename"] == filename

@@ -612,6 +612,13 @@ def test_without_a_model_the_ui_says_answers_are_quotes(page, server_data_dir, t
         message.get_by_text("no language model writes them").wait_for()
         expect(message.get_by_text("could not be verified")).to_have_count(0)
         message.get_by_text("[1] travel_reimbursement_policy.docx").wait_for()
+        # reopened in a new session, the saved turn (which carries no model name) says the same
+        pg.reload()
+        sidebar = pg.get_by_test_id("stSidebar")
+        sidebar.get_by_role("button", name="What is the hotel limit per night?").first.click()
+        message = pg.get_by_test_id("stChatMessage").nth(1)
+        message.get_by_text("no language model writes them").wait_for()
+        expect(message.get_by_text("could not be verified")).to_have_count(0)
         context.close()
     finally:
         stop(ui)

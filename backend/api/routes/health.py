@@ -9,13 +9,16 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", responses=json_example(
-    {"status": "ok", "model": "SmolLM2-135M-Instruct.Q4_0.gguf",
+    {"status": "ok", "model": "SmolLM2-135M-Instruct.Q4_0.gguf", "answer_mode": "model",
      "embedding_model": "all-MiniLM-L6-v2.int8+multilingual-e5-small.int8@0.5"}))
 def health(c: ContainerDep) -> dict:
-    """Liveness and the models in use; open to anyone, so it says nothing about documents."""
+    """Liveness and the models in use; open to anyone, so it says nothing about documents.
+    ``answer_mode``: "model" (a language model writes answers, checked against the sources) or
+    "quote" (every answer quotes a source sentence; no model runs)."""
     return {
         "status": "ok",
         "model": c.chat_model.name,  # loaded at startup (a remote one: the name it serves)
+        "answer_mode": c.settings.answer_mode,
         "embedding_model": c.knowledge_base.embedder.name,
     }
 
