@@ -443,8 +443,41 @@ def _each_clause_supported(sentence: str, passage: str, question: str) -> bool:
         return False
     asked = set(tokenize(question)) | _META_TERMS
     clauses = _CLAUSE_END.split(_MARKER_RE.sub("", sentence))
+    if any(_figure_moved(c, passage) for c in clauses):
+        return False
     return len(clauses) == 1 or all(
         is_supported(c, passage, question) for c in clauses if len(set(tokenize(c)) - asked) >= 2)
+
+
+_VERB_HELPERS = frozenset(_stemmed("must may might could should would shall been being were"))
+# a clause saying what it is about by a pronoun: "afterwards it is one month"
+_REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|he|she|his|her|this|that|these|those)\b",
+                          re.IGNORECASE)
+
+
+def _phrases(text: str) -> set[tuple[str, str]]:
+    """Pairs of neighbouring words of ``text`` (stemmed, small and helping verbs left out), no
+    figure in either: "probation period lasts two weeks" -> (probat, period), (period, last)."""
+    words = [w for w in _stemmed(text) if w not in _VERB_HELPERS]
+    return {(a, b) for a, b in zip(words, words[1:]) if not numbers(a) and not numbers(b)}
+
+
+def _figure_moved(clause: str, passage: str) -> bool:
+    """A small model gives one sentence's subject another sentence's figure: "The probation
+    period lasts two weeks" from "The probation period lasts six months. During probation the
+    notice period is two weeks…". Each word and figure is in the passage, but the clause's
+    phrases are only in passage clauses stating none of its figures, and those stating them
+    share none of its phrases, each naming its own subject (not "afterwards it is one month")."""
+    figures = _numbers(clause)
+    wanted = _phrases(clause) if figures and not has_cjk(clause) else set()
+    if not wanted:
+        return False
+    parts = [c for a, b in sentence_spans(passage) for c in _CLAUSE_END.split(passage[a:b])]
+    holders = [p for p in parts if _numbers(p) & figures]
+    if not holders or any(_REFERS_BACK.search(p) or _phrases(p) & wanted or not _phrases(p)
+                          for p in holders):
+        return False
+    return any(_phrases(p) & wanted for p in parts if not _numbers(p) & figures)
 
 
 def _adds_nothing(sentence: str, kept: Sequence[str]) -> bool:

@@ -134,3 +134,20 @@ def test_the_default_model_answer_keeps_only_what_is_about_the_question(
     assert fact in answer.answer
     assert not any(x in answer.answer for x in unasked), answer.answer
     assert {x.chunk.filename for x in answer.citations} == {source}
+
+
+def test_the_default_model_gives_no_subject_another_sentences_figure(tmp_path):
+    """The real GGUF answered "What is the notice period after probation?" with "The probation
+    period lasts two weeks; after the notice period is one month. [1]": the probation lasts six
+    months, the two weeks are the notice period during it. Such a clause is not supported, so
+    the answer is the model's without it or the source sentence quoted."""
+    import re
+
+    for name, text in (("it_security_policy.txt", POLICY), ("onboarding_guide.txt", GUIDE)):
+        (tmp_path / name).write_text(text, "utf-8")
+    c = Container(Settings(data_dir=tmp_path))
+    c.ingestor.ingest_paths(sorted(tmp_path.glob("*.txt")))
+    answer = c.answers.answer("What is the notice period after probation?", 5)
+    assert "one month" in answer.answer
+    assert not re.search(r"probation period (lasts|is) (two|2) weeks", answer.answer), answer.answer
+    assert {x.chunk.filename for x in answer.citations} == {"onboarding_guide.txt"}

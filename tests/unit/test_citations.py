@@ -88,6 +88,25 @@ def test_keep_supported_drops_a_sentence_adding_nothing_to_those_before_it():
     assert keep_supported(more, [faq, policy], question) == more
 
 
+def test_a_clause_giving_one_sentences_subject_anothers_figure_is_not_supported():
+    """The default model answered "What is the notice period after probation?" with "The
+    probation period lasts two weeks; …": every word and figure is in the passage, the subject
+    in one sentence and the figure in another."""
+    passage = ("Probation\nThe probation period lasts six months. During probation the notice "
+               "period is two weeks; afterwards it is one month.")
+    question = "What is the notice period after probation?"
+    moved = "The probation period lasts two weeks; after the notice period is one month. [1]"
+    assert keep_supported(moved, [passage], question) == ""
+    for right in ("During probation the notice period is two weeks. [1]",
+                  "The probation period lasts six months. [1]",
+                  # the figure's own clause names its subject by a pronoun: not judged
+                  "After probation the notice period is one month. [1]"):
+        assert keep_supported(right, [passage], question) == right
+    policy = "Passwords must be at least 14 characters long. They expire every 180 days."
+    renewed = "Passwords must be renewed every 180 days. [1]"
+    assert keep_supported(renewed, [policy], "How often do passwords expire?") == renewed
+
+
 def test_keep_supported_drops_sentences_only_brushing_the_question_beside_one_about_it():
     """The default model answered "What happens if I lose my laptop?" with every laptop
     sentence of its passages: each supported, each sharing "laptop", one answering."""
