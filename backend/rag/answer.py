@@ -144,7 +144,6 @@ class AnswerStream:
         self.cancel.set()
 
 
-
 def only_brushes(question: str, sentence: str, strength: float, asked: str) -> bool:
     """The best sentence only brushes a question of two terms or more (``strength`` under
     ``ABOUT_THE_QUESTION``): quoted, it answers another question ("Northwind Games release

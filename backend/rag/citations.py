@@ -18,8 +18,9 @@ from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_
                               bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
                               is_heading, is_heading_line, is_lead_in, is_question,
                               is_sentence_cased_heading, is_title_cased, is_title_line,
-                              mostly_cjk, numbers, points_back, referent, sentence_spans, subtitled_names,
-                              tokenize, without_fence_lines, without_numbered_title)
+                              mostly_cjk, numbers, points_back, referent, sentence_spans,
+                              subtitled_names, tokenize, without_fence_lines,
+                              without_numbered_title)
 
 _stemmed = analyzer(stem=True)
 
@@ -473,9 +474,9 @@ def _figure_moved(clause: str, passage: str) -> bool:
     if not wanted:
         return False
     parts = [c for a, b in sentence_spans(passage) for c in _CLAUSE_END.split(passage[a:b])]
-    holders = [p for p in parts if _numbers(p) & figures]
-    if not holders or any(_REFERS_BACK.search(p) or _phrases(p) & wanted or not _phrases(p)
-                          for p in holders):
+    holders = [(p, _phrases(p)) for p in parts if _numbers(p) & figures]
+    if not holders or any(_REFERS_BACK.search(p) or not own or own & wanted
+                          for p, own in holders):
         return False
     return any(_phrases(p) & wanted for p in parts if not _numbers(p) & figures)
 
