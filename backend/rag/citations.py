@@ -444,7 +444,7 @@ def _each_clause_supported(sentence: str, passage: str, question: str) -> bool:
         return False
     asked = set(tokenize(question)) | _META_TERMS
     clauses = _CLAUSE_END.split(_MARKER_RE.sub("", sentence))
-    if any(_figure_moved(c, passage) for c in clauses):
+    if any(_figure_moved(c, passage) or _unit_swapped(c, passage) for c in clauses):
         return False
     return len(clauses) == 1 or all(
         is_supported(c, passage, question) for c in clauses if len(set(tokenize(c)) - asked) >= 2)
@@ -479,6 +479,30 @@ def _figure_moved(clause: str, passage: str) -> bool:
                           for p, own in holders):
         return False
     return any(_phrases(p) & wanted for p in parts if not _numbers(p) & figures)
+
+
+_UNITS = frozenset(_stemmed("seconds minutes hours days weeks months years decades centuries "
+                            "percent euros dollars pounds yuan kilometres kilometers miles "
+                            "metres meters kilograms tonnes"))
+
+
+def _quantities(text: str) -> set[tuple[str, str]]:
+    """(figure, unit) for each figure followed by a unit word: "two weeks" -> ("2", "week")."""
+    words = _stemmed(text)
+    return {(value, unit) for word, unit in zip(words, words[1:]) if unit in _UNITS
+            for value in numbers(word)}
+
+
+def _unit_swapped(clause: str, passage: str) -> bool:
+    """A figure the passage states with another unit, a unit it states with other figures:
+    "The notice period after probation is two months" from "…two weeks; afterwards it is one
+    month" (each figure and word is in the passage, "two months" is not)."""
+    said = _quantities(clause) if not has_cjk(clause) else set()
+    if not said:
+        return False
+    held = _quantities(passage)
+    values, units = {v for v, _ in held}, {u for _, u in held}
+    return any(v in values and u in units and (v, u) not in held for v, u in said)
 
 
 def _adds_nothing(sentence: str, kept: Sequence[str]) -> bool:

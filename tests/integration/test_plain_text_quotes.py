@@ -150,4 +150,5 @@ def test_the_default_model_gives_no_subject_another_sentences_figure(tmp_path):
     answer = c.answers.answer("What is the notice period after probation?", 5)
     assert "one month" in answer.answer
     assert not re.search(r"probation period (lasts|is) (two|2) weeks", answer.answer), answer.answer
+    assert not re.search(r"\b(two|2) months\b", answer.answer), answer.answer  # seen via the API
     assert {x.chunk.filename for x in answer.citations} == {"onboarding_guide.txt"}

@@ -107,6 +107,21 @@ def test_a_clause_giving_one_sentences_subject_anothers_figure_is_not_supported(
     assert keep_supported(renewed, [policy], "How often do passwords expire?") == renewed
 
 
+def test_a_figure_with_a_unit_the_passage_gives_other_figures_is_not_supported():
+    """Through the API the default model answered the same question "The notice period after
+    probation is two months. [1]": "two" and "months" are both in the passage, "two months"
+    is not."""
+    passage = ("The probation period lasts six months. During probation the notice period is "
+               "two weeks; afterwards it is one month.")
+    question = "What is the notice period after probation?"
+    assert keep_supported("The notice period after probation is two months. [1]",
+                          [passage], question) == ""
+    for right in ("The notice period after probation is one month. [1]",
+                  "The probation lasts 6 months. [1]",
+                  "The notice period during probation is 2 weeks. [1]"):
+        assert keep_supported(right, [passage], question) == right
+
+
 def test_keep_supported_drops_sentences_only_brushing_the_question_beside_one_about_it():
     """The default model answered "What happens if I lose my laptop?" with every laptop
     sentence of its passages: each supported, each sharing "laptop", one answering."""
