@@ -90,6 +90,20 @@ def counted_thing(question: str) -> str:
     return m.group(1).strip() if m else ""
 
 
+# the words a figure is measured in: "how many hours" asks for hours, not any figure
+UNIT_WORDS = ("seconds minutes hours days weeks months years decades centuries percent euros "
+              "dollars pounds yuan kilometres kilometers miles metres meters kilograms tonnes")
+_UNITS = frozenset(_STEM(UNIT_WORDS))
+
+
+@lru_cache(maxsize=1024)
+def counted_unit(question: str) -> str:
+    """The unit a "how many" question counts in ("Within how many hours must…" -> "hours"),
+    or "" when it counts something else (people, quadrangles) or nothing."""
+    thing = counted_thing(question).split()
+    return thing[0] if thing and set(_STEM(thing[0])) & _UNITS else ""
+
+
 def counts(thing: str, sentence: str) -> bool:
     """Whether ``sentence`` writes a figure right before a word of ``thing`` (at most two words
     between): "consist of six quadrangles" counts quadrangles, "two trustees" does not."""

@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from backend.rag.acronyms import spelled_pairs
-from backend.rag.answer_types import (MONTHS, asked_quantity, asked_subject, asked_thing,
-                                      asks_frequency, counted_thing, counts, names_code,
-                                      quote_kind, states)
+from backend.rag.answer_types import (MONTHS, UNIT_WORDS, asked_quantity, asked_subject,
+                                      asked_thing, asks_frequency, counted_thing, counted_unit,
+                                      counts, names_code, quote_kind, states)
 from backend.rag.periods import period_pairs, periods
-from backend.rag.text import (STOPWORDS, URL, Alternatives, analyzer, announced_end, asks_in,
-                              bullet_length, camel_parts, captions_code, code_block_at, has_cjk,
+from backend.rag.text import (ENGLISH_PRONOUN, STOPWORDS, URL, Alternatives, analyzer,
+                              announced_end, asks_in, bullet_length, camel_parts, captions_code,
+                              code_block_at, has_cjk,
                               is_heading, is_heading_line, is_lead_in, is_question,
                               is_sentence_cased_heading, is_title_cased, is_title_line,
                               mostly_cjk, numbers, points_back, referent, sentence_spans,
@@ -264,6 +265,9 @@ def states_asked(question: str, sentence: str, have: frozenset[str],
     quantity = terms(asked_quantity(question))
     if quantity and not held_forms(quantity, have, terms(sentence), translations):
         return False
+    unit = counted_unit(question)  # "within how many hours": a figure in hours, not "14-inch"
+    if unit and not counts(unit, sentence):
+        return False
     return states(quote_kind(question), sentence, question)
 
 
@@ -451,9 +455,6 @@ def _each_clause_supported(sentence: str, passage: str, question: str) -> bool:
 
 
 _VERB_HELPERS = frozenset(_stemmed("must may might could should would shall been being were"))
-# a clause saying what it is about by a pronoun: "afterwards it is one month"
-_REFERS_BACK = re.compile(r"\b(?:it|its|they|them|their|he|she|his|her|this|that|these|those)\b",
-                          re.IGNORECASE)
 
 
 def _phrases(text: str) -> set[tuple[str, str]]:
@@ -475,15 +476,13 @@ def _figure_moved(clause: str, passage: str) -> bool:
         return False
     parts = [c for a, b in sentence_spans(passage) for c in _CLAUSE_END.split(passage[a:b])]
     holders = [(p, _phrases(p)) for p in parts if _numbers(p) & figures]
-    if not holders or any(_REFERS_BACK.search(p) or not own or own & wanted
+    if not holders or any(ENGLISH_PRONOUN.search(p) or not own or own & wanted
                           for p, own in holders):
         return False
     return any(_phrases(p) & wanted for p in parts if not _numbers(p) & figures)
 
 
-_UNITS = frozenset(_stemmed("seconds minutes hours days weeks months years decades centuries "
-                            "percent euros dollars pounds yuan kilometres kilometers miles "
-                            "metres meters kilograms tonnes"))
+_UNITS = frozenset(_stemmed(UNIT_WORDS))
 
 
 def _quantities(text: str) -> set[tuple[str, str]]:

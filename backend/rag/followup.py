@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from dataclasses import dataclass
 from typing import Literal
 
-from backend.rag.text import STOPWORDS, analyzer, has_cjk, tokenize
+from backend.rag.text import ENGLISH_PRONOUN, STOPWORDS, analyzer, has_cjk, tokenize
 
 
 # the subjects of the documents that best answer a question, best first
@@ -60,9 +60,8 @@ _CONTINUATION_EN = re.compile(
     re.IGNORECASE)
 _CONTINUATION_ZH = re.compile(r"^\s*(?:那麼|那么|那|還有|还有|另外|至於|至于|而)[，,\s]*")
 _TRAILING_ZH = re.compile(r"(?:呢|嗎|吗)?\s*[？?。.!！]*\s*$")
-# pronouns and demonstratives that point back at the previous question's subject
-_PRONOUN_EN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|him|his|she|her)\b",
-                         re.IGNORECASE)
+# pronouns and demonstratives that point back at the previous question's subject (in English:
+# text.ENGLISH_PRONOUN)
 _PRONOUN_ZH = re.compile(r"它|他們|他们|她們|她们|他|她|這個|这个|這些|这些|該|该|其|此")
 # a follow-up that is a question of its own after "and": "And how many did they win?"
 _ASKS = re.compile(r"(what|when|where|which|who|whom|whose|why|how|is|are|was|were|do|does|did|"
@@ -142,7 +141,7 @@ def _resolved(question: str, subject: str) -> str | None:
     """``question`` with its first pronoun replaced by ``subject``, or None when none can be:
     "he" after a name of the question's own ("When did Manning say he ...") is that name's,
     and a demonstrative ("this policy") qualifies a noun of the question."""
-    for m in _PRONOUN_EN.finditer(question):
+    for m in ENGLISH_PRONOUN.finditer(question):
         word = m.group(0)
         low = word.lower()
         if (word.isupper() and word != "I") or low in _DEMONSTRATIVE:
@@ -303,7 +302,8 @@ def _head_replaced_zh(previous: str, focus: str) -> str | None:
 
 def _has_pronoun(text: str) -> bool:
     # "IT" (the department) is not "it"
-    return any(not m.group(0).isupper() or m.group(0) == "I" for m in _PRONOUN_EN.finditer(text))
+    return any(not m.group(0).isupper() or m.group(0) == "I"
+               for m in ENGLISH_PRONOUN.finditer(text))
 
 
 def _content_terms(text: str) -> list[str]:

@@ -59,6 +59,11 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text))
 
 
+# what a sentence or a follow-up points back with: "afterwards it is one month", "And his?"
+ENGLISH_PRONOUN = re.compile(
+    r"\b(it|its|they|them|their|this|that|these|those|he|him|his|she|her)\b", re.IGNORECASE)
+
+
 # identifiers in code and settings: snake_case, dotted.names, key=value (spaces around = too)
 _IDENTIFIER_RE = re.compile(
     r"(?<![\w.])[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*(?:\s*=\s*[\w.\-\"']+)?", re.IGNORECASE)

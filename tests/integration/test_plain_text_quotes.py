@@ -118,6 +118,9 @@ GUIDE = DOCS["onboarding_guide.txt"].replace(
     ("What happens if I lose my laptop?", "it_security_policy.txt", "24 hours",
      ("BitLocker", "ThinkPad")),
     ("What is the standard laptop?", "onboarding_guide.txt", "ThinkPad", ("24 hours",)),
+    # "14-inch" passed for the figure a "how many hours" question asks for
+    ("Within how many hours must a lost laptop be reported?", "it_security_policy.txt",
+     "24 hours", ("ThinkPad",)),
 ])
 def test_the_default_model_answer_keeps_only_what_is_about_the_question(
         tmp_path, question, source, fact, unasked):
@@ -125,7 +128,8 @@ def test_the_default_model_answer_keeps_only_what_is_about_the_question(
     read ("Every laptop is encrypted with BitLocker. [1] Lost or stolen laptops… [1] The
     standard laptop is a 14-inch ThinkPad. [2]"), each supported and sharing "laptop"; and
     "What is the standard laptop?" with the ThinkPad and then the lost-laptop rule. A sentence
-    only brushing the question is dropped beside one about it."""
+    only brushing the question is dropped beside one about it; a figure in another unit than a
+    "how many hours" question counts in does not make one about it."""
     for name, text in (("it_security_policy.txt", POLICY), ("onboarding_guide.txt", GUIDE)):
         (tmp_path / name).write_text(text, "utf-8")
     c = Container(Settings(data_dir=tmp_path))

@@ -137,6 +137,23 @@ def test_keep_supported_drops_sentences_only_brushing_the_question_beside_one_ab
     assert keep_supported(padding, [policy, guide], "Which laptops need a VPN?") == padding
 
 
+def test_a_how_many_question_counting_in_a_unit_wants_a_figure_in_that_unit():
+    """"Within how many hours must a lost laptop be reported?": the default model's answer kept
+    "The standard laptop is a 14-inch ThinkPad", whose 14 passed for the figure asked for."""
+    policy = ("Every laptop is encrypted with BitLocker. Lost or stolen laptops must be reported "
+              "to the service desk within 24 hours.")
+    guide = "The standard laptop is a 14-inch ThinkPad."
+    lost = "Lost or stolen laptops must be reported to the service desk within 24 hours. [1]"
+    question = "Within how many hours must a lost laptop be reported?"
+    answer = f"{lost} The standard laptop is a 14-inch ThinkPad. [2]"
+    assert keep_supported(answer, [policy, guide], question) == lost
+    assert best_sentence(question, [guide, policy])[0] == 1
+    # a figure before the unit, words between: "25 working days", "24 consecutive hours"
+    assert best_sentence("How many days of leave do we get?",
+                         ["Leave days are requested 14 weeks ahead in the leave portal.",
+                          "Employees get 25 working days of leave a year."])[0] == 1
+
+
 def test_a_sentence_opening_with_a_pronoun_is_matched_and_quoted_with_what_it_is_about():
     passage = ("1. Passwords\nPasswords must be at least 14 characters long. They expire every "
                "180 days. Multi-factor authentication is required for email.")
