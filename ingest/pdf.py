@@ -4,7 +4,8 @@ Three well-kept extractors, each for what it does best:
 - pypdf reads every page first (the document's structure, encryption, page limits);
 - PDFium (pypdfium2, the engine of Chrome's viewer) reads each page too, fast, as a check:
   where the two disagree (one of them emitted glyph codes because a font has no Unicode
-  map), the readable one wins; PDFium also opens files whose structure pypdf cannot read;
+  map), the readable one wins; where pypdf splits a word PDFium writes whole ("Assuranc e"),
+  the word is joined; PDFium also opens files whose structure pypdf cannot read;
 - pdfminer.six's layout analysis reorders pages whose text stands in columns, which both
   others return line by line across the columns;
 - a page that is a picture without text (a scan) is rendered by PDFium and read by Tesseract
@@ -27,7 +28,7 @@ from backend.domain import ParsedDocument, Section
 from ingest.errors import ParseError
 from ingest.pdf_tables import restore_tables
 from ingest.ocr import OcrBudget, OcrSettings, read_image, render_scale, unavailable_reason, usable_languages
-from ingest.text_quality import garbled_share, similarity
+from ingest.text_quality import garbled_share, join_split_words, similarity
 
 GARBLED = 0.3  # measured: readable pages of the shared real-world PDFs <= 0.02, glyph codes >= 0.6
 DISAGREE = 0.5  # same: pages where pypdf and PDFium agree >= 0.82, glyph-code pages <= 0.22
@@ -155,6 +156,8 @@ def _check_page(page: _Page, pdf_page) -> None:
         if theirs < mine - 0.05 or (similarity(page.text, other) < DISAGREE and theirs <= mine
                                     and len(other) >= 0.5 * len(page.text)):
             page.text, page.source = other, "pdfium"
+        else:
+            page.text = join_split_words(page.text, other)
     page.image_only = _image_only(page.text, pdf_page)
     page.columns = _has_columns(pdf_page)
     page.ruled = not page.image_only and _draws_lines(pdf_page)

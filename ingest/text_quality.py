@@ -1,4 +1,5 @@
-"""Is extracted text language, or glyph codes? Used to choose between PDF extractors.
+"""Is extracted text language, or glyph codes? Used to choose between PDF extractors, and to
+mend one extractor's words by another's.
 
 A PDF font without a Unicode map makes an extractor emit whatever its glyph numbers happen to
 be as code points: words that jump between unrelated scripts (Greek, Thai, Sinhala in one
@@ -55,3 +56,31 @@ def similarity(a: str, b: str) -> float:
     cb = collections.Counter(c for c in b if not c.isspace())
     size = sum(ca.values()) + sum(cb.values())
     return 2 * sum((ca & cb).values()) / size if size else 1.0
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+SPLIT_WORDS_SEEN = 3
+
+
+def join_split_words(text: str, other: str) -> str:
+    """``text`` with the words it splits in two that ``other`` (another extractor's reading of
+    the same page) writes whole: pypdf reads a justified line's last letter, placed apart, as a
+    word of its own ("Assuranc e", "provide s", "an y"), PDFium does not. A pair is joined only
+    when ``other`` writes the joined word and lacks one of the halves as a word ("an y": "y"):
+    two words both extractors write ("in to" beside "into" elsewhere) stay apart. Only a page
+    with ``SPLIT_WORDS_SEEN`` such pairs or more is mended: the split comes from how a page is
+    set, and repeats (about ten a page in the shared dmca.pdf); a lone pair is as likely a
+    space the other extractor missed ("ratherrare" in an OCR text layer)."""
+    theirs = set(_LETTERS.findall(other))
+    words = list(_LETTERS.finditer(text))
+    gaps = [first.end() for first, second in zip(words, words[1:])
+            if text[first.end():second.start()] == " "
+            and first.group(0) + second.group(0) in theirs
+            and (first.group(0) not in theirs or second.group(0) not in theirs)]
+    if len(gaps) < SPLIT_WORDS_SEEN:
+        return text
+    out, last = [], 0
+    for gap in gaps:
+        out.append(text[last:gap])
+        last = gap + 1  # the space left out
+    return "".join(out) + text[last:]

@@ -292,6 +292,22 @@ def test_three_columns_are_read_column_by_column(embedder):
 
 
 @needs_shared
+def test_words_pypdf_splits_at_a_justified_lines_letter_spacing_are_whole():
+    """dmca.pdf: pypdf reads "Computer Maintenance Competition Assuranc e Act", "It provide s
+    merely", "th e", about ten a page; quotes showed them and keyword search missed the words.
+    PDFium reads them whole; the sentences as typed from the rendered pages."""
+    doc = parse_bytes((SHARED_FILES / "dmca.pdf").read_bytes(), "dmca.pdf")
+    page1 = _flat(doc.sections[0].text)
+    assert ("Computer Maintenance Competition Assurance Act,” creates an exemption for making "
+            "a copy of a computer program") in page1
+    assert "It provides merely an overview of the law’s provisions" in page1
+    everything = _flat(" ".join(s.text for s in doc.sections))
+    for split in ("Assuranc e", "provide s", " th e ", " an y ", "WIP O", " o f "):
+        assert split not in everything
+    assert {s.page for s in doc.sections} == set(range(1, 19))  # no page lost on the way
+
+
+@needs_shared
 def test_two_column_papers_keep_sentences_whole_across_line_ends():
     doc = parse_bytes((SHARED_FILES / "naacl06-shinyama.pdf").read_bytes(), "naacl.pdf")
     page1 = _flat(doc.sections[0].text)
