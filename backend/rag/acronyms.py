@@ -72,3 +72,10 @@ def spelled_pairs(question: str, text: str) -> list[tuple[str, str]]:
         spelled = _phrases(text)
         pairs.extend((a, spelled[a]) for a in sorted(asked) if a in spelled)
     return pairs
+
+
+def unknown_acronyms(text: str, source: str) -> frozenset[str]:
+    """The capitals of ``text`` that ``source`` neither writes nor spells out: a small model
+    invents them ("The Digital Copyright Protection Act (DDCPA)")."""
+    unknown = acronyms(text) - acronyms(source)
+    return unknown - _phrases(source).keys() if unknown else unknown

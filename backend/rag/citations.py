@@ -9,10 +9,11 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from backend.rag.acronyms import spelled_pairs
+from backend.rag.acronyms import spelled_pairs, unknown_acronyms
 from backend.rag.answer_types import (MONTHS, UNIT_WORDS, asked_quantity, asked_subject,
                                       asked_thing, asks_frequency, counted_thing, counted_unit,
                                       counts, names_code, quote_kind, states)
+from backend.rag.ordinals import numbered_pairs
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (ENGLISH_PRONOUN, STOPWORDS, URL, Alternatives, analyzer,
                               announced_end, asks_in, bullet_length, camel_parts, captions_code,
@@ -144,11 +145,12 @@ def held_forms(wanted: frozenset[str], have: frozenset[str], own: frozenset[str]
 def _written(question: str, text: str) -> frozenset[str]:
     """The ``terms`` of ``text``, and the question's terms for a phrase ``text`` writes as
     capitals or capitals it spells out ("NER" holds "named entity recognition"), and for a
-    quarter or half it writes otherwise ("first quarter" holds "Q1")."""
+    quarter or half it writes otherwise ("first quarter" holds "Q1"), or a numbered part
+    ("Step: 1" holds "first step")."""
     held = terms(text)
     for asked, _ in spelled_pairs(question, text):
         held |= terms(asked)
-    for asked in period_pairs(question, text):
+    for asked in period_pairs(question, text) + numbered_pairs(question, text):
         held |= terms(asked)
     return held
 
@@ -344,8 +346,23 @@ def renumber(answer: str, count: int) -> tuple[str, list[int]]:
     return re.sub(r"[ \t]+([.,;:!?。，])", r"\1", text).strip(), order
 
 
+# "Title V", "Part II", "Chapter IV": a Roman numeral numbering a part of a text is a figure
+# (the default model wrote "Title II: The Vessel Hull Design Protection Act" from "Title V, the
+# Vessel Hull…" beside "Title II, the Online…"); "I" alone stays the pronoun
+_DESIGNATORS = ("Title Part Chapter Section Article Book Volume Division Phase Stage Schedule "
+                "Annex Appendix Tier Level Class Type")
+_DESIGNATED = re.compile(rf"\b(?:{'|'.join(_DESIGNATORS.split())})\s+([IVXL]+)\b")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if v < after else v for v, after in zip(values, values[1:] + [0]))
+
+
 def _numbers(text: str) -> set[str]:
-    return numbers(_MARKER_RE.sub("", text))
+    plain = _MARKER_RE.sub("", text)
+    return numbers(plain) | {str(_roman(m)) for m in _DESIGNATED.findall(plain)}
 
 
 # words small models use to talk about the task rather than the facts
@@ -364,7 +381,8 @@ def is_supported(sentence: str, passage: str, question: str, threshold: float = 
     """A sentence is supported when what it adds to the question comes from the passage.
 
     Its content terms beyond the question's must mostly occur in the passage, and every number
-    it states must occur there too: small models like to restate the question or invent figures.
+    and acronym it states must occur there too: small models like to restate the question or
+    invent figures and names.
     """
     new_terms = set(tokenize(_MARKER_RE.sub("", sentence))) - set(tokenize(question)) - _META_TERMS
     if not new_terms:
@@ -372,6 +390,8 @@ def is_supported(sentence: str, passage: str, question: str, threshold: float = 
     passage_terms = set(tokenize(passage))
     if len(new_terms & passage_terms) / len(new_terms) < threshold:
         return False
+    if unknown_acronyms(_MARKER_RE.sub("", sentence), f"{passage}\n{question}"):
+        return False  # a name made up: the rest may be copied around it
     return _numbers(sentence) <= _numbers(passage)
 
 
@@ -461,7 +481,15 @@ def _phrases(text: str) -> set[tuple[str, str]]:
     """Pairs of neighbouring words of ``text`` (stemmed, small and helping verbs left out), no
     figure in either: "probation period lasts two weeks" -> (probat, period), (period, last)."""
     words = [w for w in _stemmed(text) if w not in _VERB_HELPERS]
-    return {(a, b) for a, b in zip(words, words[1:]) if not numbers(a) and not numbers(b)}
+    figure = [bool(numbers(w)) or (i > 0 and words[i - 1] in _DESIGNATOR_STEMS
+                                   and _ROMAN_WORD.fullmatch(w) is not None)
+              for i, w in enumerate(words)]
+    return {(a, b) for i, (a, b) in enumerate(zip(words, words[1:]))
+            if not figure[i] and not figure[i + 1]}
+
+
+_DESIGNATOR_STEMS = frozenset(_stemmed(_DESIGNATORS))
+_ROMAN_WORD = re.compile(r"[ivxl]+")
 
 
 def _figure_moved(clause: str, passage: str) -> bool:

@@ -1,6 +1,7 @@
 from backend.domain import ChunkRecord, ScoredChunk
 from backend.rag.citations import (attribute, best_sentence, best_span, cited_numbers,
-                                   keep_supported, match_strength, quote_in, renumber)
+                                   is_supported, keep_supported, match_strength, quote_in,
+                                   renumber)
 from backend.rag.text import is_heading_line, is_title_line, sentence_spans
 
 PASSAGES = [
@@ -152,6 +153,42 @@ def test_a_how_many_question_counting_in_a_unit_wants_a_figure_in_that_unit():
     assert best_sentence("How many days of leave do we get?",
                          ["Leave days are requested 14 weeks ahead in the leave portal.",
                           "Employees get 25 working days of leave a year."])[0] == 1
+
+
+DMCA_TITLES = (
+    "Title I, the WIPO Copyright and Performances and Phonograms Treaties Implementation Act of "
+    "1998, implements the WIPO treaties. Title II, the Online Copyright Infringement Liability "
+    "Limitation Act, creates limitations on the liability of online service providers. Title V, "
+    "the Vessel Hull Design Protection Act, creates a new form of protection for the design of "
+    "vessel hulls.")
+
+
+def test_a_part_of_a_text_given_another_parts_roman_number_is_not_supported():
+    """The default model wrote "Title II: The Vessel Hull Design Protection Act" from a list
+    naming it Title V: "Title II" is a figure, as "Section 117" is."""
+    question = "What does Title V of the DMCA protect?"
+    moved = "Title II: The Vessel Hull Design Protection Act provides protection for vessel hulls."
+    # the passage names no Title II; or names it, for another act
+    assert not is_supported(moved, DMCA_TITLES[DMCA_TITLES.index("Title V"):], question)
+    assert not keep_supported(f"{moved} [1]", [DMCA_TITLES], question)
+    right = "Title V, the Vessel Hull Design Protection Act, protects vessel hull designs. [1]"
+    assert keep_supported(right, [DMCA_TITLES], question) == right
+    # "I" alone is no figure, nor a numeral numbering nothing
+    assert is_supported("I think the Vessel Hull Design Protection Act covers vessel hulls. [1]",
+                        DMCA_TITLES, question)
+
+
+def test_a_sentence_naming_an_acronym_its_passage_neither_writes_nor_spells_is_not_supported():
+    """The default model wrote "The Digital Copyright Protection Act (DDCPA) provides technical
+    protection for vessel hulls": every other word is in the passage."""
+    question = "What does Title V of the DMCA protect?"
+    assert not is_supported("The Vessel Hull Design Protection Act (VHDCPA) protects vessel "
+                            "hulls. [1]", DMCA_TITLES, question)
+    # the passage spells it out, or the question writes it
+    assert is_supported("The Vessel Hull Design Protection Act (VHDPA) protects vessel hulls. [1]",
+                        DMCA_TITLES, question)
+    assert is_supported("Under the DMCA, the Vessel Hull Design Protection Act protects vessel "
+                        "hulls. [1]", DMCA_TITLES, question)
 
 
 def test_a_sentence_opening_with_a_pronoun_is_matched_and_quoted_with_what_it_is_about():
