@@ -39,10 +39,19 @@ _PLACE = re.compile(r"\bwhere\b|\bwhat\s+(city|country|state|place|town|region)\
 # month names and their abbreviations, lower-cased (also what citations.py checks a claim by)
 MONTHS = frozenset(("january february march april may june july august september october "
                     "november december jan feb mar apr jun jul aug sep sept oct nov dec").split())
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday"
 _DATE_WORDS = re.compile(
     r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(" + "|".join(sorted(MONTHS - {"may"})) + r"|(?-i:May))\b|"
-    r"\bcentury\b|"
+    r"\bcentury\b|\b(" + "|".join(_WEEKDAYS.split()) + r")s?\b|"
+    # a day written in figures: "1/26", "12/31/2025", "2025-12-31", "31.12.2025"
+    r"\b(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(/\d{2}|/\d{4})?\b|\b\d{4}-\d{2}-\d{2}\b|"
+    r"\b\d{1,2}\.\d{1,2}\.\d{4}\b|"
     r"\b\d+\s*(years?|months?|weeks?|days?|hours?)\b|年|月|日|世紀|世纪", re.IGNORECASE)
+# a number naming a part of a text or a form, not a year: "section 1201(a)", "Form 1040",
+# "Pub. 519", "line 1999"
+_NAMED_NUMBER = re.compile(r"\b(?:sections?|titles?|parts?|chapters?|articles?|forms?|pub|"
+                           r"publications?|no|numbers?|rules?|lines?|boxes|box|rooms?|items?|"
+                           r"steps?|pages?|schedules?)\.?\s+\d+", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
 # capitalised, yet neither a name nor a place: "held every March" answers no "where"
 _CALENDAR = MONTHS | frozenset(
@@ -122,13 +131,13 @@ _PREPOSITION = (r"(?:for|of|in|at|on|to|by|with|from|during|after|before|under|b
 _SUBJECT = re.compile(
     rf"^\s*(?:where|when|who|what|which)\s+(?:is|are|was|were)\s+"
     rf"(?:(?:the|a|an|our|its|their|his|her|my|your|this|that|these|those)\s+)?"
-    rf"((?:(?!{_PREPOSITION}|{_AUXILIARY})[A-Za-z][\w-]*\s*){{1,3}})", re.IGNORECASE)
+    rf"((?:(?!{_PREPOSITION}|{_AUXILIARY})[A-Za-z][\w-]*\s*){{1,3}}(?:\d+\b)?)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
 def asked_subject(question: str) -> str:
     """What an English wh-question with a copula is about: "Where is the assembly point for
-    the fire evacuation drill?" -> "assembly point", or ""."""
+    the fire evacuation drill?" -> "assembly point", "When is Test 1?" -> "Test 1", or ""."""
     m = _SUBJECT.search(question)
     return m.group(1).strip() if m else ""
 
@@ -190,8 +199,8 @@ def states(kind: AnswerType, sentence: str, question: str) -> bool:
     if kind == "figure":
         return bool(numbers(sentence) - numbers(question))
     if kind == "date":
-        return bool(_DATE_WORDS.search(sentence)) and bool(numbers(sentence) - numbers(question)
-                                                           or not has_cjk(sentence))
+        return bool(_DATE_WORDS.search(_NAMED_NUMBER.sub(" ", sentence))) and bool(
+            numbers(sentence) - numbers(question) or not has_cjk(sentence))
     # a name or a place: a capitalised word the question does not have (Latin script only;
     # Chinese names cannot be told apart without a dictionary, so they count as present)
     if has_cjk(sentence):

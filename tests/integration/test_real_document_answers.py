@@ -63,3 +63,17 @@ def test_the_first_step_of_a_procedure_is_its_step_1_row(shelf):
         answer = c.answers.answer("What is the first step when laying down tubulars?", 5)
         assert re.search(r"check\w*\s+(the\s+)?elevator", answer.answer, re.I), answer.answer
         assert {x.chunk.filename for x in answer.citations} == {PROCEDURE}
+
+
+@pytest.mark.parametrize("question, source, fact", [
+    # "section 1201(a)" passed for a year
+    ("When did the DMCA provisions take effect?", "dmca.pdf", "date of enactment"),
+    # the tax form's "1. 31 days during 2007" (under "substantial presence test") won on rank
+    ("When is Test 1?", "Weekly Schedule.docx", "1/26"),
+])
+def test_a_when_question_gets_the_day_asked_for(shelf, question, source, fact):
+    model, data = shelf
+    for c in (model, Container(Settings(data_dir=data, answer_mode="quote"))):
+        answer = c.answers.answer(question, 5)
+        assert fact in answer.answer, answer.answer
+        assert {x.chunk.filename for x in answer.citations} == {source}
