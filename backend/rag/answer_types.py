@@ -47,11 +47,12 @@ _DATE_WORDS = re.compile(
     r"\b(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(/\d{2}|/\d{4})?\b|\b\d{4}-\d{2}-\d{2}\b|"
     r"\b\d{1,2}\.\d{1,2}\.\d{4}\b|"
     r"\b\d+\s*(years?|months?|weeks?|days?|hours?)\b|年|月|日|世紀|世纪", re.IGNORECASE)
-# a number naming a part of a text or a form, not a year: "section 1201(a)", "Form 1040",
-# "Pub. 519", "line 1999"
-_NAMED_NUMBER = re.compile(r"\b(?:sections?|titles?|parts?|chapters?|articles?|forms?|pub|"
-                           r"publications?|no|numbers?|rules?|lines?|boxes|box|rooms?|items?|"
-                           r"steps?|pages?|schedules?)\.?\s+\d+", re.IGNORECASE)
+# words a number (or a Roman numeral) after them names a part of a text or a thing by, rather
+# than counts or dates: "section 1201(a)", "Form 1040", "Pub. 519", "Title V"
+PART_NAMES = ("Title Part Chapter Section Article Book Volume Division Phase Stage Schedule "
+              "Annex Appendix Tier Level Class Type Form Pub Publication No Number Rule Line "
+              "Box Room Item Step Page").split()
+_NAMED_NUMBER = re.compile(rf"\b(?:{'|'.join(PART_NAMES)})(?:e?s)?\.?\s+\d+", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
 # capitalised, yet neither a name nor a place: "held every March" answers no "where"
 _CALENDAR = MONTHS | frozenset(

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from backend.rag.acronyms import spelled_pairs, unknown_acronyms
-from backend.rag.answer_types import (MONTHS, UNIT_WORDS, asked_quantity, asked_subject,
-                                      asked_thing, asks_frequency, counted_thing, counted_unit,
-                                      counts, names_code, quote_kind, states)
+from backend.rag.answer_types import (MONTHS, PART_NAMES, UNIT_WORDS, asked_quantity,
+                                      asked_subject, asked_thing, asks_frequency, counted_thing,
+                                      counted_unit, counts, names_code, quote_kind, states)
 from backend.rag.ordinals import numbered_pairs
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (ENGLISH_PRONOUN, STOPWORDS, URL, Alternatives, analyzer,
@@ -349,9 +349,7 @@ def renumber(answer: str, count: int) -> tuple[str, list[int]]:
 # "Title V", "Part II", "Chapter IV": a Roman numeral numbering a part of a text is a figure
 # (the default model wrote "Title II: The Vessel Hull Design Protection Act" from "Title V, the
 # Vessel Hull…" beside "Title II, the Online…"); "I" alone stays the pronoun
-_DESIGNATORS = ("Title Part Chapter Section Article Book Volume Division Phase Stage Schedule "
-                "Annex Appendix Tier Level Class Type")
-_DESIGNATED = re.compile(rf"\b(?:{'|'.join(_DESIGNATORS.split())})\s+([IVXL]+)\b")
+_DESIGNATED = re.compile(rf"\b(?:{'|'.join(PART_NAMES)})\s+([IVXL]+)\b")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
@@ -488,7 +486,7 @@ def _phrases(text: str) -> set[tuple[str, str]]:
             if not figure[i] and not figure[i + 1]}
 
 
-_DESIGNATOR_STEMS = frozenset(_stemmed(_DESIGNATORS))
+_DESIGNATOR_STEMS = frozenset(_stemmed(" ".join(PART_NAMES)))
 _ROMAN_WORD = re.compile(r"[ivxl]+")
 
 
