@@ -77,5 +77,6 @@ def spelled_pairs(question: str, text: str) -> list[tuple[str, str]]:
 def unknown_acronyms(text: str, source: str) -> frozenset[str]:
     """The capitals of ``text`` that ``source`` neither writes nor spells out: a small model
     invents them ("The Digital Copyright Protection Act (DDCPA)")."""
-    unknown = acronyms(text) - acronyms(source)
+    written = acronyms(text)  # most sentences write none: the source is not read then
+    unknown = written - acronyms(source) if written else written
     return unknown - _phrases(source).keys() if unknown else unknown

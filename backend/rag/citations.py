@@ -382,13 +382,14 @@ def is_supported(sentence: str, passage: str, question: str, threshold: float = 
     and acronym it states must occur there too: small models like to restate the question or
     invent figures and names.
     """
-    new_terms = set(tokenize(_MARKER_RE.sub("", sentence))) - set(tokenize(question)) - _META_TERMS
+    plain = _MARKER_RE.sub("", sentence)
+    new_terms = set(tokenize(plain)) - set(tokenize(question)) - _META_TERMS
     if not new_terms:
         return False
     passage_terms = set(tokenize(passage))
     if len(new_terms & passage_terms) / len(new_terms) < threshold:
         return False
-    if unknown_acronyms(_MARKER_RE.sub("", sentence), f"{passage}\n{question}"):
+    if unknown_acronyms(plain, f"{passage}\n{question}"):
         return False  # a name made up: the rest may be copied around it
     return _numbers(sentence) <= _numbers(passage)
 

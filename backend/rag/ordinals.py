@@ -7,9 +7,10 @@ import re
 
 from backend.rag.text import STOPWORDS
 
-_ORDINALS = {word: str(n) for n, word in enumerate(
+# each ordinal word and its number, as a string ("first" -> "1"; periods.py reads them too)
+ORDINALS = {word: str(n) for n, word in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
-_ASKED = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+([A-Za-z]+)\b", re.IGNORECASE)
+_ASKED = re.compile(rf"\b({'|'.join(ORDINALS)})\s+([A-Za-z]+)\b", re.IGNORECASE)
 
 
 def numbered_pairs(question: str, text: str) -> list[str]:
@@ -19,7 +20,7 @@ def numbered_pairs(question: str, text: str) -> list[str]:
     for m in _ASKED.finditer(question):
         if m.group(2).lower() in STOPWORDS:  # "first to pass": no noun numbered
             continue
-        number, noun = _ORDINALS[m.group(1).lower()], re.escape(m.group(2))
+        number, noun = ORDINALS[m.group(1).lower()], re.escape(m.group(2))
         if re.search(rf"\b{noun}\s*[:#.]?\s*{number}\b(?![.,]\d|\s*(?:-|–|to)\s*\d)", text,
                      re.IGNORECASE):
             out.append(m.group(0))

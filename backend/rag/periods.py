@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4",
-             "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
+from backend.rag.ordinals import ORDINALS
+
+_ORDINALS = {**ORDINALS, "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
 _YEAR_AFTER = r"(?=[\s-]*(?:FY\s*)?['’]?(?:\d{4}|\d{2})\b)"
 _YEAR_BEFORE = r"(?<=\d{4}[\s-])"
 _PERIOD = re.compile(rf"\b(?:(Q)([1-4])|(?:{_YEAR_BEFORE}(H)([12])|(H)([12]){_YEAR_AFTER})|"
