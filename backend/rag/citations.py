@@ -467,7 +467,8 @@ def _each_clause_supported(sentence: str, passage: str, question: str) -> bool:
         return False
     asked = set(tokenize(question)) | _META_TERMS
     clauses = _CLAUSE_END.split(_MARKER_RE.sub("", sentence))
-    if any(_figure_moved(c, passage) or _unit_swapped(c, passage) for c in clauses):
+    if any(_figure_moved(c, passage) or _unit_swapped(c, passage) or _cut_short(c, passage)
+           for c in clauses):
         return False
     return len(clauses) == 1 or all(
         is_supported(c, passage, question) for c in clauses if len(set(tokenize(c)) - asked) >= 2)
@@ -529,6 +530,22 @@ def _unit_swapped(clause: str, passage: str) -> bool:
     held = _quantities(passage)
     values, units = {v for v, _ in held}, {u for _, u in held}
     return any(v in values and u in units and (v, u) not in held for v, u in said)
+
+
+_LABELLED = re.compile(r"\b([A-Za-z]+)[ \t]+(\d+)\b(?![.,]\d)")
+
+
+def _cut_short(clause: str, passage: str) -> bool:
+    """A figure after a label that the passage writes after that label only with more digits:
+    "Test 1 in GL 26" from "Test 1 in GL 263" (26 is in the passage too, as the day of
+    "1/26"): a small model cut the number short."""
+    said = {(w.lower(), n) for w, n in _LABELLED.findall(clause)
+            if w.lower() not in STOPWORDS}  # "the 5" is no label
+    if not said:
+        return False
+    held = {(w.lower(), n) for w, n in _LABELLED.findall(passage)}
+    return any((w, n) not in held and any(hw == w and hn.startswith(n) for hw, hn in held)
+               for w, n in said)
 
 
 def _adds_nothing(sentence: str, kept: Sequence[str]) -> bool:

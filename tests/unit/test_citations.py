@@ -191,6 +191,23 @@ def test_a_sentence_naming_an_acronym_its_passage_neither_writes_nor_spells_is_n
                         "hulls. [1]", DMCA_TITLES, question)
 
 
+def test_a_number_cut_short_after_its_label_is_not_supported():
+    """Through `scripts/run.sh`, "When is Test 1?" got "Test 1 in GL 26 [1]" from a course
+    schedule row "…Week Starting: 1/26 | Day: Tuesday | …: Test 1 in GL 263": each figure is in
+    the row (26 as the day), the room's number is not."""
+    row = ("Spring 2026: Week 4 | Week Starting: 1/26 | Day: Tuesday | Topics (Sections – "
+           "Blitzer): Test 1 in GL 263 (2.1, 2.2, and 2.5) | Pre class assignment HW 4")
+    assert not keep_supported("Test 1 in GL 26 [1]", [row], "When is Test 1?")
+    whole = "Test 1 is on Tuesday 1/26 in GL 263. [1]"
+    assert keep_supported(whole, [row], "When is Test 1?") == whole
+    # a label the passage writes with that very figure too stays supported
+    assert is_supported("Week 4 starts on 1/26.", row + " Week 42 is the last.", "When?")
+    # a small word before a figure is no label: "the 5" beside "the 50" elsewhere stays
+    rules = "The checklist has 5 steps in all. Staff follow the 50 safety rules."
+    five = "The checklist has the 5 steps. [1]"
+    assert keep_supported(five, [rules], "How many steps does the checklist have?") == five
+
+
 def test_a_sentence_opening_with_a_pronoun_is_matched_and_quoted_with_what_it_is_about():
     passage = ("1. Passwords\nPasswords must be at least 14 characters long. They expire every "
                "180 days. Multi-factor authentication is required for email.")
@@ -1199,3 +1216,4 @@ def test_of_equally_matching_sentences_a_lower_case_word_of_a_name_does_not_make
             "A sea drama won best picture at the Harbour Film Awards.")
     found = best_sentence("Which actor won Best Actor at the Harbour Film Awards?", [text])
     assert found is not None and found[1] == "Mira Tal won Best Actor at the Awards."
+
