@@ -161,8 +161,8 @@ _TITLE_WORD = re.compile(r"[^\W\d_][\w'’&-]*")
 
 def _title_words(line: str) -> list[str]:
     """The words of ``line`` if it is shaped like a title (Latin script, no closing punctuation,
-    no "label: value"), else none."""
-    if not line or has_cjk(line) or line[-1] in ".!?;," or ":" in line:
+    no "label: value", no table row), else none."""
+    if not line or has_cjk(line) or line[-1] in ".!?;," or ":" in line or is_table_row(line):
         return []
     return _TITLE_WORD.findall(line)
 
@@ -170,13 +170,22 @@ def _title_words(line: str) -> list[str]:
 def is_heading(line: str) -> bool:
     """A title on a line of its own ("Employee Handbook", "1. Welcome to Halden Instruments",
     "Super Bowl LV"): a few Latin words, each capitalised but for small words, no closing
-    punctuation and no "label: value". It names a topic; it states no fact."""
+    punctuation, no "label: value" and no table row. It names a topic; it states no fact."""
     line = line.strip()
     numbered = _LEADING_DOTTED.match(line)  # "2.1 Working hours"
     words = _title_words(_LEADING_ENUMERATOR.sub("", line))
     if not words or len(words) > 10:
         return False
     return bool(numbered and len(words) <= 8) or _title_cased(words)
+
+
+_CELL_SEPARATOR = " | "  # how ingest writes a table row's cells (ingest/tables.py)
+
+
+def is_table_row(line: str) -> bool:
+    """A table row as ingest writes it, cells joined by " | ", one cell a figure ("Final Exam |
+    20%"): title-cased like a heading, but it states a value."""
+    return _CELL_SEPARATOR in line and any(c.isdigit() for c in line)
 
 
 def _title_cased(words: list[str]) -> bool:

@@ -77,3 +77,16 @@ def test_a_when_question_gets_the_day_asked_for(shelf, question, source, fact):
         answer = c.answers.answer(question, 5)
         assert fact in answer.answer, answer.answer
         assert {x.chunk.filename for x in answer.citations} == {source}
+
+
+def test_a_table_rows_value_answers_how_much_it_counts(shelf):
+    """The course schedule's grading table writes one row per component, "Final Exam | 20%":
+    title-cased, the row was read as a heading, which states nothing, and "How much does the
+    final exam count…" quoted the review week's row ("…Review for Final Exam"), its date taken
+    for the figure asked for."""
+    model, data = shelf
+    for c in (model, Container(Settings(data_dir=data, answer_mode="quote"))):
+        answer = c.answers.answer("How much does the final exam count for in the grade?", 5)
+        assert "20%" in answer.answer, answer.answer
+        assert {x.chunk.filename for x in answer.citations} == {"Weekly Schedule.docx"}
+

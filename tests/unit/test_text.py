@@ -212,6 +212,20 @@ def test_is_heading():
         assert not is_heading(line), line
 
 
+def test_a_table_row_stating_a_value_is_no_heading():
+    """Ingest writes a row's cells joined by " | "; "Final Exam | 20%" is title-cased but states
+    what the final exam counts for. A header row names columns, as a title does."""
+    from backend.rag.text import is_heading, is_title_line
+
+    for row in ("Final Exam | 20%", "MML HW | 15%",
+                "Week 16 | 4/20 | Final Exam (Date and Time TBD)"):
+        assert not is_heading(row), row
+        text = f"Grading Components\n\n{row}\n\nTotal | 100%"
+        start = text.index(row)
+        assert not is_title_line(text, start, start + len(row)), row
+    assert is_heading("Step | Work Activity | Hazards")
+
+
 def test_a_headline_ending_as_a_sentence_is_told_from_a_sentence():
     from backend.rag.text import is_headline
 
