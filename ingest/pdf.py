@@ -12,6 +12,8 @@ Three well-kept extractors, each for what it does best:
   (ingest/ocr.py), within the file's OCR budget;
 - pdfplumber finds ruled tables and writes their rows with the column names
   (ingest/pdf_tables.py).
+Running heads and feet (a title, "Page 5 of 48", a print date on every page) are dropped
+(ingest/running_lines.py).
 A page that no extractor reads as language is left out and reported, never indexed as garbage.
 """
 
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from backend.domain import ParsedDocument, Section
 from ingest.errors import ParseError
 from ingest.pdf_tables import restore_tables
+from ingest.running_lines import drop_running_lines
 from ingest.ocr import OcrBudget, OcrSettings, read_image, render_scale, unavailable_reason, usable_languages
 from ingest.text_quality import garbled_share, join_split_words, similarity
 
@@ -285,8 +288,8 @@ def _restore_reading_order(data: bytes, pages: list[_Page]) -> str | None:
 def _document(pages: list[_Page], count: int, failures: int,
               warnings: list[str] | None = None, ocr: OcrSettings | None = None) -> ParsedDocument:
     sections, warnings, garbled, images = [], list(warnings or []), [], []
-    for page in pages:
-        text = _tidy_pdf(page.text)
+    texts = drop_running_lines([_tidy_pdf(page.text) for page in pages])
+    for page, text in zip(pages, texts):
         if text and garbled_share(text) >= GARBLED:
             garbled.append(page.number)
             continue

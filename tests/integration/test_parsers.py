@@ -308,6 +308,30 @@ def test_words_pypdf_splits_at_a_justified_lines_letter_spacing_are_whole():
 
 
 @needs_shared
+def test_running_heads_and_feet_are_dropped_the_title_page_keeps_its_title():
+    """Each page of the 1040-NR instructions starts "Page 5 of 48 Instructions for Form 1040NR /
+    7:48 - 6-DEC-2007 / The type and rule above prints on all proofs…" and ends "-5-"; each
+    page of the DMCA summary after the first starts with the act's name and "Copyright Office
+    Summary December 1998 Page 3". They joined the sentences beside them in quotes, and their
+    dates stood in every passage for the date a "when" question asks for."""
+    tax = parse_bytes((SHARED_FILES / "i1040nr.pdf").read_bytes(), "i1040nr.pdf")
+    for section in tax.sections[1:]:
+        for running in ("DEC-2007", "The type and rule above prints on all proofs",
+                        f"Page {section.page} of"):
+            assert running not in section.text, (section.page, running)
+        assert f"\n-{section.page}-\n" not in f"\n{section.text}\n", section.page
+    page5 = _flat(next(s.text for s in tax.sections if s.page == 5))
+    assert page5.startswith("Dual-Status Tax Year A dual-status year is one in which you change "
+                            "status between nonresident and resident alien.")
+    dmca = parse_bytes((SHARED_FILES / "dmca.pdf").read_bytes(), "dmca.pdf")
+    assert "THE DIGITAL MILLENNIUM COPYRIGHT ACT OF 1998" in dmca.sections[0].text
+    for section in dmca.sections[1:]:
+        assert "Copyright Office Summary December 1998" not in section.text, section.page
+        assert not section.text.startswith("The Digital Millennium Copyright Act of 1998")
+    assert {s.page for s in dmca.sections} == set(range(1, 19))
+
+
+@needs_shared
 def test_two_column_papers_keep_sentences_whole_across_line_ends():
     doc = parse_bytes((SHARED_FILES / "naacl06-shinyama.pdf").read_bytes(), "naacl.pdf")
     page1 = _flat(doc.sections[0].text)
