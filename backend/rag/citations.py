@@ -663,6 +663,17 @@ def shared_terms(question: str, text: str) -> int:
     return len(terms(question) & terms(_MARKER_RE.sub("", text)))
 
 
+def _named_by(question: str, subject: frozenset[str], heading: str) -> frozenset[str]:
+    """The terms of a ``heading`` that names the asked ``subject`` and no word the question does
+    not ("Dual-Status Tax Year" for "What is a dual-status tax year?"): the sentences under it
+    are about it, as much as one writing it ("A dual-status year is one in which…")."""
+    if not heading:
+        return frozenset()
+    written = _written(question, heading)
+    named = subject <= written and terms(heading) <= asked_terms(question)
+    return written if named else frozenset()
+
+
 def best_sentence(question: str, passages: Sequence[str],
                   headings: Sequence[str | None] = (),
                   quotable=lambda sentence: True, focus: str = "",
@@ -711,7 +722,8 @@ def best_sentence(question: str, passages: Sequence[str],
             itself = match_strength(question, sentence, None, focus, translations, derived=False)
             tie_break = 0.01 * itself
             score = strength + tie_break - 0.1 * i  # earlier ranks better
-            if subject and subject <= held_terms(subject, _written(question, sentence),
+            if subject and subject <= held_terms(subject, _written(question, sentence)
+                                                 | _named_by(question, subject, asked),
                                                  translations):
                 score += 0.5
             if score > 0 and quotable(sentence) and not names_another_edition(question, sentence):

@@ -90,3 +90,15 @@ def test_a_table_rows_value_answers_how_much_it_counts(shelf):
         assert "20%" in answer.answer, answer.answer
         assert {x.chunk.filename for x in answer.citations} == {"Weekly Schedule.docx"}
 
+
+def test_a_term_is_answered_with_its_definition_under_its_heading(shelf):
+    """The tax instructions' page 5 opens "Dual-Status Tax Year / A dual-status year is one in
+    which you change status between nonresident and resident alien."; its running head ("Page 5
+    of 48 Instructions for Form 1040NR / 7:48 - 6-DEC-2007 / …") stood above the heading, and a
+    sentence elsewhere writing "dual-status year" and "tax" itself was quoted."""
+    _, data = shelf
+    c = Container(Settings(data_dir=data, answer_mode="quote"))
+    answer = c.answers.answer("What is a dual-status tax year?", 5)
+    assert "dual-status year is one in which you change status" in " ".join(answer.answer.split())
+    assert {x.chunk.filename for x in answer.citations} == {"i1040nr.pdf"}
+    assert {x.chunk.page for x in answer.citations} == {5}

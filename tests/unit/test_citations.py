@@ -1217,3 +1217,18 @@ def test_of_equally_matching_sentences_a_lower_case_word_of_a_name_does_not_make
     found = best_sentence("Which actor won Best Actor at the Harbour Film Awards?", [text])
     assert found is not None and found[1] == "Mira Tal won Best Actor at the Awards."
 
+
+def test_a_sentence_under_a_heading_naming_the_asked_subject_is_about_it():
+    """The 1040-NR instructions define the term under its heading: "Dual-Status Tax Year / A
+    dual-status year is one in which you change status…". A sentence elsewhere writing all of
+    "dual-status tax year" itself won the compound subject's half term, and was quoted."""
+    defined = ("Dual-Status Tax Year\nA dual-status year is one in which you change status "
+               "between nonresident and resident alien.")
+    elsewhere = ("If you file a return for a dual-status tax year, you are subject to different "
+                 "rules for each part of the year.")
+    question = "What is a dual-status tax year?"
+    assert best_sentence(question, [defined, elsewhere])[1].startswith("A dual-status year is one")
+    # a heading with words the question lacks names something else
+    other = defined.replace("Dual-Status Tax Year", "Dual-Status Tax Year Penalties")
+    assert best_sentence(question, [other, elsewhere])[1] == elsewhere
+
