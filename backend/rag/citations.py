@@ -674,6 +674,15 @@ def _named_by(question: str, subject: frozenset[str], heading: str) -> frozenset
     return written if named else frozenset()
 
 
+def _begun_before(passage: str, start: int, end: int) -> bool:
+    """The passage opens inside this sentence, its first words on the page before ("control
+    measures does not take effect until two years from enactment", of "the prohibition on
+    circumvention of access control measures"): quoted, it says of what it speaks no more. A
+    line of code is no such sentence ("output = cn2an.an2cn(…)")."""
+    return (not passage[:start].strip() and passage[start:end].lstrip()[:1].islower()
+            and code_block_at(passage, start, end) is None)
+
+
 def best_sentence(question: str, passages: Sequence[str],
                   headings: Sequence[str | None] = (),
                   quotable=lambda sentence: True, focus: str = "",
@@ -695,7 +704,7 @@ def best_sentence(question: str, passages: Sequence[str],
     subject = (asked_terms(question) & terms(asked_subject(question))) - _KIND_WORDS
     if len(subject) < 2:
         subject = frozenset()
-    candidates: list[tuple[float, int, str, float, int]] = []
+    candidates: list[tuple[float, int, str, float, int, bool]] = []
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
         asked, before, last, title = "", "", 0, ""
@@ -731,7 +740,10 @@ def best_sentence(question: str, passages: Sequence[str],
                 if need:  # a continuing follow-up only: stemming every candidate again costs
                     written = _written(question, sentence) | _written(question, under)
                     holds = len(held_terms(need, written, translations))
-                candidates.append((score, i, sentence, strength, holds))
+                begun = _begun_before(passage, start, end)
+                if begun:
+                    score -= 1.0  # its subject is on the page before: a term it cannot show
+                candidates.append((score, i, sentence, strength, holds, begun))
     most = max((c[4] for c in candidates), default=0)
     kept = [c for c in candidates if c[4] == most]
     if not kept:
@@ -767,7 +779,8 @@ def best_sentence(question: str, passages: Sequence[str],
             return c[3] - 0.1 * c[1]
 
         near = [k for k, c in enumerate(kept) if ranked(c) >= ranked(kept[top]) - 1
-                and c[3] >= 3 and typed(k) and held_terms(words, terms(c[2]), translations)]
+                and c[3] >= 3 and not c[5] and typed(k)
+                and held_terms(words, terms(c[2]), translations)]
         if near:
             top = max(near, key=lambda k: (round(kept[k][0], 6), rarity[k], -k))
     return kept[top][1], kept[top][2], kept[top][3]

@@ -1232,3 +1232,22 @@ def test_a_sentence_under_a_heading_naming_the_asked_subject_is_about_it():
     other = defined.replace("Dual-Status Tax Year", "Dual-Status Tax Year Penalties")
     assert best_sentence(question, [other, elsewhere])[1] == elsewhere
 
+
+def test_a_sentence_begun_on_the_page_before_loses_to_a_whole_one():
+    """dmca.pdf's page 18 opens in mid-sentence: "control measures does not take effect until two
+    years from enactment (October 28, 2000)." It states a date, so it was quoted for "When did
+    the DMCA provisions take effect?" over page 17's "Most provisions of the DMCA are effective
+    on the date of enactment."; it says only of which provision on the page before."""
+    page17 = ("EFFECTIVE DATES\nMost provisions of the DMCA are effective on the date of "
+              "enactment.")
+    page18 = ("control measures does not take effect until two years from enactment (October 28, "
+              "2000).")
+    question = "When did the DMCA provisions take effect?"
+    assert best_sentence(question, [page17, page18], ["dmca", "dmca"])[1].startswith("Most")
+    whole = "The " + page18  # the same sentence whole is a date on the subject, and wins
+    assert best_sentence(question, [page17, whole], ["dmca", "dmca"])[1] == " ".join(whole.split())
+    # a passage cut inside a code block opens with a line of code, no sentence begun before
+    from backend.rag.citations import _begun_before
+    code = 'output = cn2an.an2cn("12.30", "direct")\n```\n\nMore text.'
+    assert not _begun_before(code, 0, code.index("\n"))
+    assert _begun_before(page18, 0, len(page18))
