@@ -674,12 +674,22 @@ def _named_by(question: str, subject: frozenset[str], heading: str) -> frozenset
     return written if named else frozenset()
 
 
-def _begun_before(passage: str, start: int, end: int) -> bool:
+_FIRST_WORD = re.compile(r"\s*(\S+)")
+
+
+def _begun_before(passage: str, start: int, end: int, heading: str | None) -> bool:
     """The passage opens inside this sentence, its first words on the page before ("control
     measures does not take effect until two years from enactment", of "the prohibition on
     circumvention of access control measures"): quoted, it says of what it speaks no more. A
-    line of code is no such sentence ("output = cn2an.an2cn(…)")."""
-    return (not passage[:start].strip() and passage[start:end].lstrip()[:1].islower()
+    line of code is no such sentence ("output = cn2an.an2cn(…)"), nor one opening with a name
+    written in small letters: its document's ("numconv 最大支持转换到…" in numconv.md), or one
+    with capitals or figures inside ("iPhone", "cn2an")."""
+    if passage[:start].strip():
+        return False
+    first = _FIRST_WORD.match(passage, start, end)
+    word = first.group(1).strip(".,;:") if first else ""
+    return (word.isalpha() and word.islower()
+            and word not in re.findall(r"\w+", (heading or "").lower())
             and code_block_at(passage, start, end) is None)
 
 
@@ -740,7 +750,7 @@ def best_sentence(question: str, passages: Sequence[str],
                 if need:  # a continuing follow-up only: stemming every candidate again costs
                     written = _written(question, sentence) | _written(question, under)
                     holds = len(held_terms(need, written, translations))
-                begun = _begun_before(passage, start, end)
+                begun = _begun_before(passage, start, end, heading)
                 if begun:
                     score -= 1.0  # its subject is on the page before: a term it cannot show
                 candidates.append((score, i, sentence, strength, holds, begun))

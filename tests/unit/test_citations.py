@@ -1249,5 +1249,9 @@ def test_a_sentence_begun_on_the_page_before_loses_to_a_whole_one():
     # a passage cut inside a code block opens with a line of code, no sentence begun before
     from backend.rag.citations import _begun_before
     code = 'output = cn2an.an2cn("12.30", "direct")\n```\n\nMore text.'
-    assert not _begun_before(code, 0, code.index("\n"))
-    assert _begun_before(page18, 0, len(page18))
+    assert not _begun_before(code, 0, code.index("\n"), "cn2an")
+    assert _begun_before(page18, 0, len(page18), "dmca")
+    # nor one opening with a name in small letters: its document's, or one with capitals inside
+    named = "numconv 最大支持转换到 `10**12`。"
+    assert not _begun_before(named, 0, len(named), "numconv > 使用")
+    assert not _begun_before("iPhone 12 came out in 2020.", 0, 27, "phones")
