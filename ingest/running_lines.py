@@ -36,14 +36,22 @@ def _page_number(line: str, number: int, edge: bool) -> bool:
             and (edge or line != str(number)))
 
 
-def _trim(line: str, running: set[str], number: int) -> str:
+def _letterless(words: list[str]) -> int:
+    """How many of ``words``, from the first, hold no letter (a folio's "-", "5", "-")."""
+    return next((k for k, word in enumerate(words) if _LETTER.search(word)), len(words))
+
+
+def _trim(line: str, running: set[str], longest: int, number: int) -> str:
     """An edge line without the running lines and the folio an extractor ran into it, at its
-    start or its end ("Page 19 of 48 Instructions for Form 1040NR 7:48 - 6-DEC-2007")."""
+    start or its end ("Page 19 of 48 Instructions for Form 1040NR 7:48 - 6-DEC-2007"). A head
+    or tail of more words than the ``longest`` running line, and not all letterless (as a
+    folio is), can be neither: a page read as one long line costs no more than its edges."""
     words = line.split()
     trimmed = True
     while words and trimmed:
         trimmed = False
-        for n in range(len(words), 0, -1):
+        most = max(longest, _letterless(words), _letterless(words[::-1]))
+        for n in range(min(len(words), most), 0, -1):
             head, tail = " ".join(words[:n]), " ".join(words[-n:])
             if _key(head) in running or _page_number(head, number, edge=True):
                 words, trimmed = words[n:], True
@@ -65,23 +73,26 @@ def drop_running_lines(pages: list[str]) -> list[str]:
     if filled < MIN_PAGES:
         return pages
     split = [page.split("\n") for page in pages]
-    counts = Counter(key for lines in split
-                     for key in {_key(lines[i]) for i in _edges(lines)})
+    keys = [[_key(line) for line in lines] for lines in split]
+    counts = Counter(key for lines, page_keys in zip(split, keys)
+                     for key in {page_keys[i] for i in _edges(lines)})
     # a line twice on one page is the text's own (a refrain, a blind text), not the page's
-    twice = {key for lines in split
-             for key, n in Counter(_key(line) for line in lines if line.strip()).items() if n > 1}
+    twice = {key for lines, page_keys in zip(split, keys)
+             for key, n in Counter(k for line, k in zip(lines, page_keys) if line.strip()).items()
+             if n > 1}
     running = {key for key, n in counts.items()
                if n >= max(MIN_PAGES, MIN_SHARE * filled) and _LETTER.search(key)} - twice
+    longest = max((len(key.split()) for key in running), default=0)
     title_page = next(n for n, page in enumerate(pages, start=1) if page.strip())
     out = []
-    for number, lines in enumerate(split, start=1):
+    for number, (lines, page_keys) in enumerate(zip(split, keys), start=1):
         if number == title_page:
             out.append(pages[number - 1])
             continue
         edges = set(_edges(lines))
-        kept = [_trim(line, running, number) if i in edges else line
-                for i, line in enumerate(lines)
-                if not (line.strip() and _key(line) in running
+        kept = [_trim(line, running, longest, number) if i in edges else line
+                for i, (line, key) in enumerate(zip(lines, page_keys))
+                if not (line.strip() and key in running
                         or _page_number(line, number, i in edges))]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
         out.append(text if text else pages[number - 1])  # a page of its heads only is kept whole

@@ -718,12 +718,14 @@ def best_sentence(question: str, passages: Sequence[str],
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
         asked, before, last, title = "", "", 0, ""
+        named: frozenset[str] = frozenset()  # what ``asked`` lends the subject, read once
         for start, end in sentence_spans(passage):
             sentence = " ".join(passage[start:end].split())
             a_question = asks_in(passage, start, end)
             if (a_question or is_heading_line(passage, start, end)
                     or is_title_line(passage, start, end)):
                 asked, before = sentence.lstrip("# "), ""
+                named = _named_by(question, subject, asked) if subject else frozenset()
                 if not passage[:start].strip() and not a_question:
                     title = asked  # a document's title heads all of it, its sections too
                 continue
@@ -741,8 +743,7 @@ def best_sentence(question: str, passages: Sequence[str],
             itself = match_strength(question, sentence, None, focus, translations, derived=False)
             tie_break = 0.01 * itself
             score = strength + tie_break - 0.1 * i  # earlier ranks better
-            if subject and subject <= held_terms(subject, _written(question, sentence)
-                                                 | _named_by(question, subject, asked),
+            if subject and subject <= held_terms(subject, _written(question, sentence) | named,
                                                  translations):
                 score += 0.5
             if score > 0 and quotable(sentence) and not names_another_edition(question, sentence):
