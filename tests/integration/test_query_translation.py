@@ -16,7 +16,10 @@ pytestmark = pytest.mark.slow
 DOCS = {**NOTES,
         "policy.txt": "Annual leave: employees get twenty days of paid leave each calendar year.",
         "licensing.txt": "Every package we ship is distributed under the MIT License.",
-        "theme.txt": "界面：深色主题的背景颜色是黑色，浅色主题的背景颜色是白色。"}
+        "theme.txt": "界面：深色主题的背景颜色是黑色，浅色主题的背景颜色是白色。",
+        "filing.txt": "Individuals file Form 1040NR by the 15th day of the 4th month after the "
+                      "tax year ends. Form 1040 is filed by residents.",
+        "quality.txt": "The plant has held ISO 9001 certification since 2015."}
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +67,20 @@ def test_a_british_spelling_is_translated_as_the_american_one(containers):
     assert "颜色" in found.keyword_query.split()
     assert found.chunks and found.chunks[0].chunk.filename == "theme.txt"
     assert frozenset({"颜色"}) in c.retriever.expansion.alternatives(question, terms)["colour"]
+
+
+@pytest.mark.parametrize("mode", ["dictionary", "off"])
+@pytest.mark.parametrize("question, expected", [
+    ("When must Form 1040-NR be filed?", "filing.txt"),  # the text writes 1040NR, one term
+    ("Since when does the plant hold ISO9001 certification?", "quality.txt"),  # "ISO 9001"
+])
+def test_a_compound_name_finds_the_text_writing_it_the_other_way(containers, mode, question,
+                                                                 expected):
+    c = containers[mode]
+    found = c.retriever.retrieve(question, 3, mode="bm25", gate=False)
+    assert found.chunks and found.chunks[0].chunk.filename == expected
+    answer = c.answers.answer(question, 3)
+    assert answer.citations and answer.citations[0].chunk.filename == expected
 
 
 def test_a_chinese_question_finds_the_english_passage(containers):
