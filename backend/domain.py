@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 PUBLIC = "public"
+# how ingest joins a table row's cells on one line (ingest/tables.py), which answering reads back
+CELL_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import time
 
+from backend.domain import CELL_SEPARATOR
 from ingest.tables import row_lines
 from ingest.text_quality import garbled_share, similarity
 
@@ -92,6 +93,6 @@ def _join(blocks, labelled: bool) -> str:
         if isinstance(block, str):
             parts.append(block)
         else:
-            lines = row_lines(block) if labelled else [" | ".join(c for c in r if c) for r in block]
+            lines = row_lines(block) if labelled else [CELL_SEPARATOR.join(c for c in r if c) for r in block]
             parts.append("\n\n" + "\n\n".join(line for line in lines if line) + "\n\n")
     return "\n".join(parts).replace("\n\n\n", "\n\n").strip()

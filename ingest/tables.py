@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from backend.domain import CELL_SEPARATOR
+
 _SENTENCE_OR_NUMBER = re.compile(r"[.:;。：；]$|\d")
 
 
@@ -30,11 +32,11 @@ def row_lines(rows: list[list[str]], header_marked: bool = False) -> list[str | 
     labelled = 0
     for i, cells in enumerate(rows):
         if header and i > 0 and len(cells) == len(header) and cells != header:
-            lines.append(" | ".join(f"{name}: {value}" if name else value
+            lines.append(CELL_SEPARATOR.join(f"{name}: {value}" if name else value
                                     for name, value in zip(header, cells) if value) or None)
             labelled += 1
         else:
-            lines.append(" | ".join(distinct(cells)) or None)
+            lines.append(CELL_SEPARATOR.join(distinct(cells)) or None)
     if header and labelled:
         lines[0] = None
     return lines

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from backend.rag.acronyms import spelled_pairs, unknown_acronyms
 from backend.rag.answer_types import (MONTHS, PART_NAMES, UNIT_WORDS, asked_quantity,
@@ -502,12 +503,13 @@ def _figure_moved(clause: str, passage: str) -> bool:
     wanted = _phrases(clause) if figures and not has_cjk(clause) else set()
     if not wanted:
         return False
-    parts = [c for a, b in sentence_spans(passage) for c in _CLAUSE_END.split(passage[a:b])]
-    holders = [(p, _phrases(p)) for p in parts if _numbers(p) & figures]
+    parts = [(c, bool(_numbers(c) & figures))
+             for a, b in sentence_spans(passage) for c in _CLAUSE_END.split(passage[a:b])]
+    holders = [(p, _phrases(p)) for p, stating in parts if stating]
     if not holders or any(ENGLISH_PRONOUN.search(p) or not own or own & wanted
                           for p, own in holders):
         return False
-    return any(_phrases(p) & wanted for p in parts if not _numbers(p) & figures)
+    return any(_phrases(p) & wanted for p, stating in parts if not stating)
 
 
 _UNITS = frozenset(_stemmed(UNIT_WORDS))
@@ -693,6 +695,17 @@ def _begun_before(passage: str, start: int, end: int, heading: str | None) -> bo
             and code_block_at(passage, start, end) is None)
 
 
+class _Candidate(NamedTuple):
+    """A sentence ``best_sentence`` may quote."""
+
+    score: float  # strength, tie-break, rank and the subject's and opening's adjustments
+    passage: int
+    sentence: str
+    strength: float  # ``match_strength`` with its headings
+    holds: int  # terms of a continuing follow-up's ``required`` it holds
+    begun: bool  # ``_begun_before``
+
+
 def best_sentence(question: str, passages: Sequence[str],
                   headings: Sequence[str | None] = (),
                   quotable=lambda sentence: True, focus: str = "",
@@ -714,7 +727,7 @@ def best_sentence(question: str, passages: Sequence[str],
     subject = (asked_terms(question) & terms(asked_subject(question))) - _KIND_WORDS
     if len(subject) < 2:
         subject = frozenset()
-    candidates: list[tuple[float, int, str, float, int, bool]] = []
+    candidates: list[_Candidate] = []
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
         asked, before, last, title = "", "", 0, ""
@@ -754,26 +767,26 @@ def best_sentence(question: str, passages: Sequence[str],
                 begun = _begun_before(passage, start, end, heading)
                 if begun:
                     score -= 1.0  # its subject is on the page before: a term it cannot show
-                candidates.append((score, i, sentence, strength, holds, begun))
-    most = max((c[4] for c in candidates), default=0)
-    kept = [c for c in candidates if c[4] == most]
+                candidates.append(_Candidate(score, i, sentence, strength, holds, begun))
+    most = max((c.holds for c in candidates), default=0)
+    kept = [c for c in candidates if c.holds == most]
     if not kept:
         return None
-    rarity = _rarity(question, [c[2] for c in kept])
-    best = max(round(c[0], 6) for c in kept)
-    equals = [k for k, c in enumerate(kept) if round(c[0], 6) == best]
+    rarity = _rarity(question, [c.sentence for c in kept])
+    best = max(round(c.score, 6) for c in kept)
+    equals = [k for k, c in enumerate(kept) if round(c.score, 6) == best]
     kind, thing = quote_kind(question), asked_thing(question)
 
     def typed(k: int) -> bool:
-        sentence = kept[k][2]
+        sentence = kept[k].sentence
         return ((kind in _TOLD_APART
                  and states_asked(question, sentence, terms(sentence), translations))
-                or (kind == "other" and names_code(thing, kept[k][2])))
+                or (kind == "other" and names_code(thing, sentence)))
 
     counted = counted_thing(question)
 
     def fact(k: int) -> int:  # a figure before what is counted ("six quadrangles") is more
-        return typed(k) + (typed(k) and bool(counted) and counts(counted, kept[k][2]))
+        return typed(k) + (typed(k) and bool(counted) and counts(counted, kept[k].sentence))
 
     # of equals, the one stating the date, figure or identifier asked for, then the one
     # holding the question's rarer words ("affluent" over "strongest" in an article where every
@@ -786,15 +799,15 @@ def best_sentence(question: str, passages: Sequence[str],
         # a term less at most, two at least, one of them a word (not only the question's numbers)
         words = frozenset(t for t in asked_terms(question) if not t.isdigit())
 
-        def ranked(c: tuple) -> float:  # the strength as ranked, without the tie-break
-            return c[3] - 0.1 * c[1]
+        def ranked(c: _Candidate) -> float:  # the strength as ranked, without the tie-break
+            return c.strength - 0.1 * c.passage
 
         near = [k for k, c in enumerate(kept) if ranked(c) >= ranked(kept[top]) - 1
-                and c[3] >= 3 and not c[5] and typed(k)
-                and held_terms(words, terms(c[2]), translations)]
+                and c.strength >= 3 and not c.begun and typed(k)
+                and held_terms(words, terms(c.sentence), translations)]
         if near:
-            top = max(near, key=lambda k: (round(kept[k][0], 6), rarity[k], -k))
-    return kept[top][1], kept[top][2], kept[top][3]
+            top = max(near, key=lambda k: (round(kept[k].score, 6), rarity[k], -k))
+    return kept[top].passage, kept[top].sentence, kept[top].strength
 
 
 # words naming the kind of fact asked ("the premiere date"): the answer states one, not the word

@@ -7,6 +7,8 @@ import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
+from backend.domain import CELL_SEPARATOR
+
 # CJK ideographs, kana and hangul: scripts written without spaces between words.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
@@ -179,13 +181,10 @@ def is_heading(line: str) -> bool:
     return bool(numbered and len(words) <= 8) or _title_cased(words)
 
 
-_CELL_SEPARATOR = " | "  # how ingest writes a table row's cells (ingest/tables.py)
-
-
 def is_table_row(line: str) -> bool:
     """A table row as ingest writes it, cells joined by " | ", one cell a figure ("Final Exam |
     20%"): title-cased like a heading, but it states a value."""
-    return _CELL_SEPARATOR in line and any(c.isdigit() for c in line)
+    return CELL_SEPARATOR in line and any(c.isdigit() for c in line)
 
 
 def _title_cased(words: list[str]) -> bool:
