@@ -14,6 +14,7 @@ MIN_PAGES = 3
 MIN_SHARE = 0.4  # of the pages with text; books alternate heads, so about half carry each
 _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d_]")
+_GLUED_FOLIO = re.compile(r"\s*-(\d+)-(?=[^\W\d_])")  # "-19-Instructions for Form 1040NR"
 
 
 def _key(line: str) -> str:
@@ -41,12 +42,21 @@ def _letterless(words: list[str]) -> int:
     return next((k for k, word in enumerate(words) if _LETTER.search(word)), len(words))
 
 
+def _unglued(line: str, number: int) -> list[str]:
+    """The words of ``line``, a folio run into its first word ("-19-Instructions") apart."""
+    glued = _GLUED_FOLIO.match(line)
+    if glued and int(glued.group(1)) == number:
+        line = f"{line[:glued.end()]} {line[glued.end():]}"
+    return line.split()
+
+
 def _trim(line: str, running: set[str], longest: int, number: int) -> str:
     """An edge line without the running lines and the folio an extractor ran into it, at its
-    start or its end ("Page 19 of 48 Instructions for Form 1040NR 7:48 - 6-DEC-2007"). A head
-    or tail of more words than the ``longest`` running line, and not all letterless (as a
-    folio is), can be neither: a page read as one long line costs no more than its edges."""
-    words = line.split()
+    start or its end ("Page 19 of 48 Instructions for Form 1040NR 7:48 - 6-DEC-2007"), a folio
+    even run into its first word ("-19-Instructions for Form 1040NR"). A head or tail of more
+    words than the ``longest`` running line, and not all letterless (as a folio is), can be
+    neither: a page read as one long line costs no more than its edges."""
+    words = whole = _unglued(line, number)
     trimmed = True
     while words and trimmed:
         trimmed = False
@@ -59,7 +69,7 @@ def _trim(line: str, running: set[str], longest: int, number: int) -> str:
                 words, trimmed = words[:-n], True
             if trimmed:
                 break
-    return " ".join(words) if len(words) < len(line.split()) else line
+    return " ".join(words) if len(words) < len(whole) else line
 
 
 def drop_running_lines(pages: list[str]) -> list[str]:

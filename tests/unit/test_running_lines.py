@@ -36,3 +36,11 @@ def test_running_lines_an_extractor_ran_into_an_edge_line_are_cut_from_it():
     pages[3] = ("Annual Report 2024 Page 4 of 5\nThe delta section says something.\n"
                 "7:48 - 6-DEC-2007 -4-")
     assert drop_running_lines(pages)[3] == "The delta section says something."
+
+
+def test_a_folio_run_into_the_first_word_of_a_running_line_goes_with_it():
+    pages = _pages(5)
+    pages[3] = "Page 4 of 5\nThe delta section says something.\n-4-Annual Report 2024"
+    assert drop_running_lines(pages)[3] == "The delta section says something."
+    pages[3] = "The delta section says something.\n-3-Annual Report 2024"  # not this page's
+    assert "-3-Annual Report 2024" in drop_running_lines(pages)[3]
