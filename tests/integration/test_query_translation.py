@@ -19,7 +19,10 @@ DOCS = {**NOTES,
         "theme.txt": "界面：深色主题的背景颜色是黑色，浅色主题的背景颜色是白色。",
         "filing.txt": "Individuals file Form 1040NR by the 15th day of the 4th month after the "
                       "tax year ends. Form 1040 is filed by residents.",
-        "quality.txt": "The plant has held ISO 9001 certification since 2015."}
+        "quality.txt": "The plant has held ISO 9001 certification since 2015.",
+        "numconv.md": "# numconv\n\n## 中文数字 => 阿拉伯数字\n\n最大支持到 `10**12`，最小支持到 "
+                      "`10**-12`。\n\n```python\nimport numconv\noutput = numconv.cn2an(\"一二点三零\")"
+                      "\n```\n"}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +84,17 @@ def test_a_compound_name_finds_the_text_writing_it_the_other_way(containers, mod
     assert found.chunks and found.chunks[0].chunk.filename == expected
     answer = c.answers.answer(question, 3)
     assert answer.citations and answer.citations[0].chunk.filename == expected
+
+
+def test_a_superlative_finds_and_quotes_the_chinese_sentence_stating_it(containers):
+    """"largest" is 最大, which CC-CEDICT leaves to be composed: without it the code line
+    naming numconv and a figure was quoted."""
+    c = containers["dictionary"]
+    question = "What is the largest number numconv can convert?"
+    answer = c.answers.answer(question, 3)
+    assert answer.citations and answer.citations[0].chunk.filename == "numconv.md"
+    assert "10**12" in answer.answer
+    assert "最大" in c.retriever.retrieve(question, 3, mode="bm25", gate=False).keyword_query
 
 
 def test_a_chinese_question_finds_the_english_passage(containers):

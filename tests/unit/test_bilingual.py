@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from backend.rag.bilingual import Lexicon
-from backend.rag.citations import terms
+from backend.rag.citations import held_terms, terms
 from backend.rag.expansion import QueryExpansion
 
 
@@ -100,3 +100,23 @@ def test_a_gloss_holding_several_senses_gives_each(lexicon):
     from backend.rag.bilingual import _SENSE_END
     assert _SENSE_END.split("to cram (lit. to gnaw; a book); to study") == [
         "to cram (lit. to gnaw; a book)", "to study"]
+
+
+def test_superlatives_the_dictionary_leaves_to_be_composed_translate_both_ways(lexicon):
+    """CC-CEDICT has no 最大 or 最长: 最 and the adjective's character is its superlative."""
+    assert lexicon.to_chinese("What is the largest number it can convert?")[:1] == ["最大"]
+    assert "最长" in lexicon.to_chinese("Which is the longest river?")
+    assert {"longest"} <= set(lexicon.to_english("教师资格证最长的有效期是多久？"))
+    assert {"strongest"} <= set(lexicon.to_english("哪个政党最强？"))
+    # the dictionary's own entry wins (最少 is "least", not "youngest"), and a superlative no
+    # gloss writes ("lengthest" of 长 "length") or a word jieba lacks (最倬) is not made
+    assert "最少" not in lexicon.to_chinese("Who is the youngest member?")
+    assert "lengthest" not in lexicon.to_english("最长")
+    assert "最倬" not in lexicon.to_chinese("What is the largest number?")
+
+
+def test_a_chinese_superlative_sentence_holds_the_english_questions_term(lexicon):
+    question = "What is the largest number cn2an can convert?"
+    alternatives = QueryExpansion(lexicon).alternatives(question, terms)
+    sentence = "最大支持到 `10**16`，即 `千万亿`，最小支持到 `10**-16`。"
+    assert "largest" in held_terms(terms(question), terms(sentence), alternatives)
