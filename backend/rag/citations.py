@@ -17,12 +17,12 @@ from backend.rag.answer_types import (MONTHS, PART_NAMES, UNIT_WORDS, asked_quan
 from backend.rag.ordinals import numbered_pairs
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (ENGLISH_PRONOUN, STOPWORDS, URL, Alternatives, analyzer,
-                              announced_end, asks_in, bullet_length, camel_parts, captions_code,
+                              announced_end, asks_in, camel_parts, captions_code,
                               code_block_at, has_cjk,
                               is_heading, is_heading_line, is_lead_in, is_question,
                               is_sentence_cased_heading, is_title_cased, is_title_line,
-                              mostly_cjk, numbers, points_back, referent, sentence_spans,
-                              subtitled_names, tokenize, without_fence_lines,
+                              marker_length, mostly_cjk, numbers, points_back, referent,
+                              sentence_spans, subtitled_names, tokenize, without_fence_lines,
                               without_numbered_title)
 
 _stemmed = analyzer(stem=True)
@@ -288,7 +288,7 @@ def best_span(question: str, text: str, heading: str | None = None) -> tuple[int
     if not spans or max(strength) <= 0:
         return None
     start, end = spans[max(range(len(spans)), key=lambda i: (strength[i], -i))]
-    return start + bullet_length(text[start:end]), end
+    return start + marker_length(text[start:end]), end
 
 
 def cited_numbers(answer: str) -> list[int]:
@@ -854,7 +854,7 @@ def quote_in(passage: str, sentence: str,
             continue
         titled = passage[start:end]
         start += len(titled) - len(without_numbered_title(titled))
-        start += bullet_length(passage[start:end])  # the item, not its list marker
+        start += marker_length(passage[start:end])  # the item, not its list marker
         block, clipped = code_block_at(passage, start, end), False
         if block is not None:  # a line of code says little alone: the block it is part of
             a, b, clipped = _code_window(passage, block, start, end, LEAD_IN_FOLLOW_CHARS)
@@ -936,7 +936,7 @@ def cited_span(passage: str, claim: str, question: str,
                heading: str | None = None) -> tuple[int, int] | None:
     """The ``supporting_span`` a citation shows: a list item without its marker."""
     span = supporting_span(passage, claim, question, heading)
-    return span and (span[0] + bullet_length(passage[span[0]:span[1]]), span[1])
+    return span and (span[0] + marker_length(passage[span[0]:span[1]]), span[1])
 
 
 def claim_of(answer: str, n: int) -> str:

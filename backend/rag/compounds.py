@@ -16,7 +16,8 @@ from backend.rag.text import Alternatives, TermSet
 _HYPHENATED = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)+(?![\w-])")
 # two or more figures then two or more letters, or the reverse, and nothing else ("1040NR",
 # "ISO9001"); "cn2an", "mp3" or "H2O" are names, not two words
-_FIGURES_LETTERS = re.compile(r"(?<![\w-])(?:(\d{2,})([A-Za-z]{2,})|([A-Za-z]{2,})(\d{2,}))(?![\w-])")
+_FIGURES_LETTERS = re.compile(
+    r"(?<![\w-])(?:(\d{2,})([A-Za-z]{2,})|([A-Za-z]{2,})(\d{2,}))(?![\w-])")
 
 
 def other_forms(text: str) -> list[tuple[str, str]]:

@@ -511,9 +511,13 @@ def announced_end(text: str, pos: int, reach: int) -> int:
 _NUMBERED_TITLE = re.compile(rf"{_ENUMERATOR}[ \t]+([^\n]+)\n\s*(?=[A-Z])")
 
 
-def bullet_length(text: str) -> int:
-    """The length of the list marker ``text`` opens with ("- ", "• "), 0 without one."""
-    m = _LEADING_BULLET.match(text)
+_LEADING_QUOTE_MARK = re.compile(r"[ \t]*>[ \t]+")  # Markdown's block quote: "> 最大支持到…"
+
+
+def marker_length(text: str) -> int:
+    """The length of the list or block-quote marker ``text`` opens with ("- ", "• ", "> "), 0
+    without one."""
+    m = _LEADING_BULLET.match(text) or _LEADING_QUOTE_MARK.match(text)
     return m.end() if m and m.end() < len(text.rstrip()) else 0
 
 

@@ -20,7 +20,7 @@ DOCS = {**NOTES,
         "filing.txt": "Individuals file Form 1040NR by the 15th day of the 4th month after the "
                       "tax year ends. Form 1040 is filed by residents.",
         "quality.txt": "The plant has held ISO 9001 certification since 2015.",
-        "numconv.md": "# numconv\n\n## 中文数字 => 阿拉伯数字\n\n最大支持到 `10**12`，最小支持到 "
+        "numconv.md": "# numconv\n\n## 中文数字 => 阿拉伯数字\n\n> 最大支持到 `10**12`，最小支持到 "
                       "`10**-12`。\n\n```python\nimport numconv\noutput = numconv.cn2an(\"一二点三零\")"
                       "\n```\n"}
 
@@ -88,12 +88,13 @@ def test_a_compound_name_finds_the_text_writing_it_the_other_way(containers, mod
 
 def test_a_superlative_finds_and_quotes_the_chinese_sentence_stating_it(containers):
     """"largest" is 最大, which CC-CEDICT leaves to be composed: without it the code line
-    naming numconv and a figure was quoted."""
+    naming numconv and a figure was quoted. The sentence is a Markdown block quote, as in the
+    public cn2an README."""
     c = containers["dictionary"]
     question = "What is the largest number numconv can convert?"
     answer = c.answers.answer(question, 3)
     assert answer.citations and answer.citations[0].chunk.filename == "numconv.md"
-    assert "10**12" in answer.answer
+    assert "10**12" in answer.answer and ">" not in answer.answer  # the block quote's marker
     assert "最大" in c.retriever.retrieve(question, 3, mode="bm25", gate=False).keyword_query
 
 

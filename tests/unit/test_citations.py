@@ -676,6 +676,13 @@ def test_the_span_of_a_related_passage_is_a_list_item_without_its_marker():
     assert passage[start:end] == "Released under the MIT licence"
 
 
+def test_a_block_quoted_sentence_is_quoted_without_its_marker():
+    """Markdown's "> " (the public cn2an README's note on its range) is no part of the quote."""
+    passage = "## Range\n\n> Numbers up to `10**16` are converted.\n\n```python\nimport cn2an\n```"
+    start, end = best_span("Up to which number are numbers converted?", passage)
+    assert passage[start:end] == "Numbers up to `10**16` are converted."
+
+
 def test_of_equally_matching_sentences_the_one_with_the_rarer_asked_word_is_the_quote():
     """XQuAD's article on Victoria: three sentences share as many of the question's words;
     "affluent" is in one of them only, "strongest" in two."""
