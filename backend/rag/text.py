@@ -158,15 +158,19 @@ _SMALL_WORDS = frozenset("a an and as at but by for from in into nor of on onto 
                          "via with".split())
 
 
+# small words a title does not end with, unlike "Sign In" or "Check Out": "File Form 1040NR
+# with" is a sentence's first line
+_NOT_LAST = _SMALL_WORDS - frozenset("in on over".split())
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’&-]*")
 
 
 def _title_words(line: str) -> list[str]:
     """The words of ``line`` if it is shaped like a title (Latin script, no closing punctuation,
-    no "label: value", no table row), else none."""
+    no "label: value", no table row, no article, conjunction or preposition last), else none."""
     if not line or has_cjk(line) or line[-1] in ".!?;," or ":" in line or is_table_row(line):
         return []
-    return _TITLE_WORD.findall(line)
+    words = _TITLE_WORD.findall(line)
+    return [] if words and words[-1].lower() in _NOT_LAST else words
 
 
 def is_heading(line: str) -> bool:
@@ -542,12 +546,17 @@ def _line_breaks(text: str, start: int, end: int) -> list[int]:
     before a numbered or a bulleted line (but between two lines of links only: a README's
     navigation stays one line of links, see ``is_link_list``). A heading opens its sentence
     span: a line of capitalised words inside a sentence ("Rotterdam and", in a narrow column)
-    is no heading."""
+    is no heading, nor the rest of a line after a sentence's end ("Estates and trusts. File
+    Form")."""
     cuts = []
     line_start = start
+    before = start
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    first_whole = before == 0 or text[before - 1] == "\n"  # the sentence opens its line
     for m in re.finditer(r"\n", text[start:end]):
         at = start + m.start()
-        opens = line_start == start or (cuts and cuts[-1] == line_start - 1)
+        opens = (line_start == start and first_whole) or (cuts and cuts[-1] == line_start - 1)
         if ((opens and is_heading(text[line_start:at])) or _ENUMERATED_LINE.match(text, at)
                 or _opens_list_item(text, line_start, at)
                 or (_opens_paragraph(text, line_start)

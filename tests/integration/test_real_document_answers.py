@@ -102,3 +102,16 @@ def test_a_term_is_answered_with_its_definition_under_its_heading(shelf):
     assert "dual-status year is one in which you change status" in " ".join(answer.answer.split())
     assert {x.chunk.filename for x in answer.citations} == {"i1040nr.pdf"}
     assert {x.chunk.page for x in answer.citations} == {5}
+
+
+def test_a_where_question_gets_the_address_whose_sentence_a_heading_check_had_cut(shelf):
+    """Page 4 of the tax instructions: "Where To File / Individuals. File Form 1040NR with /
+    the Department of the Treasury, … Austin, TX 73301-0215 U.S.A.". "File Form 1040NR with",
+    title-cased, was taken for a heading and cut from its address, and "File Form", the rest of
+    a line after "Estates and trusts.", for another; a sentence naming the form and no place
+    was quoted."""
+    model, data = shelf
+    for c in (model, Container(Settings(data_dir=data, answer_mode="quote"))):
+        answer = c.answers.answer("Where do I file Form 1040NR?", 5)
+        assert "Austin, TX" in answer.answer, answer.answer
+        assert {x.chunk.filename for x in answer.citations} == {"i1040nr.pdf"}

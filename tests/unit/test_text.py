@@ -298,3 +298,18 @@ def test_a_lead_in_announces_what_follows_in_either_language():
     for states in ("Hotels are reimbursed up to 150 euros.", "Note: meals are not covered.",
                    "费用按月结算。", "The temperature fell to 20 degrees below zero today."):
         assert not is_lead_in(states), states
+
+
+def test_a_title_cased_first_line_ending_in_a_preposition_or_after_a_full_stop_is_no_heading():
+    """Page 4 of the public i1040nr.pdf, as pypdf reads it."""
+    text = ("Where To File\nIndividuals. File Form 1040NR with\nthe Department of the Treasury,\n"
+            "Austin, TX 73301-0215 U.S.A.\nEstates and trusts. File Form\n1040NR with the "
+            "Department of the\nTreasury, Cincinnati, OH 45999-0048 U.S.A.")
+    spans = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
+    assert spans[0] == "Where To File"  # a heading still
+    assert ("File Form 1040NR with the Department of the Treasury, Austin, TX 73301-0215 U.S.A."
+            in spans)
+    assert ("File Form 1040NR with the Department of the Treasury, Cincinnati, OH 45999-0048 "
+            "U.S.A.") in spans
+    from backend.rag.text import is_heading
+    assert not is_heading("Getting Started With") and is_heading("Sign In")
