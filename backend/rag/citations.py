@@ -679,6 +679,22 @@ def _named_by(question: str, subject: frozenset[str], heading: str) -> frozenset
 _FIRST_WORD = re.compile(r"\s*(\S+)")
 
 
+# a subject after one of these serves another ("Review for Final Exam", "the week after the
+# board meeting"): the date the sentence states is that other thing's
+_SERVING = frozenset("for before after until about toward towards following preceding".split())
+_WORD_RE = re.compile(r"[^\W_]+")
+_ARTICLES = frozenset(("a", "an", "the"))
+
+
+def _serves_another(subject: frozenset[str], sentence: str) -> bool:
+    """The first word of the question's compound ``subject`` that ``sentence`` writes follows
+    "for", "before", "after"…: "Review for Final Exam" dates a review. (Asked what the subject
+    is, "the rules for a dual-status tax year" do speak of it.)"""
+    words = [w for w in _WORD_RE.findall(sentence.lower()) if w not in _ARTICLES]
+    first = next((k for k, w in enumerate(words) if terms(w) & subject), None)
+    return first is not None and first > 0 and words[first - 1] in _SERVING
+
+
 def _begun_before(passage: str, start: int, end: int, heading: str | None) -> bool:
     """The passage opens inside this sentence, its first words on the page before ("control
     measures does not take effect until two years from enactment", of "the prohibition on
@@ -727,6 +743,7 @@ def best_sentence(question: str, passages: Sequence[str],
     subject = (asked_terms(question) & terms(asked_subject(question))) - _KIND_WORDS
     if len(subject) < 2:
         subject = frozenset()
+    kind = quote_kind(question)
     candidates: list[_Candidate] = []
     for i, passage in enumerate(passages):
         heading = headings[i] if i < len(headings) else None
@@ -756,8 +773,9 @@ def best_sentence(question: str, passages: Sequence[str],
             itself = match_strength(question, sentence, None, focus, translations, derived=False)
             tie_break = 0.01 * itself
             score = strength + tie_break - 0.1 * i  # earlier ranks better
-            if subject and subject <= held_terms(subject, _written(question, sentence) | named,
-                                                 translations):
+            if (subject and subject <= held_terms(subject, _written(question, sentence) | named,
+                                                  translations)
+                    and not (kind == "date" and _serves_another(subject, sentence))):
                 score += 0.5
             if score > 0 and quotable(sentence) and not names_another_edition(question, sentence):
                 holds = 0
@@ -775,7 +793,7 @@ def best_sentence(question: str, passages: Sequence[str],
     rarity = _rarity(question, [c.sentence for c in kept])
     best = max(round(c.score, 6) for c in kept)
     equals = [k for k, c in enumerate(kept) if round(c.score, 6) == best]
-    kind, thing = quote_kind(question), asked_thing(question)
+    thing = asked_thing(question)
 
     def typed(k: int) -> bool:
         sentence = kept[k].sentence

@@ -70,6 +70,8 @@ def test_the_first_step_of_a_procedure_is_its_step_1_row(shelf):
     ("When did the DMCA provisions take effect?", "dmca.pdf", "date of enactment"),
     # the tax form's "1. 31 days during 2007" (under "substantial presence test") won on rank
     ("When is Test 1?", "Weekly Schedule.docx", "1/26"),
+    # the review week's row, "…Review for Final Exam", holds the exam's name and a date too
+    ("When is the final exam?", "Weekly Schedule.docx", "4/20"),
 ])
 def test_a_when_question_gets_the_day_asked_for(shelf, question, source, fact):
     model, data = shelf

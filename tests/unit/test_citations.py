@@ -1262,3 +1262,12 @@ def test_a_sentence_begun_on_the_page_before_loses_to_a_whole_one():
     named = "numconv 最大支持转换到 `10**12`。"
     assert not _begun_before(named, 0, len(named), "numconv > 使用")
     assert not _begun_before("iPhone 12 came out in 2020.", 0, 27, "phones")
+
+
+def test_a_sentence_naming_the_subject_after_for_or_before_is_about_something_else():
+    """The public course schedule (Weekly Schedule.docx) as ingest writes its rows."""
+    passage = ("Week 15 | 4/13 | Thursday | Review for Final Exam\n\n"
+               "Week 16 | 4/20 | Final Exam (Date and Time TBD)")
+    assert best_sentence("When is the final exam?", [passage])[1].startswith("Week 16")
+    other = "The week before the board meeting, on May 3, slides are due.\n\nThe board meeting is on May 10."
+    assert "May 10" in best_sentence("When is the board meeting?", [other])[1]
