@@ -93,6 +93,7 @@ def _join(blocks, labelled: bool) -> str:
         if isinstance(block, str):
             parts.append(block)
         else:
-            lines = row_lines(block) if labelled else [CELL_SEPARATOR.join(c for c in r if c) for r in block]
+            lines = (row_lines(block) if labelled
+                     else [CELL_SEPARATOR.join(c for c in r if c) for r in block])
             parts.append("\n\n" + "\n\n".join(line for line in lines if line) + "\n\n")
     return "\n".join(parts).replace("\n\n\n", "\n\n").strip()

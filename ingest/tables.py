@@ -33,7 +33,8 @@ def row_lines(rows: list[list[str]], header_marked: bool = False) -> list[str | 
     for i, cells in enumerate(rows):
         if header and i > 0 and len(cells) == len(header) and cells != header:
             lines.append(CELL_SEPARATOR.join(f"{name}: {value}" if name else value
-                                    for name, value in zip(header, cells) if value) or None)
+                                             for name, value in zip(header, cells) if value)
+                         or None)
             labelled += 1
         else:
             lines.append(CELL_SEPARATOR.join(distinct(cells)) or None)

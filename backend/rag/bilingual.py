@@ -92,11 +92,12 @@ def _add_superlatives(characters: list[tuple[str, str, list[str]]], english: set
             continue
         most = [sup for sup in (_superlative(k) for k in plain[:3] if k.isalpha())
                 if sup in english]
+        if not most:
+            continue
         for sup in most:
             to_zh[sup].append((freq.get(word, 0), word, written))
         for w in (word, written):
-            if most:
-                to_en.setdefault(w, most)
+            to_en.setdefault(w, most)
 
 
 def _lemmas(word: str) -> list[str]:

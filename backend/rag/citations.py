@@ -16,7 +16,7 @@ from backend.rag.answer_types import (MONTHS, PART_NAMES, UNIT_WORDS, asked_quan
                                       counted_unit, counts, names_code, quote_kind, states)
 from backend.rag.ordinals import numbered_pairs
 from backend.rag.periods import period_pairs, periods
-from backend.rag.text import (ENGLISH_PRONOUN, STOPWORDS, URL, Alternatives, analyzer,
+from backend.rag.text import (ARTICLES, ENGLISH_PRONOUN, STOPWORDS, URL, Alternatives, analyzer,
                               announced_end, asks_in, camel_parts, captions_code,
                               code_block_at, has_cjk,
                               is_heading, is_heading_line, is_lead_in, is_question,
@@ -683,14 +683,13 @@ _FIRST_WORD = re.compile(r"\s*(\S+)")
 # board meeting"): the date the sentence states is that other thing's
 _SERVING = frozenset("for before after until about toward towards following preceding".split())
 _WORD_RE = re.compile(r"[^\W_]+")
-_ARTICLES = frozenset(("a", "an", "the"))
 
 
 def _serves_another(subject: frozenset[str], sentence: str) -> bool:
     """The first word of the question's compound ``subject`` that ``sentence`` writes follows
     "for", "before", "after"…: "Review for Final Exam" dates a review. (Asked what the subject
     is, "the rules for a dual-status tax year" do speak of it.)"""
-    words = [w for w in _WORD_RE.findall(sentence.lower()) if w not in _ARTICLES]
+    words = [w for w in _WORD_RE.findall(sentence.lower()) if w not in ARTICLES]
     first = next((k for k, w in enumerate(words) if terms(w) & subject), None)
     return first is not None and first > 0 and words[first - 1] in _SERVING
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from backend.rag.text import Alternatives, TermSet
+from backend.rag.text import Alternatives, TermSet, forms_as_alternatives, with_forms_appended
 
 _HYPHENATED = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)+(?![\w-])")
 # two or more figures then two or more letters, or the reverse, and nothing else ("1040NR",
@@ -34,18 +34,10 @@ def other_forms(text: str) -> list[tuple[str, str]]:
 
 def with_other_forms(query: str) -> str:
     """The query with its compound names written the other way appended."""
-    extra = [other for _, other in other_forms(query)]
-    return f"{query} {' '.join(extra)}" if extra else query
+    return with_forms_appended(query, other_forms(query))
 
 
 def compound_alternatives(question: str, term_set: TermSet) -> Alternatives:
     """Each term of a compound name -> the terms of the name written the other way: a sentence
     holding ``Style.WADEGILES`` holds the question's "Wade" and "Giles"."""
-    out: dict[str, list[frozenset[str]]] = {}
-    for written, other in other_forms(question):
-        alternative = term_set(other)
-        if not alternative:
-            continue
-        for term in term_set(written) - alternative:
-            out.setdefault(term, []).append(alternative)
-    return out
+    return forms_as_alternatives(other_forms(question), term_set)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
 
-from backend.rag.text import Alternatives, TermSet
+from backend.rag.text import Alternatives, TermSet, forms_as_alternatives, with_forms_appended
 
 _WORD = re.compile(r"[a-z]+")
 
@@ -31,16 +31,10 @@ def american(word: str) -> str:
 
 def with_other_spellings(query: str) -> str:
     """The query with the other spelling of its words appended (unchanged if none has one)."""
-    extra = [other for _, other in other_spellings(query)]
-    return f"{query} {' '.join(extra)}" if extra else query
+    return with_forms_appended(query, other_spellings(query))
 
 
 def spelling_alternatives(question: str, term_set: TermSet) -> Alternatives:
     """Each question term with another spelling -> that spelling's terms: a sentence holding
     "License" holds the question's "licence"."""
-    out: dict[str, list[frozenset[str]]] = {}
-    for word, other in other_spellings(question):
-        alternative = term_set(other)
-        for term in term_set(word) - alternative:
-            out.setdefault(term, []).append(alternative)
-    return out
+    return forms_as_alternatives(other_spellings(question), term_set)

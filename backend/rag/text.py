@@ -41,6 +41,25 @@ TermSet = Callable[[str], frozenset[str]]
 # sentence holding all terms of one form holds the question term
 Alternatives = Mapping[str, Sequence[frozenset[str]]]
 
+
+def with_forms_appended(query: str, forms: Sequence[tuple[str, str]]) -> str:
+    """The query with the other form of each (word, other form) pair appended."""
+    extra = [other for _, other in forms]
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
+def forms_as_alternatives(forms: Sequence[tuple[str, str]], term_set: TermSet) -> Alternatives:
+    """Each term of a word written one way -> the terms of its other form: a sentence holding
+    all terms of that form holds the term."""
+    out: dict[str, list[frozenset[str]]] = {}
+    for word, other in forms:
+        alternative = term_set(other)
+        if not alternative:
+            continue
+        for term in term_set(word) - alternative:
+            out.setdefault(term, []).append(alternative)
+    return out
+
 STOPWORDS = frozenset(
     """a an and are as at be by can do does for from has have how i in is it its me my of on
     or our the their there this to us was we what when where which who why will with you your""".split()
@@ -203,7 +222,7 @@ def is_title_cased(text: str) -> bool:
 
 
 _SUBTITLE_COLON = re.compile(r"(?<=\w):[ \t]+")
-_ARTICLES = frozenset(("a", "an", "the"))
+ARTICLES = frozenset(("a", "an", "the"))
 
 
 def subtitled_names(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -216,7 +235,7 @@ def subtitled_names(text: str) -> list[tuple[str, tuple[str, ...]]]:
     for m in _SUBTITLE_COLON.finditer(text):
         series = _title_run(text[:m.start()].split()[::-1])[::-1]
         subtitle = _title_run(text[m.end():].split())
-        if subtitle and subtitle[0].lower() in _ARTICLES:
+        if subtitle and subtitle[0].lower() in ARTICLES:
             subtitle = subtitle[1:]
         if series and subtitle and subtitle[0][0].isupper():
             found.append((" ".join(series).lower(), tuple(w.lower() for w in subtitle)))
@@ -234,9 +253,9 @@ def _title_run(words: list[str]) -> list[str]:
         run.append(bare)
         if bare != word.strip("\"'“”‘’"):  # "Wild," "Time)": the name ends here
             break
-    while run and run[-1].lower() in _SMALL_WORDS - _ARTICLES:
+    while run and run[-1].lower() in _SMALL_WORDS - ARTICLES:
         run.pop()
-    while run and run[-1].lower() in _ARTICLES and len(run) > 1:
+    while run and run[-1].lower() in ARTICLES and len(run) > 1:
         run.pop()
     return run
 
