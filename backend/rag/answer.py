@@ -19,6 +19,7 @@ from backend.rag.citations import (ABOUT_THE_QUESTION, asked_terms, attribute, b
                                    best_span, cited_span, claim_of, figures_disagree,
                                    keep_supported, quote_in, renumber, rests_on, shared_terms,
                                    terms, unnamed)
+from backend.rag.definitions import definition_in
 from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
@@ -352,39 +353,16 @@ class AnswerService:
             return not (addresses_reader(sentence) or is_heading(sentence) or is_headline(sentence)
                         or is_link_list(sentence))
 
-        best = best_sentence(question, texts, headings, quotable=quotable, focus=focus,
-                             translations=translations, required=required)
-        # Grounded is not enough: an answer sharing no term with the question while a source
-        # sentence matches it well, stating none of the figures of the source sentence that
-        # best matches the question, or resting on another sentence than that one, answers
-        # something else. Quote the source instead: a small model copies a neighbouring
-        # sentence or mixes two (measured on the public trust set: the model's own answers
-        # held the asked-for fact 7 times in 28, the quotes that replace them 20 times).
-        answer_terms = shared_terms(question, checked) if checked else 0
-        # the document's name helps choose among its sentences but never makes one about the
-        # question: no sentence of leave_policy.docx is about "Which algorithm does the leave
-        # policy use?" for its file's name
-        about = best_sentence(question, texts, [p.chunk.section for p in passages],
-                              quotable=quotable, focus=focus, translations=translations,
-                              required=required) if checked and best is not None else None
-        best_strength = about[2] if about is not None else 0.0
-        if checked and answer_terms == 0 and best_strength < ABOUT_THE_QUESTION:
-            # the answer is about something else and no source sentence is about the question:
-            # the passages only brushed the question (one shared word), they do not answer it
-            return NOT_COVERED[lang], [], "none"
-        off_question = checked and best is not None and (
-            (answer_terms == 0 and best_strength >= ABOUT_THE_QUESTION)
-            or figures_disagree(checked, best[1])
-            or not rests_on(checked, best[0] + 1, texts[best[0]], best[1], question,
-                            passages[best[0]].chunk.section))
-        mode, quote_span = "generated", None
-        if not checked or off_question:
-            if best is None or only_brushes(question, best[1], best[2], asked):
+        definition = definition_in(asked, texts, quotable)
+        if definition is not None:  # the documents' own definition, not a paraphrase of it
+            checked, quote_span = _quoted(texts, *definition)
+            mode = "extractive"
+        else:
+            decided = _checked_or_quoted(question, asked, checked, texts, headings, passages,
+                                         quotable, focus, translations, required)
+            if decided is None:
                 return NOT_COVERED[lang], [], "none"
-            index, sentence, _ = best
-            quote, quote_span = quote_in(texts[index], sentence,
-                                         quotable=lambda s: not addresses_reader(s))
-            checked, mode = f"\"{quote}\" [{index + 1}]", "extractive"
+            checked, mode, quote_span = decided
         checked = strip_foreign_links(checked, texts)
         text, order = renumber(checked, len(passages))
         citations = []
@@ -395,3 +373,49 @@ class AnswerService:
             span = quote_span or cited_span(chunk.text, claim or text, question, chunk.section)
             citations.append(Citation(n, chunk, passages[old - 1].score, span))
         return text, citations, mode
+
+
+def _quoted(texts: Sequence[str], index: int, sentence: str) -> tuple[str, tuple[int, int] | None]:
+    """The answer quoting ``sentence`` of passage ``index``, and the span it quotes."""
+    quote, span = quote_in(texts[index], sentence, quotable=lambda s: not addresses_reader(s))
+    return f"\"{quote}\" [{index + 1}]", span
+
+
+def _checked_or_quoted(question: str, asked: str, checked: str, texts: Sequence[str],
+                       headings: Sequence[str], passages: Sequence[ScoredChunk], quotable,
+                       focus: str, translations: Alternatives | None, required: str
+                       ) -> tuple[str, str, tuple[int, int] | None] | None:
+    """The model's checked answer, or the quote that replaces it (text, mode, quote span);
+    None when the passages do not answer the question after all."""
+    best = best_sentence(question, texts, headings, quotable=quotable, focus=focus,
+                         translations=translations, required=required)
+    # Grounded is not enough: an answer sharing no term with the question while a source
+    # sentence matches it well, stating none of the figures of the source sentence that
+    # best matches the question, or resting on another sentence than that one, answers
+    # something else. Quote the source instead: a small model copies a neighbouring
+    # sentence or mixes two (measured on the public trust set: the model's own answers
+    # held the asked-for fact 7 times in 28, the quotes that replace them 20 times).
+    answer_terms = shared_terms(question, checked) if checked else 0
+    # the document's name helps choose among its sentences but never makes one about the
+    # question: no sentence of leave_policy.docx is about "Which algorithm does the leave
+    # policy use?" for its file's name
+    about = best_sentence(question, texts, [p.chunk.section for p in passages],
+                          quotable=quotable, focus=focus, translations=translations,
+                          required=required) if checked and best is not None else None
+    best_strength = about[2] if about is not None else 0.0
+    if checked and answer_terms == 0 and best_strength < ABOUT_THE_QUESTION:
+        # the answer is about something else and no source sentence is about the question:
+        # the passages only brushed the question (one shared word), they do not answer it
+        return None
+    off_question = checked and best is not None and (
+        (answer_terms == 0 and best_strength >= ABOUT_THE_QUESTION)
+        or figures_disagree(checked, best[1])
+        or not rests_on(checked, best[0] + 1, texts[best[0]], best[1], question,
+                        passages[best[0]].chunk.section))
+    mode, quote_span = "generated", None
+    if not checked or off_question:
+        if best is None or only_brushes(question, best[1], best[2], asked):
+            return None
+        checked, quote_span = _quoted(texts, best[0], best[1])
+        mode = "extractive"
+    return checked, mode, quote_span
