@@ -6,8 +6,9 @@ Three well-kept extractors, each for what it does best:
   where the two disagree (one of them emitted glyph codes because a font has no Unicode
   map), the readable one wins; where pypdf splits a word PDFium writes whole ("Assuranc e"),
   the word is joined; PDFium also opens files whose structure pypdf cannot read;
-- pdfminer.six's layout analysis reorders pages whose text stands in columns, which both
-  others return line by line across the columns;
+- a page whose text stands in columns, which both return line by line across the columns,
+  is read column by column from PDFium's character boxes (ingest/columns.py), and where
+  that finds no gutter, through pdfminer.six's layout analysis;
 - a page that is a picture without text (a scan) is rendered by PDFium and read by Tesseract
   (ingest/ocr.py), within the file's OCR budget;
 - pdfplumber finds ruled tables and writes their rows with the column names
@@ -27,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from backend.domain import ParsedDocument, Section
+from ingest.columns import column_text
 from ingest.errors import ParseError
 from ingest.pdf_tables import restore_tables
 from ingest.running_lines import drop_running_lines
@@ -163,7 +165,16 @@ def _check_page(page: _Page, pdf_page) -> None:
             page.text = join_split_words(page.text, other)
     page.image_only = _image_only(page.text, pdf_page)
     page.columns = _has_columns(pdf_page)
+    if page.columns:
+        _read_columns(page, column_text(pdf_page))
     page.ruled = not page.image_only and _draws_lines(pdf_page)
+
+
+def _read_columns(page: _Page, text: str | None) -> None:
+    """The page column by column, if that reads as well as line by line and says the same."""
+    if text and garbled_share(text) <= garbled_share(page.text) + 0.02 \
+            and similarity(text, page.text) >= DISAGREE:
+        page.text, page.source = text, "columns"
 
 
 def _image_only(text: str, pdf_page) -> bool:
@@ -256,7 +267,7 @@ def _has_columns(pdf_page) -> bool:
 def _restore_reading_order(data: bytes, pages: list[_Page]) -> str | None:
     """Re-read pages with columns through pdfminer's layout analysis, within a CPU budget;
     a note naming the pages left in line order, if any."""
-    wanted = [p for p in pages if p.columns and p.source == "pypdf"]
+    wanted = [p for p in pages if p.columns and p.source == "pypdf"]  # no gutter found by words
     if not wanted:
         return None
     from pdfminer.high_level import extract_pages

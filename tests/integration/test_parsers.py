@@ -341,6 +341,26 @@ def test_two_column_papers_keep_sentences_whole_across_line_ends():
 
 
 @needs_shared
+def test_a_three_column_page_is_read_column_by_column():
+    """Page 2 of the tax instructions stands in three columns with gutters about 11 pt wide.
+    pdfminer's layout analysis ran lines of two columns into one ("information on receiving IRS
+    assistance United States from a residence in") and put the heading "If you" of another
+    column before them; the page is read column by column from PDFium's boxes now (the
+    passages as typed from the rendered page)."""
+    doc = parse_bytes((SHARED_FILES / "i1040nr.pdf").read_bytes(), "i1040nr.pdf")
+    page2 = _flat(next(s.text for s in doc.sections if s.page == 2))
+    assert ("Also see Taxpayer Assistance on page 32 for other ways to get them (as well as "
+            "information on receiving IRS assistance in completing the forms).") in page2
+    assert ("Substantial Presence Test You are considered a U.S. resident if you meet the "
+            "substantial presence test for 2007. You meet this test if you were physically "
+            "present in the United States for at least: 1. 31 days during 2007, and") in page2
+    # the foot of the middle column goes on at the head of the right one
+    assert ("Generally, you are treated as present in the United States on any day that you "
+            "are physically present in the country at any time during the day.") in page2
+    assert "Exempt individual. For these purposes, an exempt individual is generally" in page2
+
+
+@needs_shared
 def test_every_real_world_file_is_ingested_readable_or_refused_with_a_reason():
     from ingest.text_quality import garbled_share
 
