@@ -157,6 +157,9 @@ _SENTENCE_END = re.compile(
 # "Dr. Smith", "No. 1", "e.g. this"
 _ABBREVIATED = re.compile(r"(?:^|[\s(\[\"'])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|Nos|vs|"
                           r"e\.g|i\.e|cf|approx|Fig|Figs|Eq|Vol|pp)\.$")
+# a dotted abbreviation ("U.S.", "U.K.") ends a sentence only before a capital: "a U.S. resident"
+_DOTTED_ABBREVIATION = re.compile(r"(?:^|[\s(\[\"'])(?:[A-Z]\.){2,}$")
+_GOES_ON = re.compile(r"\s*[a-z0-9]")
 
 
 # the number of a numbered heading or list item at the start of a line: "1.", "2.3", "4.1.2."
@@ -624,6 +627,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         end = m.start() + len(m.group(1) or m.group(2) or m.group(3) or "")
         if (m.group(1) == "." and m.end() < len(text)
                 and (_ABBREVIATED.search(text[max(start, end - 8):end])
+                     or (_DOTTED_ABBREVIATION.search(text[max(start, end - 12):end])
+                         and _GOES_ON.match(text, end))
                      or _numbers_a_line(text, start, end))):
             continue
         add(start, end)

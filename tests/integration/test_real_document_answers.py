@@ -111,6 +111,19 @@ def test_a_term_is_answered_with_its_definition_under_its_heading(shelf):
         assert {x.chunk.page for x in answer.citations} == {5}
 
 
+def test_a_three_column_pages_test_is_quoted_whole_from_its_column(shelf):
+    """Page 2 of the tax instructions stands in three columns: read line by line across them,
+    "What is the substantial presence test?" was answered with "resident if you meet the
+    substantial presence test for 2007." (the sentence cut after "U.S." too) among lines of the
+    neighbouring column."""
+    _, data = shelf
+    c = Container(Settings(data_dir=data, answer_mode="quote"))
+    answer = c.answers.answer("What is the substantial presence test?", 5)
+    said = " ".join(answer.answer.split())
+    assert "You are considered a U.S. resident if you meet the substantial presence test" in said
+    assert [(x.chunk.filename, x.chunk.page) for x in answer.citations] == [("i1040nr.pdf", 2)]
+
+
 def test_a_where_question_gets_the_address_whose_sentence_a_heading_check_had_cut(shelf):
     """Page 4 of the tax instructions: "Where To File / Individuals. File Form 1040NR with /
     the Department of the Treasury, … Austin, TX 73301-0215 U.S.A.". "File Form 1040NR with",

@@ -43,6 +43,15 @@ def test_a_chinese_semicolon_joins_clauses_and_ends_a_list_item_at_a_line_end():
         "- 支持小数；", "- 支持负数；", "- 支持 HTTP API。"]
 
 
+def test_a_dotted_abbreviation_ends_a_sentence_only_before_a_capital():
+    """i1040nr.pdf p2: "You are considered a U.S. resident if you meet the substantial presence
+    test" was cut after "U.S.", and "resident if you meet…" quoted alone."""
+    text = "You are considered a U.S. resident if\nyou meet the test. He moved to the U.S. Then he left."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "You are considered a U.S. resident if\nyou meet the test.", "He moved to the U.S.",
+        "Then he left."]
+
+
 def test_sentences_split_on_blank_lines_and_keep_exact_offsets():
     text = "  A heading\n\nBody text, no stop\n"
     spans = sentence_spans(text)
