@@ -344,22 +344,13 @@ class AnswerService:
         question = matching or question
         texts = [p.chunk.text for p in passages]
         checked = keep_supported(attribute(raw, texts), texts, question)
-        # a heading names a topic and states nothing: never the quote
-        # a sentence is read under its document's subject too: "SnowNLP" is named by the
-        # document, not by each line of its feature list
-        headings = [" > ".join(x for x in (subject_of(p.chunk.filename), p.chunk.section) if x)
-                    for p in passages]
-        def quotable(sentence: str) -> bool:
-            return not (addresses_reader(sentence) or is_heading(sentence) or is_headline(sentence)
-                        or is_link_list(sentence))
-
-        definition = definition_in(asked, texts, quotable)
+        definition = definition_in(asked, texts, _quotable)
         if definition is not None:  # the documents' own definition, not a paraphrase of it
             checked, quote_span = _quoted(texts, *definition)
             mode = "extractive"
         else:
-            decided = _checked_or_quoted(question, asked, checked, texts, headings, passages,
-                                         quotable, focus, translations, required)
+            decided = _checked_or_quoted(question, asked, checked, passages, focus, translations,
+                                         required)
             if decided is None:
                 return NOT_COVERED[lang], [], "none"
             checked, mode, quote_span = decided
@@ -381,13 +372,24 @@ def _quoted(texts: Sequence[str], index: int, sentence: str) -> tuple[str, tuple
     return f"\"{quote}\" [{index + 1}]", span
 
 
-def _checked_or_quoted(question: str, asked: str, checked: str, texts: Sequence[str],
-                       headings: Sequence[str], passages: Sequence[ScoredChunk], quotable,
+def _quotable(sentence: str) -> bool:
+    """A heading names a topic and states nothing: never the quote; nor a sentence addressing
+    the reader, a headline or a list of links."""
+    return not (addresses_reader(sentence) or is_heading(sentence) or is_headline(sentence)
+                or is_link_list(sentence))
+
+
+def _checked_or_quoted(question: str, asked: str, checked: str, passages: Sequence[ScoredChunk],
                        focus: str, translations: Alternatives | None, required: str
                        ) -> tuple[str, str, tuple[int, int] | None] | None:
     """The model's checked answer, or the quote that replaces it (text, mode, quote span);
     None when the passages do not answer the question after all."""
-    best = best_sentence(question, texts, headings, quotable=quotable, focus=focus,
+    texts = [p.chunk.text for p in passages]
+    # a sentence is read under its document's subject too: "SnowNLP" is named by the
+    # document, not by each line of its feature list
+    headings = [" > ".join(x for x in (subject_of(p.chunk.filename), p.chunk.section) if x)
+                for p in passages]
+    best = best_sentence(question, texts, headings, quotable=_quotable, focus=focus,
                          translations=translations, required=required)
     # Grounded is not enough: an answer sharing no term with the question while a source
     # sentence matches it well, stating none of the figures of the source sentence that
@@ -400,7 +402,7 @@ def _checked_or_quoted(question: str, asked: str, checked: str, texts: Sequence[
     # question: no sentence of leave_policy.docx is about "Which algorithm does the leave
     # policy use?" for its file's name
     about = best_sentence(question, texts, [p.chunk.section for p in passages],
-                          quotable=quotable, focus=focus, translations=translations,
+                          quotable=_quotable, focus=focus, translations=translations,
                           required=required) if checked and best is not None else None
     best_strength = about[2] if about is not None else 0.0
     if checked and answer_terms == 0 and best_strength < ABOUT_THE_QUESTION:
