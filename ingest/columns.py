@@ -4,12 +4,15 @@ pypdf and PDFium return such a page line by line across the columns; pdfminer.si
 analysis (the reader before this one) joins lines across a narrow gutter into one text box
 and orders some boxes wrongly: on the three-column tax instructions (i1040nr.pdf, gutters
 about 11 pt wide) "What is the substantial presence test?" was answered with a fragment of
-interleaved lines. Here the page is cut the classic way (an X-Y cut): the gutters are the
-vertical strips that words leave free; a line whose words run across a gutter (a running head,
-a heading or table over the whole width) spans the page, and the page is read top to bottom
-as such spanning bands and, between them, each column left to right. Words keep PDFium's
-order inside a column; a line break is where a word starts below the middle of the one
-before, a paragraph break where the gap is most of a line.
+interleaved lines. Here the page is cut the classic way, recursively (an X-Y cut): the
+gutters are the vertical strips that words leave (almost) free. A gutter no word crosses cuts
+the block into a left and a right part, read in that order; where every gutter is crossed
+(a table or a worksheet over two columns, a heading over all), the lines that cross one are
+read whole and the block is cut into the bands above, between and below them. Each part is
+cut again, until none has a gutter. The page's first and last line, where a gap sets them
+apart, are read whole first and last (a running head's parts stand on either side of a
+gutter). Words keep PDFium's order inside a column; a line break is where a word starts below
+the middle of the one before, a paragraph break where the gap is most of a line.
 """
 
 from __future__ import annotations
@@ -20,8 +23,13 @@ import numpy as np
 import pypdfium2.raw as pdfium_c
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF points)
+Band = tuple[float, float]  # bottom, top
+Word = tuple[str, Box]
 MIN_GUTTER = 6  # points: narrower is a wide word space, not a gutter
-QUIET = 0.2  # a gutter's x is covered by at most this share of the busiest x's words
+QUIET = 0.4  # a gutter's x is covered by at most this share of the busiest x's words (0.3 missed
+# i1040nr p16's, whose worksheet runs across it; 0.4 and 0.5 read every typed passage whole)
+EMPTY = 0.1  # ... and at most this share where no column's line reaches into it
+FLUSH = 0.25  # the next column's edge is covered by at least this share of the busiest x's words
 SIDE_SHARE = 0.1  # each side of a gutter holds at least this share of the words' width
 
 
@@ -37,21 +45,73 @@ def column_text(pdf_page) -> str | None:
     finally:
         textpage.close()
     words = _words(text, boxes)
-    gutters = _gutters([box for _, box in words], int(pdf_page.get_size()[0]))
-    if not gutters:
+    if not _gutters([box for _, box in words]):
         return None
-    spanning = _spanning_bands([box for _, box in words], gutters)
-    regions: dict[tuple, tuple[list[str], Box]] = {}
-    for word, box in words:
-        key = _region(box, gutters, spanning)
-        if key not in regions:
-            regions[key] = ([word], box)
-            continue
-        parts, before = regions[key]
-        parts += [_separator(before, box), word]
-        regions[key] = (parts, box)
-    texts = ("".join(regions[key][0]).strip() for key in sorted(regions))
+    top, bottom = _edge_lines([box for _, box in words])
+    head = [[w for w in words if _in_band(w[1], [band])] for band in top]
+    foot = [[w for w in words if _in_band(w[1], [band])] for band in reversed(bottom)]
+    body = [w for w in words if not _in_band(w[1], top + bottom)]
+    blocks = [*head, *_blocks(body), *foot]
+    texts = (_joined(block) for block in blocks if block)
     return "\n\n".join(t for t in texts if t) or None
+
+
+def _blocks(words: list[Word]) -> list[list[Word]]:
+    """``words`` cut into blocks in reading order (see the module's docstring)."""
+    gutters = _gutters([box for _, box in words])
+    if not gutters:
+        return [words]
+    clean = [g for g in gutters if not any(_crosses(box, g) for _, box in words)]
+    if clean:  # left to right
+        parts: list[list[Word]] = [[] for _ in range(len(clean) + 1)]
+        for word in words:
+            middle = (word[1][0] + word[1][2]) / 2
+            parts[sum(middle > g for g in clean)].append(word)
+        return [block for part in parts if part for block in _blocks(part)]
+    bands = _merged([(b[1], b[3]) for _, b in words if any(_crosses(b, g) for g in gutters)])
+    out: list[list[Word]] = []
+    above = float("inf")
+    for low, high in sorted(bands, key=lambda band: -band[1]):  # top to bottom
+        between = [w for w in words if high < _middle(w[1]) < above]
+        out += _blocks(between) if between else []
+        out.append([w for w in words if low <= _middle(w[1]) <= high])
+        above = low
+    rest = [w for w in words if _middle(w[1]) < above]
+    return out + (_blocks(rest) if rest else [])
+
+
+def _joined(words: list[Word]) -> str:
+    parts: list[str] = []
+    before = None
+    for word, box in words:
+        if before is not None:
+            parts.append(_separator(before, box))
+        parts.append(word)
+        before = box
+    return "".join(parts).strip()
+
+
+def _middle(box: Box) -> float:
+    return (box[1] + box[3]) / 2
+
+
+def _crosses(box: Box, gutter: float) -> bool:
+    return box[0] < gutter < box[2]
+
+
+def _in_band(box: Box, bands: Sequence[Band]) -> bool:
+    return any(low <= _middle(box) <= high for low, high in bands)
+
+
+def _merged(bands: list[Band]) -> list[Band]:
+    """Overlapping (bottom, top) bands as one."""
+    out: list[list[float]] = []
+    for bottom, top in sorted(bands):
+        if out and bottom <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], top)
+        else:
+            out.append([bottom, top])
+    return [(b, t) for b, t in out]
 
 
 # PDFium's mark for a hyphen that breaks a word at a line's end (the line break is implied)
@@ -79,69 +139,72 @@ def _words(text: str, boxes: Sequence[Box]) -> list[tuple[str, Box]]:
     return words
 
 
-def _gutters(boxes: Sequence[Box], width: int) -> list[float]:
-    """The middles of the vertical strips at least MIN_GUTTER wide, away from the page's
-    edges, that words hardly cover, with text on both sides."""
-    if width < 100 or len(boxes) < 20:
+def _gutters(boxes: Sequence[Box]) -> list[float]:
+    """Where to cut the vertical strips at least MIN_GUTTER wide, away from the block's edges,
+    that words hardly cover, with text on both sides."""
+    if len(boxes) < 20:
+        return []
+    left = int(min(b[0] for b in boxes))
+    width = int(max(b[2] for b in boxes)) - left
+    if width < 100:
         return []
     cover = np.zeros(width + 2)
-    for left, _, right, _ in boxes:
-        cover[max(0, int(left)):max(0, min(width, int(right))) + 1] += 1
+    for a, _, b, _ in boxes:
+        cover[max(0, int(a) - left):max(0, min(width, int(b) - left)) + 1] += 1
     quiet, total = cover <= QUIET * cover.max(), cover.sum()
-    middles, run = [], 0
+    cuts, run = [], 0
     for x in range(width // 8, 7 * width // 8 + 1):
         if quiet[x]:
             run += 1
             continue
-        if run >= MIN_GUTTER and min(cover[:x - run].sum(), cover[x:].sum()) >= SIDE_SHARE * total:
-            middles.append(x - (run + 1) / 2)
+        strip = cover[x - run:x]
+        if (run >= MIN_GUTTER and _flush(cover[x:x + MIN_GUTTER].max(), strip, cover.max())
+                and min(cover[:x - run].sum(), cover[x:].sum()) >= SIDE_SHARE * total):
+            cuts.append(left + x - run + _cut(strip, cover.max()))
         run = 0
-    return middles
+    return cuts
 
 
-def _spanning_bands(boxes: Sequence[Box], gutters: Sequence[float]) -> list[tuple[float, float]]:
-    """(bottom, top) of the lines that run across a gutter, and of the page's first and last
-    line where a gap sets it apart (a running head or foot, whose parts may stand on either
-    side of a gutter: "Page 14 of 48 Instructions …   7:48 - 6-DEC-2007"), overlapping ones
-    merged."""
-    crossing = [(b, t) for l, b, r, t in boxes if any(l < g < r for g in gutters)]
-    crossing += _edge_lines(boxes)
-    bands: list[list[float]] = []
-    for bottom, top in sorted(crossing):
-        if bands and bottom <= bands[-1][1] + 1:
-            bands[-1][1] = max(bands[-1][1], top)
-        else:
-            bands.append([bottom, top])
-    return [(b, t) for b, t in bands]
+def _flush(edge: float, strip: np.ndarray, busiest: float) -> bool:
+    """Whether the next column starts flush after a quiet strip: its left edge is covered by
+    twice as many words as the strip on average, and by FLUSH of the busiest x's. A strip among
+    a ragged column's line ends is followed by more line ends (i1040nr p7: 23 words, then 27)."""
+    return edge >= max(2 * strip.mean(), FLUSH * busiest)
 
 
-def _edge_lines(boxes: Sequence[Box]) -> list[tuple[float, float]]:
-    """(bottom, top) of the page's top and bottom line, each where the next line is at least a
-    line's height away."""
-    edges = []
-    for top_first in (True, False):
+def _cut(strip: np.ndarray, busiest: float) -> float:
+    """Where to cut a quiet strip (offsets into it): in the middle of its nearly empty part,
+    the gutter itself; where it has none, just before the next column, whose lines start
+    flush while the ragged line ends of the one before reach into the strip (i1040nr p16: a
+    strip of 17 pt, but the columns 2 pt apart where the longest lines end)."""
+    empty = np.flatnonzero(strip <= EMPTY * busiest)
+    if empty.size:
+        return (empty[0] + empty[-1]) / 2
+    return len(strip) - 1.0
+
+
+EDGE_LINES = 3  # at most this many lines set apart at the page's head or foot
+
+
+def _edge_lines(boxes: Sequence[Box]) -> tuple[list[Band], list[Band]]:
+    """(bottom, top) of the lines at the page's head and at its foot (up to EDGE_LINES each)
+    that a gap of at least a line's height sets apart from the next line."""
+    edges: tuple[list[Band], list[Band]] = ([], [])
+    for top_first, found in ((True, edges[0]), (False, edges[1])):
         order = sorted(boxes, key=lambda b: -b[3] if top_first else b[1])
-        first = order[0]
-        line = [b for b in order if first[1] <= (b[1] + b[3]) / 2 <= first[3]]
-        low, high = min(b[1] for b in line), max(b[3] for b in line)
-        rest = [b for b in order if not low <= (b[1] + b[3]) / 2 <= high]
-        if not rest:
-            continue
-        gap = (low - max(b[3] for b in rest)) if top_first else (min(b[1] for b in rest) - high)
-        if gap >= high - low:
-            edges.append((low, high))
+        while order and len(found) < EDGE_LINES:
+            first = order[0]
+            line = [b for b in order if first[1] <= _middle(b) <= first[3]]
+            low, high = min(b[1] for b in line), max(b[3] for b in line)
+            rest = [b for b in order if not low <= _middle(b) <= high]
+            if not rest:
+                break
+            gap = (low - max(b[3] for b in rest)) if top_first else (min(b[1] for b in rest) - high)
+            if gap < high - low:
+                break
+            found.append((low, high))
+            order = rest
     return edges
-
-
-def _region(box: Box, gutters: Sequence[float], spanning: Sequence[tuple[float, float]]) -> tuple:
-    """A sort key: bands top to bottom; in a band between spanning lines, columns left to right."""
-    left, bottom, right, top = box
-    middle = (bottom + top) / 2
-    for low, high in spanning:
-        if low <= middle <= high:
-            return (-high, 0, 0)
-    above = min((low for low, _ in spanning if low > middle), default=float("inf"))
-    return (-above, 1, sum((left + right) / 2 > g for g in gutters))
 
 
 def _separator(before: Box, box: Box) -> str:

@@ -1,12 +1,10 @@
 """Reading a page column by column (ingest/columns.py): the cut, on boxes laid out by hand.
 The real pages (i1040nr.pdf, naacl06-shinyama.pdf) are read in tests/integration/test_parsers.py."""
 
-from ingest.columns import LINE_END_HYPHEN, _edge_lines, _gutters, _region, _separator, _words
+import numpy as np
 
-
-def _line(y: float, lefts: list[float], width: float = 20.0):
-    """Boxes of words on one line at height y (12 pt high)."""
-    return [(x, y, x + width, y + 12) for x in lefts]
+from ingest.columns import (LINE_END_HYPHEN, _blocks, _edge_lines, _flush, _gutters, _separator,
+                             _words)
 
 
 def _column_line(y: float, left: float, right: float, shift: float):
@@ -29,24 +27,65 @@ def _two_columns(lines: int = 20):
     return boxes
 
 
+def _named(boxes, prefix):
+    return [(f"{prefix}{k}", box) for k, box in enumerate(boxes)]
+
+
 def test_a_gutter_is_the_strip_words_leave_free():
-    gutters = _gutters(_two_columns(), 612)
-    assert len(gutters) == 1 and 250 < gutters[0] < 300
+    gutters = _gutters(_two_columns())
+    assert len(gutters) == 1 and 250 <= gutters[0] <= 300
     # prose over the whole width has none
     prose = [b for k in range(20) for b in _column_line(700 - 14 * k, 50, 500, 7 * k % 30)]
-    assert _gutters(prose, 612) == []
+    assert _gutters(prose) == []
 
 
-def test_the_running_head_is_a_band_of_its_own_the_columns_come_left_to_right_under_it():
+def test_a_strip_in_a_ragged_columns_line_ends_is_no_gutter():
+    """Lines of a ragged column end anywhere from 200 to 250: the strip where few reach is
+    followed by more line ends, not by a column's flush edge."""
+    boxes = []
+    for k in range(30):
+        boxes += _column_line(700 - 14 * k, 50, 200 + (37 * k) % 50, 7 * k % 30)
+        boxes += _column_line(700 - 14 * k, 300, 500, 7 * k % 30)
+    gutters = _gutters(boxes)
+    assert len(gutters) == 1 and 250 <= gutters[0] <= 300
+
+
+def test_a_column_starts_flush_after_a_gutter_not_after_line_ends():
+    """Word counts measured on i1040nr.pdf: p7's middle column, where its lines end (23 words
+    an x, then 27, of 59 at the busiest); the gutter before its right column (16, then 59); p16's
+    gutter with a worksheet across it (18-26, then 53 of 66)."""
+    assert not _flush(27, np.array([23, 22, 23, 22, 23, 23]), 59)
+    assert _flush(59, np.array([16] * 14), 59)
+    assert _flush(53, np.array([26, 25, 20, 18, 20, 20, 19, 19, 19]), 66)
+
+
+def test_columns_are_read_left_to_right_a_table_across_two_is_read_row_by_row():
+    """A left column beside a right block whose table runs across its two columns (i1040nr
+    p7): the left column whole, then the table's rows, then the right block's columns."""
+    left = [b for k in range(40) for b in _column_line(700 - 14 * k, 50, 200, 7 * k % 30)]
+    table = [b for k in range(10) for b in _column_line(700 - 14 * k, 230, 500, 7 * k % 30)]
+    below = []
+    for k in range(10, 40):
+        below += _column_line(700 - 14 * k, 230, 350, 7 * k % 30)
+        below += _column_line(700 - 14 * k, 380, 500, 7 * k % 30)
+    words = _named(left, "L") + _named(table, "T") + _named(below, "B")
+    blocks = _blocks(words)
+    order = [w for block in blocks for w, _ in block]
+    assert order[:len(left)] == [w for w, _ in _named(left, "L")]
+    rest = order[len(left):]
+    assert rest[:len(table)] == [w for w, _ in _named(table, "T")]
+    under = [box for _, box in _named(below, "B")]
+    read = [dict(_named(below, "B"))[w] for w in rest[len(table):]]
+    # the middle column's words all come before the right one's
+    first_right = next(i for i, box in enumerate(read) if box[0] >= 380)
+    assert all(box[0] >= 380 for box in read[first_right:]) and len(read) == len(under)
+
+
+def test_the_running_head_is_read_first_whatever_the_gutters():
     boxes = _two_columns()
-    head = _line(760, [50, 440])  # "Page 2 of 48 …      7:48": apart, on either side
-    edges = _edge_lines(boxes + head)
-    assert edges[0] == (760, 772)
-    gutter = _gutters(boxes, 612)
-    band = _region(head[1], gutter, edges)
-    left, right = (_region(b, gutter, edges) for b in (boxes[0], boxes[-1]))
-    lower_left = _region(next(b for b in reversed(boxes) if b[0] == 50), gutter, edges)
-    assert band < left < right and left == lower_left
+    head = [(50, 760, 70, 772), (440, 760, 470, 772)]  # "Page 2 of 48 …      7:48"
+    top, bottom = _edge_lines(boxes + head)
+    assert top == [(760, 772)] and bottom == []
 
 
 def test_line_and_paragraph_breaks_come_from_where_the_next_word_stands():
