@@ -37,6 +37,7 @@ from ingest.text_quality import garbled_share, join_split_words, similarity
 
 GARBLED = 0.3  # measured: readable pages of the shared real-world PDFs <= 0.02, glyph codes >= 0.6
 DISAGREE = 0.5  # same: pages where pypdf and PDFium agree >= 0.82, glyph-code pages <= 0.22
+COLUMNS_DOCUMENT = 0.5  # share of a document's pages in columns from which every page is cut
 LAYOUT_CPU_SECONDS = 20.0  # pdfminer is pure Python: a long multi-column file keeps its budget
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe
 
@@ -137,17 +138,25 @@ def _cross_check(data: bytes, pages: list[_Page]) -> list[_Page]:
         except pdfium.PdfiumError:
             return pages  # PDFium cannot open what pypdf did: pypdf's text stands alone
         try:
-            for page in pages:
-                if page.number > len(doc) or page.source == "refused":
-                    continue  # a page pypdf refused as a decompression bomb is not opened
-                pdf_page = doc[page.number - 1]
-                try:
-                    _check_page(page, pdf_page)
-                finally:
-                    pdf_page.close()
+            opened = [p for p in pages if p.number <= len(doc) and p.source != "refused"]
+            for page in opened:  # a page pypdf refused as a decompression bomb is not opened
+                _with_page(doc, page, _check_page)
+            if opened and sum(p.columns for p in opened) >= COLUMNS_DOCUMENT * len(opened):
+                # a document set in columns: a page whose worksheet or table across them hid
+                # its gutters from the test is cut too, if the cut finds them
+                for page in (p for p in opened if not p.columns):
+                    _with_page(doc, page, lambda p, pdf_page: _read_columns(p, column_text(pdf_page)))
         finally:
             doc.close()
     return pages
+
+
+def _with_page(doc, page: _Page, check) -> None:
+    pdf_page = doc[page.number - 1]
+    try:
+        check(page, pdf_page)
+    finally:
+        pdf_page.close()
 
 
 def _check_page(page: _Page, pdf_page) -> None:

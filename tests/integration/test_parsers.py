@@ -361,6 +361,20 @@ def test_a_three_column_page_is_read_column_by_column():
 
 
 @needs_shared
+def test_a_page_whose_worksheet_hides_its_gutters_is_cut_in_a_document_set_in_columns():
+    """Page 19 of the tax instructions: three columns over a worksheet across the whole page,
+    which covers the gutters so the page test sees none; 43 of the 50 pages are in columns, so
+    the cut is tried on it too and finds them. Read line by line, the page's sentences mixed
+    three columns ("…on line 38 of Form 1040NR to the distributions), that is effectively •
+    You are filing Schedule D…") and one was the quote for "Where do I file Form 1040NR?"."""
+    doc = parse_bytes((SHARED_FILES / "i1040nr.pdf").read_bytes(), "i1040nr.pdf")
+    page19 = _flat(next(s.text for s in doc.sections if s.page == 19))
+    assert ("Schedule D Tax Worksheet. If you have to file Schedule D (Form 1040) and Schedule D, "
+            "line 18 or line 19, is more than zero, use the Schedule D Tax Worksheet on page D-10 "
+            "of the Instructions for Schedule D to figure your tax.") in page19
+
+
+@needs_shared
 def test_every_real_world_file_is_ingested_readable_or_refused_with_a_reason():
     from ingest.text_quality import garbled_share
 

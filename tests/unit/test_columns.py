@@ -89,10 +89,12 @@ def test_the_running_head_is_read_first_whatever_the_gutters():
 
 
 def test_line_and_paragraph_breaks_come_from_where_the_next_word_stands():
+    """A paragraph's gap is measured against the page's usual space between lines (here 0.17
+    of a line: 2 pt between 12 pt lines)."""
     word = (50, 700, 90, 712)
-    assert _separator(word, (95, 700, 130, 712)) == " "
-    assert _separator(word, (50, 686, 90, 698)) == "\n"
-    assert _separator(word, (50, 670, 90, 682)) == "\n\n"
+    assert _separator(word, (95, 700, 130, 712), 0.42) == " "
+    assert _separator(word, (50, 686, 90, 698), 0.42) == "\n"
+    assert _separator(word, (50, 681, 90, 693), 0.42) == "\n\n"  # 7 pt apart
 
 
 def test_a_word_broken_at_a_lines_end_keeps_its_hyphen():
