@@ -212,11 +212,20 @@ def _name_terms(question: str) -> frozenset[str]:
 def _names_as_written(question: str, text: str, held: frozenset[str]) -> frozenset[str]:
     """``held`` (terms of ``text``) without the words of a name the question writes in capitals
     ("Best Actor") that ``text`` writes in lower case ("won best picture"): there they are other
-    words."""
+    words; nor the number of a numbered name ("Test 1", "Room 12") that ``text`` does not write
+    after the name's word: "…at least: 1. 31 days…, but only 1/3 the number…" of the substantial
+    presence test held "When is Test 1?" as much as the course schedule's "Test 1 | 1/26"."""
+    for word, number in _NUMBERED_NAME.findall(question):
+        if number in held and not re.search(rf"\b{word}\s*[:#.]?\s*{number}\b", text, re.IGNORECASE):
+            held = held - {number}
     named = _name_terms(question)
     if not named & held:
         return held
     return held - (named - terms(" ".join(_CAPITAL_WORD.findall(text))))
+
+
+# a capitalised word and the number after it, naming one of several: "Test 1", "Form 1040"
+_NUMBERED_NAME = re.compile(r"\b([A-Z][a-z]+)\s*[:#]?\s*(\d+)\b(?![.,/]\d)")
 
 
 def match_strength(question: str, sentence: str, heading: str | None = None,

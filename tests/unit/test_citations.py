@@ -1271,3 +1271,12 @@ def test_a_sentence_naming_the_subject_after_for_or_before_is_about_something_el
     assert best_sentence("When is the final exam?", [passage])[1].startswith("Week 16")
     other = "The week before the board meeting, on May 3, slides are due.\n\nThe board meeting is on May 10."
     assert "May 10" in best_sentence("When is the board meeting?", [other])[1]
+
+
+def test_a_lists_item_numbers_are_no_figure_of_the_sentence():
+    """i1040nr p2, read in its column: "…for at least:\n1. 31 days during 2007" held "Test 1"
+    as much as the course schedule's row "Test 1 in GL 263" beside its date, and won on rank."""
+    listed = ("You meet this test if you were physically present in the United States for at "
+              "least: 1. 31 days during 2007, and 2. 183 days during the period 2007.")
+    row = "Week 4 | Week Starting: 1/26 | Day: Tuesday | Topics: Test 1 in GL 263 (2.1, 2.2)"
+    assert match_strength("When is Test 1?", listed) < match_strength("When is Test 1?", row)
