@@ -14,7 +14,7 @@ trust: it is quoted as written.
 - A sentence defines X when it opens with it and a copula follows ("X is / are / means /
   refers to …", "X是 / 指 / 即…"): its opening phrase names X (all its terms are X's, at
   least two in three of X's, or X in parentheses: "The Digital Millennium Copyright Act
-  (DMCA) is …").
+  (DMCA) is …"), after a short phrase maybe ("For these purposes, an exempt individual is…").
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ _COPULA_ZH = re.compile(r"\s*(?:[（(][^）)]{1,40}[）)])?\s*(?:是指|是|指|
 _EMPHASIS = re.compile(r"\*{1,3}|`")  # Markdown's bold and code marks around the term
 _PARENTHESES = re.compile(r"[(（]([^)）]{1,40})[)）]")
 MAX_SUBJECT_WORDS = 12
+# a short phrase before the subject: "For these purposes, an exempt individual is generally…"
+_LEADING_PHRASE = re.compile(r"^(?:[^\W\d_][\w'’-]*\s+){0,3}[^\W\d_][\w'’-]*,\s+")
 
 
 def asked_term(question: str) -> str | None:
@@ -92,7 +94,7 @@ def defines(sentence: str, term: str) -> bool:
     m = _COPULA_EN.search(text)
     if m is None:
         return False
-    subject = text[:m.start()]
+    subject = _LEADING_PHRASE.sub("", text[:m.start()])
     words = subject.split()
     if not words or len(words) > MAX_SUBJECT_WORDS:
         return False

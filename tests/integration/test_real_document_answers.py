@@ -124,6 +124,20 @@ def test_a_three_column_pages_test_is_quoted_whole_from_its_column(shelf):
     assert [(x.chunk.filename, x.chunk.page) for x in answer.citations] == [("i1040nr.pdf", 2)]
 
 
+def test_a_terms_definition_after_a_short_phrase_is_quoted_with_its_list(shelf):
+    """Page 2, column 3: "Exempt individual. For these purposes, an exempt individual is
+    generally an individual who is a: • Foreign government-related individual, • Teacher or
+    trainee, …". "What is an exempt individual?" quoted "Days you are an exempt individual
+    (defined below)."; the definition opens after "For these purposes,", and brings its list."""
+    model, data = shelf
+    for c in (model, Container(Settings(data_dir=data, answer_mode="quote"))):
+        answer = c.answers.answer("What is an exempt individual?", 5)
+        said = " ".join(answer.answer.split())
+        assert "an exempt individual is generally an individual who is a" in said, said
+        assert "Teacher or trainee" in said and answer.mode == "extractive"
+        assert [(x.chunk.filename, x.chunk.page) for x in answer.citations] == [("i1040nr.pdf", 2)]
+
+
 def test_a_where_question_gets_the_address_whose_sentence_a_heading_check_had_cut(shelf):
     """Page 4 of the tax instructions: "Where To File / Individuals. File Form 1040NR with /
     the Department of the Treasury, … Austin, TX 73301-0215 U.S.A.". "File Form 1040NR with",

@@ -40,6 +40,9 @@ def test_the_term_asked_about(question, term):
     ("A dual-status year is one in which you change status.", "dual-status tax year", True),
     ("The Digital Millennium Copyright Act (DMCA) is a United States copyright law.", "DMCA", True),
     ("DMCA means the Digital Millennium Copyright Act here.", "DMCA", True),
+    # after a short phrase (i1040nr p2)
+    ("For these purposes, an exempt individual is generally an individual who is a:",
+     "exempt individual", True),
     ("SnowNLP是一个python写的类库，可以方便的处理中文文本内容", "SnowNLP", True),
     ("**SnowNLP** 是一个python写的类库", "SnowNLP", True),
     ("分词是指将连续的字序列按照一定的规范重新组合成词序列的过程。", "分词", True),
