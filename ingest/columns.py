@@ -12,7 +12,8 @@ read whole and the block is cut into the bands above, between and below them. Ea
 cut again, until none has a gutter. The page's first and last line, where a gap sets them
 apart, are read whole first and last (a running head's parts stand on either side of a
 gutter). Words keep PDFium's order inside a column; a line break is where a word starts below
-the middle of the one before, a paragraph break where the gap is most of a line.
+the middle of the one before, a paragraph break where the space between two lines is a quarter
+line wider than the page's usual one.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ SIDE_SHARE = 0.1  # each side of a gutter holds at least this share of the words
 # a paragraph's gap exceeds the page's usual space between lines by this many line heights
 # (usual: 0.14 of a line in i1040nr, 0.18 in naacl06, 0.35 in multicolumn; paragraphs 0.4-1)
 PARAGRAPH_GAP = 0.25
+EDGE_LINES = 3  # at most this many lines set apart at the page's head or foot
+# PDFium's mark for a hyphen that breaks a word at a line's end (the line break is implied)
+LINE_END_HYPHEN = "\x02"
 
 
 def column_text(pdf_page) -> str | None:
@@ -129,15 +133,11 @@ def _merged(bands: list[Band]) -> list[Band]:
     return [(b, t) for b, t in out]
 
 
-# PDFium's mark for a hyphen that breaks a word at a line's end (the line break is implied)
-LINE_END_HYPHEN = "\x02"
-
-
-def _words(text: str, boxes: Sequence[Box]) -> list[tuple[str, Box]]:
+def _words(text: str, boxes: Sequence[Box]) -> list[Word]:
     """Runs of visible characters with the box around them, in PDFium's order; a word broken
     at a line's end keeps its hyphen ("in-", then "tervention" on the next line), which the
     text's tidying joins."""
-    words: list[tuple[str, Box]] = []
+    words: list[Word] = []
     start = None
     for i in range(len(text) + 1):
         hyphen = i < len(text) and text[i] == LINE_END_HYPHEN and start is not None
@@ -196,9 +196,6 @@ def _cut(strip: np.ndarray, busiest: float) -> float:
     if empty.size:
         return (empty[0] + empty[-1]) / 2
     return len(strip) - 1.0
-
-
-EDGE_LINES = 3  # at most this many lines set apart at the page's head or foot
 
 
 def _edge_lines(boxes: Sequence[Box]) -> tuple[list[Band], list[Band]]:
