@@ -25,6 +25,7 @@ from pathlib import Path
 from backend.domain import ScoredChunk
 from backend.rag.answer_types import answer_type, states
 from backend.rag.citations import held_forms, terms
+from backend.rag.compounds import written_split
 from backend.rag.text import Alternatives, has_cjk, mostly_cjk, sentence_spans
 
 FEATURES = ("coverage", "specific_coverage", "typed_specific", "type_asked", "score", "cosine")
@@ -61,7 +62,7 @@ def features(question: str, passages: Sequence[ScoredChunk], focus: str = "",
         specific = own - terms(p.chunk.filename.rsplit(".", 1)[0])
         for start, end in sentence_spans(p.chunk.text):
             sentence = p.chunk.text[start:end]
-            own_words = terms(sentence)
+            own_words = terms(sentence) | written_split(question, sentence, terms)
             have = own_words | heading
             coverage = len(held_forms(q, have, own_words, alternatives)) / len(q) if q else 0.0
             spec = (len(held_forms(specific, have, own_words, alternatives)) / len(specific)

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from backend.rag.acronyms import spelled_pairs, unknown_acronyms
+from backend.rag.compounds import written_split
 from backend.rag.answer_types import (MONTHS, PART_NAMES, UNIT_WORDS, asked_quantity,
                                       asked_subject, asked_thing, asks_frequency, counted_thing,
                                       counted_unit, counts, names_code, quote_kind, states)
@@ -148,7 +149,7 @@ def _written(question: str, text: str) -> frozenset[str]:
     capitals or capitals it spells out ("NER" holds "named entity recognition"), and for a
     quarter or half it writes otherwise ("first quarter" holds "Q1"), or a numbered part
     ("Step: 1" holds "first step")."""
-    held = terms(text)
+    held = terms(text) | written_split(question, text, terms)
     for asked, _ in spelled_pairs(question, text):
         held |= terms(asked)
     for asked in period_pairs(question, text) + numbered_pairs(question, text):

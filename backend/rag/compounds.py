@@ -15,9 +15,10 @@ from backend.rag.text import Alternatives, TermSet, forms_as_alternatives, with_
 
 _HYPHENATED = re.compile(r"(?<![\w-])[^\W_]+(?:-[^\W_]+)+(?![\w-])")
 # two or more figures then two or more letters, or the reverse, and nothing else ("1040NR",
-# "ISO9001"); "cn2an", "mp3" or "H2O" are names, not two words
+# "ISO9001"); "cn2an", "mp3" or "H2O" are names, not two words, and "20th", "92nd" ordinals
 _FIGURES_LETTERS = re.compile(
-    r"(?<![\w-])(?:(\d{2,})([A-Za-z]{2,})|([A-Za-z]{2,})(\d{2,}))(?![\w-])")
+    r"(?<![\w-])(?:(\d{2,})(?!(?:st|nd|rd|th)(?![\w-]))([A-Za-z]{2,})|([A-Za-z]{2,})(\d{2,}))"
+    r"(?![\w-])")
 
 
 def other_forms(text: str) -> list[tuple[str, str]]:
@@ -39,5 +40,20 @@ def with_other_forms(query: str) -> str:
 
 def compound_alternatives(question: str, term_set: TermSet) -> Alternatives:
     """Each term of a compound name -> the terms of the name written the other way: a sentence
-    holding ``Style.WADEGILES`` holds the question's "Wade" and "Giles"."""
-    return forms_as_alternatives(other_forms(question), term_set)
+    holding ``Style.WADEGILES`` holds the question's "Wade" and "Giles". A name joined from
+    figures and letters is held where they stand side by side (``written_split``), not by a
+    sentence holding both anywhere ("Form 1040-ES (NR)" is no "Form 1040NR")."""
+    joined = {m.group() for m in _FIGURES_LETTERS.finditer(question)}
+    return forms_as_alternatives([f for f in other_forms(question) if f[0] not in joined], term_set)
+
+
+def written_split(question: str, text: str, term_set: TermSet) -> frozenset[str]:
+    """The terms of the question's names joined from figures and letters ("1040NR") that
+    ``text`` writes apart, side by side ("1040-NR", "1040 NR")."""
+    held: set[str] = set()
+    for m in _FIGURES_LETTERS.finditer(question):
+        first, second = [g for g in m.groups() if g]
+        if re.search(rf"(?<![\w-]){re.escape(first)}[\s\-–]?{re.escape(second)}(?![\w-])", text,
+                     re.IGNORECASE):
+            held |= term_set(m.group())
+    return frozenset(held)
