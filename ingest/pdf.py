@@ -145,7 +145,7 @@ def _cross_check(data: bytes, pages: list[_Page]) -> list[_Page]:
                 # a document set in columns: a page whose worksheet or table across them hid
                 # its gutters from the test is cut too, if the cut finds them
                 for page in (p for p in opened if not p.columns):
-                    _with_page(doc, page, lambda p, pdf_page: _read_columns(p, column_text(pdf_page)))
+                    _with_page(doc, page, _cut_columns)
         finally:
             doc.close()
     return pages
@@ -175,15 +175,20 @@ def _check_page(page: _Page, pdf_page) -> None:
     page.image_only = _image_only(page.text, pdf_page)
     page.columns = _has_columns(pdf_page)
     if page.columns:
-        _read_columns(page, column_text(pdf_page))
+        _cut_columns(page, pdf_page)
     page.ruled = not page.image_only and _draws_lines(pdf_page)
 
 
-def _read_columns(page: _Page, text: str | None) -> None:
-    """The page column by column, if that reads as well as line by line and says the same."""
+def _cut_columns(page: _Page, pdf_page) -> None:
+    _reorder(page, column_text(pdf_page), "columns")
+
+
+def _reorder(page: _Page, text: str | None, source: str) -> None:
+    """``text`` (the page in another reading order) replaces the page's, if it reads as well
+    and says the same: pdfminer shows unmapped glyphs as (cid:N), the checked text stays then."""
     if text and garbled_share(text) <= garbled_share(page.text) + 0.02 \
             and similarity(text, page.text) >= DISAGREE:
-        page.text, page.source = text, "columns"
+        page.text, page.source = text, source
 
 
 def _image_only(text: str, pdf_page) -> bool:
@@ -289,11 +294,7 @@ def _restore_reading_order(data: bytes, pages: list[_Page]) -> str | None:
         for index, layout in zip(sorted(by_index), layouts):
             text = "\n\n".join(el.get_text().strip() for el in layout
                                if isinstance(el, LTTextContainer) and el.get_text().strip())
-            page = by_index[index]
-            # pdfminer shows unmapped glyphs as (cid:N): keep the checked text then
-            if text and garbled_share(text) <= garbled_share(page.text) + 0.02 \
-                    and similarity(text, page.text) >= DISAGREE:
-                page.text, page.source = text, "pdfminer"
+            _reorder(by_index[index], text, "pdfminer")
             done.add(index)
             if time.process_time() - started > LAYOUT_CPU_SECONDS:
                 break

@@ -11,10 +11,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from backend.rag.acronyms import spelled_pairs, unknown_acronyms
-from backend.rag.compounds import written_split
 from backend.rag.answer_types import (MONTHS, PART_NAMES, UNIT_WORDS, asked_quantity,
                                       asked_subject, asked_thing, asks_frequency, counted_thing,
                                       counted_unit, counts, names_code, quote_kind, states)
+from backend.rag.compounds import written_split
 from backend.rag.ordinals import numbered_pairs
 from backend.rag.periods import period_pairs, periods
 from backend.rag.text import (ARTICLES, ENGLISH_PRONOUN, STOPWORDS, URL, Alternatives, analyzer,
