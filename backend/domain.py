@@ -73,7 +73,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     model: str = ""
     grounded: bool = True
-    mode: str = "generated"  # "generated", "extractive" (quoted source) or "none" (not covered)
+    # "generated", "extractive" (a quoted source sentence), "definition" (the documents' own
+    # definition of the term asked about, quoted) or "none" (not covered)
+    mode: str = "generated"
     search_query: str = ""  # what was searched: the question, made standalone if a follow-up
     id: int | None = None  # in the answer log, when it was given to a user (who may rate it)
     # a refusal's closest passages: what the search found, shown as related, never cited

@@ -61,6 +61,7 @@ ZH_TW: dict[str, str] = {
     "Searched for: {query}": "搜尋內容：{query}",
     "Quoted from the best-matching source: the model's own answer could not be verified "
     "against the documents.": "引用自最相符的來源：模型自行產生的答案無法以文件查證。",
+    "Quoted: the documents' own definition of the term.": "引文：文件本身對此詞的定義。",
     "Quoted from the best-matching source (answers here are quotes, no language model writes "
     "them).": "引用自最相符的來源（此處的答案皆為引文，不由語言模型撰寫）。",
     "The API could not answer: {error}": "API 無法回答：{error}",
@@ -198,6 +199,7 @@ ZH_CN: dict[str, str] = {
     "Searched for: {query}": "搜索内容：{query}",
     "Quoted from the best-matching source: the model's own answer could not be verified "
     "against the documents.": "引用自最相符的来源：模型自己生成的答案无法在文档中核实。",
+    "Quoted: the documents' own definition of the term.": "引文：文档本身对该词的定义。",
     "Quoted from the best-matching source (answers here are quotes, no language model writes "
     "them).": "引用自最相符的来源（这里的答案都是引文，不由语言模型撰写）。",
     "The API could not answer: {error}": "API 无法回答：{error}",

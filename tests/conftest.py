@@ -25,10 +25,13 @@ def sample_questions() -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+QUOTED = ("extractive", "definition")  # the answer modes that quote a source
+
+
 def quoted_from(answer) -> tuple[str, str]:
-    """An answer that quotes a source (``mode`` "extractive"): its first citation's file name
-    and the text that citation's span covers."""
-    assert answer.mode == "extractive" and answer.citations, answer
+    """An answer that quotes a source (``mode`` "extractive" or "definition"): its first
+    citation's file name and the text that citation's span covers."""
+    assert answer.mode in QUOTED and answer.citations, answer
     cited = answer.citations[0]
     start, end = cited.span
     return cited.chunk.filename, cited.chunk.text[start:end]

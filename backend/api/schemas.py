@@ -103,7 +103,10 @@ class QueryResponse(BaseModel):
     timings_ms: dict[str, float]
     model: str
     grounded: bool = Field(description="True when every kept sentence is backed by a citation.")
-    mode: str = Field(description="generated, extractive (a quoted source sentence) or none.")
+    mode: str = Field(description="generated, extractive (a quoted source sentence: the model's "
+                                  "own answer could not be checked, or no model runs), definition "
+                                  "(the documents' own definition of the term asked about, "
+                                  "quoted) or none.")
     search_query: str = Field("", description="What was searched: the question, made standalone "
                                               "with the conversation when it is a follow-up.")
     answer_id: int | None = Field(None, description="This answer in the answer log: rate it with "

@@ -329,7 +329,8 @@ class AnswerService:
     def _cite(question: str, raw: str, passages: list[ScoredChunk], focus: str = "",
               matching: str | None = None, translations: Alternatives | None = None,
               required: str = ""):
-        """Checked answer text, its citations, and whether it is "generated" or "extractive".
+        """Checked answer text, its citations, and its mode: "generated", "extractive" or
+        "definition" (the documents' definition of the term asked about, quoted).
 
         Sentences the cited passage does not support are dropped; if none is left, the answer
         quotes the source sentence that best matches the question instead of guessing.
@@ -347,7 +348,7 @@ class AnswerService:
         definition = definition_in(asked, texts, _quotable)
         if definition is not None:  # the documents' own definition, not a paraphrase of it
             checked, quote_span = _quoted(texts, *definition)
-            mode = "extractive"
+            mode = "definition"
         else:
             decided = _checked_or_quoted(question, asked, checked, passages, focus, translations,
                                          required)

@@ -91,7 +91,7 @@ class AnswerLogRow(Base):
     question: Mapped[str] = mapped_column(Text)
     search_query: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
-    mode: Mapped[str] = mapped_column(String(16))  # generated, extractive, none (refused)
+    mode: Mapped[str] = mapped_column(String(16))  # generated, extractive, definition, none (refused)
     refused: Mapped[bool] = mapped_column(Boolean, default=False)
     citations: Mapped[list[dict]] = mapped_column(JSON, default=list)
     model: Mapped[str] = mapped_column(String(256))

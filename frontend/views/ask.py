@@ -118,7 +118,11 @@ def answers_are_quotes() -> bool:
 
 
 def quoted_note(turn: dict) -> None:
-    """That the answer is a quote: no model runs, or the model's own could not be verified."""
+    """Why the answer is a quote: the documents define the term asked about, no model runs, or
+    the model's own answer could not be verified."""
+    if turn.get("mode") == "definition":
+        st.caption(t("Quoted: the documents' own definition of the term."))
+        return
     if turn.get("mode") != "extractive":
         return
     if answers_are_quotes():

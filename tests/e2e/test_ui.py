@@ -552,6 +552,32 @@ def test_document_markup_is_shown_as_text_never_as_images_or_links(page, ui_url,
                 http.delete(f"/documents/{d['id']}")
 
 
+def test_a_quoted_definition_says_it_is_the_documents_definition(page, http):
+    """"What is a dual-status tax year?" quotes the passage's definition, whatever the model
+    writes; the note under it said "the model's own answer could not be verified", which was
+    not why."""
+    text = ("# Sabbaticals\n\nA sabbatical is a paid leave of six months that staff may take "
+            "after seven years of service. Requests go to the head of department at least three "
+            "months ahead.")
+    job = wait_job(http, http.post("/documents", files=[("files", ("sabbaticals.md", text.encode()))]
+                                   ).json()["job_id"])
+    assert job["files"][0]["status"] == "ingested", job
+    try:
+        page.get_by_role("link", name="Ask").click()
+        page.get_by_role("heading", name="Ask your documents").wait_for()
+        ask(page, "What is a sabbatical?")
+        message = page.get_by_test_id("stChatMessage").last
+        answered(message)
+        assert "paid leave of six months" in message.locator(".citeqa-answer").inner_text()
+        message.get_by_text("the documents' own definition of the term").wait_for()
+        expect(message.get_by_text("could not be verified")).to_have_count(0)
+        message.get_by_text("[1] sabbaticals.md").wait_for()
+    finally:
+        for d in http.get("/documents").json()["documents"]:
+            if d["filename"] == "sabbaticals.md":
+                http.delete(f"/documents/{d['id']}")
+
+
 def test_closing_the_tab_mid_answer_frees_the_model(page, server_data_dir, tmp_path_factory):
     """Review item 2, the UI side: a tab closed while an answer streams must not keep the
     model. One place on the model (queue 0): it must be free again within seconds."""

@@ -106,7 +106,7 @@ def test_a_term_is_answered_with_its_definition_under_its_heading(shelf):
         answer = c.answers.answer("What is a dual-status tax year?", 5)
         said = " ".join(answer.answer.split())
         assert "dual-status year is one in which you change status" in said, said
-        assert answer.mode == "extractive"
+        assert answer.mode == "definition"  # the UI says why it is a quote
         assert {x.chunk.filename for x in answer.citations} == {"i1040nr.pdf"}
         assert {x.chunk.page for x in answer.citations} == {5}
 
@@ -134,7 +134,7 @@ def test_a_terms_definition_after_a_short_phrase_is_quoted_with_its_list(shelf):
         answer = c.answers.answer("What is an exempt individual?", 5)
         said = " ".join(answer.answer.split())
         assert "an exempt individual is generally an individual who is a" in said, said
-        assert "Teacher or trainee" in said and answer.mode == "extractive"
+        assert "Teacher or trainee" in said and answer.mode == "definition"
         assert [(x.chunk.filename, x.chunk.page) for x in answer.citations] == [("i1040nr.pdf", 2)]
 
 

@@ -79,7 +79,7 @@ def test_the_definition_replaces_the_models_paraphrase_built_from_its_words():
     answer, citations, mode = AnswerService._cite("What is a dual-status tax year?", raw, [passage])
     assert answer == ('"A dual-status year is one in which you change status between nonresident '
                       'and resident alien." [1]')
-    assert mode == "extractive" and len(citations) == 1
+    assert mode == "definition" and len(citations) == 1
     start, end = citations[0].span
     assert DUAL_STATUS[start:end].startswith("A dual-status year is one")
     # asked for another fact, the model's answer stands as the claim check judges it
