@@ -46,7 +46,7 @@ _DATE_WORDS = re.compile(
     # a day written in figures: "1/26", "12/31/2025", "2025-12-31", "31.12.2025"
     r"\b(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(/\d{2}|/\d{4})?\b|\b\d{4}-\d{2}-\d{2}\b|"
     r"\b\d{1,2}\.\d{1,2}\.\d{4}\b|"
-    r"\b\d+\s*(years?|months?|weeks?|days?|hours?)\b|年|月|日|世紀|世纪", re.IGNORECASE)
+    r"\b\d+(?:st|nd|rd|th)?\s*(years?|months?|weeks?|days?|hours?)\b|年|月|日|世紀|世纪", re.IGNORECASE)
 # words a number (or a Roman numeral) after them names a part of a text or a thing by, rather
 # than counts or dates: "section 1201(a)", "Form 1040", "Pub. 519", "Title V"
 PART_NAMES = ("Title Part Chapter Section Article Book Volume Division Phase Stage Schedule "
