@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from backend.domain import ChunkDraft, Section
-from backend.rag.text import sentence_spans
+from backend.rag.text import is_title_line, sentence_spans
 
 CountTokens = Callable[[str], int]
 _PIECE_RE = re.compile(r"\S+\s*")  # words with their trailing space; CJK runs are split further
@@ -28,7 +28,9 @@ def chunk_sections(
     drafts: list[ChunkDraft] = []
     for section in sections:
         units = _units(section.text, count_tokens, max_tokens)
-        for start, end in _pack(units, max_tokens, overlap_tokens, _paragraph_starts(section.text, units)):
+        paragraphs = _paragraph_starts(section.text, units)
+        headings = {k for k in paragraphs if is_title_line(section.text, *units[k][:2])}
+        for start, end in _pack(units, max_tokens, overlap_tokens, paragraphs, headings):
             text = section.text[start:end]
             drafts.append(
                 ChunkDraft(
@@ -100,10 +102,14 @@ def _paragraph_starts(text: str, units: list[tuple[int, int, int]]) -> set[int]:
 
 
 def _pack(units: list[tuple[int, int, int]], max_tokens: int, overlap: int,
-          paragraph_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
+          paragraph_starts: set[int] = frozenset(),
+          heading_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
     """Greedy packing of whole units; each new chunk starts with up to ``overlap`` tokens of the
     last. A chunk that would end inside a paragraph ends at the paragraph's start instead, if it
-    stays at least half full: a table row or a step of a procedure is not cut in two."""
+    stays at least half full: a table row or a step of a procedure is not cut in two. A heading
+    inside the chunk ("Where To File" on a page of tax instructions) ends it already once it is
+    a quarter full, and the next opens with the heading, nothing carried over: a passage that
+    mixes a due date with where to file matches neither question well."""
     chunks: list[tuple[int, int]] = []
     i = 0
     while i < len(units):
@@ -111,7 +117,11 @@ def _pack(units: list[tuple[int, int, int]], max_tokens: int, overlap: int,
         while j < len(units) and total + units[j][2] <= max_tokens:
             total += units[j][2]
             j += 1
-        if j < len(units) and j not in paragraph_starts:
+        heading = next((b for b in range(i + 1, j) if b in heading_starts
+                        and sum(u[2] for u in units[i:b]) >= max_tokens // 4), None)
+        if heading is not None:
+            j = heading
+        elif j < len(units) and j not in paragraph_starts:
             kept = total
             for b in range(j - 1, i, -1):
                 kept -= units[b][2]
@@ -123,6 +133,9 @@ def _pack(units: list[tuple[int, int, int]], max_tokens: int, overlap: int,
         chunks.append((units[i][0], units[j - 1][1]))
         if j >= len(units):
             break
+        if j in heading_starts:
+            i = j
+            continue
         back, carried = j, 0  # step back over trailing units that fit in the overlap budget
         while back - 1 > i and carried + units[back - 1][2] <= overlap:
             back -= 1

@@ -14,6 +14,7 @@ MIN_PAGES = 3
 MIN_SHARE = 0.4  # of the pages with text; books alternate heads, so about half carry each
 _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"[^\W\d_]")
+_ENUMERATOR = re.compile(r"\d+[.)]")
 _GLUED_FOLIO = re.compile(r"\s*-(\d+)-(?=[^\W\d_])")  # "-19-Instructions for Form 1040NR"
 
 
@@ -63,7 +64,10 @@ def _trim(line: str, running: set[str], longest: int, number: int) -> str:
         most = max(longest, _letterless(words), _letterless(words[::-1]))
         for n in range(min(len(words), most), 0, -1):
             head, tail = " ".join(words[:n]), " ".join(words[-n:])
-            if _key(head) in running or _page_number(head, number, edge=True):
+            # "2." before words numbers the section that opens page 2, it is no folio
+            enumerates = n < len(words) and _ENUMERATOR.fullmatch(head) is not None
+            if _key(head) in running or (_page_number(head, number, edge=True)
+                                         and not enumerates):
                 words, trimmed = words[n:], True
             elif _key(tail) in running or _page_number(tail, number, edge=True):
                 words, trimmed = words[:-n], True

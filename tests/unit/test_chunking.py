@@ -66,3 +66,16 @@ def test_unspaced_text_is_not_cut_inside_a_link():
     long_run = "x" * 300  # longer than any piece may be: cut anyway
     assert "".join(c.text for c in chunk_sections([Section("中" * 50 + long_run)], words, 200, 0)
                    ) == "中" * 50 + long_run
+
+
+def test_a_heading_inside_the_window_opens_the_next_chunk_with_nothing_carried_over():
+    """Page 4 of the tax instructions, in its column: a note on due dates, then "Where To File"
+    and the address. Packed together, the passage matched neither question well and the
+    address was not retrieved for "Where do I file Form 1040NR?"."""
+    note = "Note. If the regular due date for filing falls on a weekend, file by the next day. " * 3
+    text = (note.strip() + "\n\nWhere To File\n\nIndividuals. File Form 1040NR with the "
+            "Department of the Treasury, Austin, TX 73301-0215 U.S.A. Estates and trusts. File "
+            "Form 1040NR with the Department of the Treasury, Cincinnati, OH 45999-0048 U.S.A.")
+    chunks = chunk_sections([Section(text, page=4)], words, max_tokens=80, overlap_tokens=20)
+    assert chunks[0].text.startswith("Note.") and "Where To File" not in chunks[0].text
+    assert chunks[1].text.startswith("Where To File\n\nIndividuals. File Form 1040NR")

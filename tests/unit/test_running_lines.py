@@ -44,3 +44,10 @@ def test_a_folio_run_into_the_first_word_of_a_running_line_goes_with_it():
     assert drop_running_lines(pages)[3] == "The delta section says something."
     pages[3] = "The delta section says something.\n-3-Annual Report 2024"  # not this page's
     assert "-3-Annual Report 2024" in drop_running_lines(pages)[3]
+
+
+def test_a_section_numbered_as_its_page_keeps_its_number():
+    """data/samples/employee_handbook.pdf: page 2 opens with "2. Working hours and remote work",
+    and its "2." was cut as the page's folio (so were "3.", "4.", "5." on the next pages)."""
+    pages = [f"{k}. The {w} section\nWhat the {w} section says." for k, w in enumerate(WORDS[:5], 1)]
+    assert drop_running_lines(pages) == pages
