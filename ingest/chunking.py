@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from backend.domain import ChunkDraft, Section
-from backend.rag.text import is_title_line, sentence_spans
+from backend.rag.text import is_lead_in, is_title_line, sentence_spans
 
 CountTokens = Callable[[str], int]
 _PIECE_RE = re.compile(r"\S+\s*")  # words with their trailing space; CJK runs are split further
@@ -29,7 +29,10 @@ def chunk_sections(
     for section in sections:
         units = _units(section.text, count_tokens, max_tokens)
         paragraphs = _paragraph_starts(section.text, units)
-        headings = {k for k in paragraphs if is_title_line(section.text, *units[k][:2])}
+        # a heading right after a lead-in ("…set the variable as below.", then "* For Shell
+        # Users" and the code) belongs to what the lead-in announces: no cut between them
+        headings = {k for k in paragraphs if is_title_line(section.text, *units[k][:2])
+                    and not (k and is_lead_in(section.text[units[k - 1][0]:units[k - 1][1]]))}
         for start, end in _pack(units, max_tokens, overlap_tokens, paragraphs, headings):
             text = section.text[start:end]
             drafts.append(

@@ -79,3 +79,16 @@ def test_a_heading_inside_the_window_opens_the_next_chunk_with_nothing_carried_o
     chunks = chunk_sections([Section(text, page=4)], words, max_tokens=80, overlap_tokens=20)
     assert chunks[0].text.startswith("Note.") and "Where To File" not in chunks[0].text
     assert chunks[1].text.startswith("Where To File\n\nIndividuals. File Form 1040NR")
+
+
+def test_a_heading_after_a_lead_in_stays_with_it():
+    """synonyms.md: "Secondly, set environment variable … as below." then "* For Shell Users"
+    (a title-shaped line) and the code block. Cut at the heading, the lead-in lost what it
+    announces and the first mixed set an answer."""
+    intro = "First, get a license key from the website and keep it somewhere safe. " * 3
+    text = (intro.strip() + "\n\nSecondly, set environment variable in your terminal or shell "
+            "scripts as below.\n\n* For Shell Users\n\ne.g. Shell, CMD Scripts on Linux.\n\n"
+            "```bash\nexport SYNONYMS_DL_LICENSE=YOUR_LICENSE\n```")
+    chunks = chunk_sections([Section(text)], words, max_tokens=80, overlap_tokens=20)
+    announcing = [c.text for c in chunks if "as below" in c.text]
+    assert announcing and all("SYNONYMS_DL_LICENSE" in c for c in announcing), chunks
