@@ -42,6 +42,17 @@ LINE_END_HYPHEN = "\x02"
 
 def column_text(pdf_page) -> str | None:
     """The page's text column by column, or None when it has no gutter (or no text)."""
+    blocks = reading_blocks(page_words(pdf_page))
+    if blocks is None:
+        return None
+    gaps = [gap for block in blocks for gap in _line_gaps(block)]
+    paragraph = (float(np.median(gaps)) if gaps else 0.0) + PARAGRAPH_GAP
+    texts = (_joined(block, paragraph) for block in blocks if block)
+    return "\n\n".join(t for t in texts if t) or None
+
+
+def page_words(pdf_page) -> list[Word]:
+    """The page's words with their boxes, in PDFium's order."""
     textpage = pdf_page.get_textpage()
     try:
         count = textpage.count_chars()
@@ -51,18 +62,19 @@ def column_text(pdf_page) -> str | None:
         boxes = [textpage.get_charbox(i, loose=True) for i in range(count)]
     finally:
         textpage.close()
-    words = _words(text, boxes)
+    return _words(text, boxes)
+
+
+def reading_blocks(words: list[Word]) -> list[list[Word]] | None:
+    """``words`` in blocks in reading order (head lines, the columns cut recursively, foot
+    lines), or None when they stand in no columns."""
     if not _gutters([box for _, box in words]):
         return None
     top, bottom = _edge_lines([box for _, box in words])
     head = [[w for w in words if _in_band(w[1], [band])] for band in top]
     foot = [[w for w in words if _in_band(w[1], [band])] for band in reversed(bottom)]
     body = [w for w in words if not _in_band(w[1], top + bottom)]
-    blocks = [*head, *_blocks(body), *foot]
-    gaps = [gap for block in blocks for gap in _line_gaps(block)]
-    paragraph = (float(np.median(gaps)) if gaps else 0.0) + PARAGRAPH_GAP
-    texts = (_joined(block, paragraph) for block in blocks if block)
-    return "\n\n".join(t for t in texts if t) or None
+    return [*head, *_blocks(body), *foot]
 
 
 def _blocks(words: list[Word]) -> list[list[Word]]:

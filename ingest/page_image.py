@@ -7,14 +7,16 @@ shadings), so it runs in the parser sandbox (ingest/sandbox.py), never in the AP
 from __future__ import annotations
 
 import io
-import re
+import unicodedata
 
+from ingest.columns import Box, page_words, reading_blocks
 from ingest.errors import ParseError
 from ingest.ocr import render_scale
 
 DPI = 108  # a page fits a citation card and its print stays legible
 MAX_PIXELS = 12_000_000
 MARK = (255, 221, 0, 110)  # translucent yellow, as the passage's highlight
+PROBE = 45  # letters at a passage's head and tail that find it when the whole is not found
 
 
 def render_page_png(data: bytes, page_number: int, marked: str = "") -> bytes:
@@ -47,29 +49,54 @@ def render_page_png(data: bytes, page_number: int, marked: str = "") -> bytes:
     return out.getvalue()
 
 
-def _boxes(page, marked: str) -> list[tuple[float, float, float, float]]:
-    """Rectangles of the page's characters from the first to the last word of ``marked``, found
-    by their first and last few words (the page breaks lines where the passage has spaces)."""
-    textpage = page.get_textpage()
-    try:
-        words = re.findall(r"\S+", marked)
-        start = _find(textpage, words[:6]) or _find(textpage, words[:3])
-        if start is None:
-            return []
-        end = _find(textpage, words[-4:], after=start[0]) or start
-        first, last = start[0], max(end[0] + end[1], start[0] + start[1])
-        return [textpage.get_rect(i) for i in range(textpage.count_rects(first, last - first))]
-    finally:
-        textpage.close()
+def _boxes(page, marked: str) -> list[Box]:
+    """One rectangle per line of the page's words that hold ``marked``, matched letters and
+    digits only (the page breaks lines and hyphenates words where the passage does not). The
+    words are taken in reading order, column by column where the page has columns: PDFium's
+    own order runs across them line by line, so a passage in one column was not found, or its
+    box took in the neighbouring column's lines."""
+    words = page_words(page)
+    order = [word for block in (reading_blocks(words) or [words]) for word in block]
+    stream, owner = [], []
+    for k, (word, _) in enumerate(order):
+        kept = _letters(word)
+        stream.append(kept)
+        owner += [k] * len(kept)
+    found = _located("".join(stream), _letters(marked))
+    if found is None:
+        return []
+    first, last = found
+    return _lines([box for _, box in order[owner[first]:owner[last - 1] + 1]])
 
 
-def _find(textpage, words: list[str], after: int = 0) -> tuple[int, int] | None:
-    """(first character index, count) of ``words`` on the page at or after ``after``."""
-    if not words:
+def _letters(text: str) -> str:
+    """``text``'s letters and digits, case and ligatures folded."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def _located(stream: str, target: str) -> tuple[int, int] | None:
+    """(start, end) of ``target`` in ``stream``: whole, else from where its head is to where its
+    tail is after that (a character read differently in between)."""
+    if not target:
         return None
-    searcher = textpage.search(" ".join(words), index=after, match_case=False)
-    try:
-        found = searcher.get_next()
-    finally:
-        searcher.close()
-    return tuple(found) if found else None
+    start = stream.find(target)
+    if start >= 0:
+        return start, start + len(target)
+    for probe in (PROBE, PROBE // 3):
+        start = stream.find(target[:probe])
+        if start >= 0:
+            tail = stream.find(target[-probe:], start)
+            return start, (tail + len(target[-probe:]) if tail >= 0 else start + probe)
+    return None
+
+
+def _lines(boxes: list[Box]) -> list[Box]:
+    """Boxes of consecutive words merged where the next stands on the same line, to its right."""
+    lines: list[list[float]] = []
+    for left, bottom, right, top in boxes:
+        if lines and left >= lines[-1][0] and bottom <= (lines[-1][1] + lines[-1][3]) / 2 <= top:
+            line = lines[-1]
+            line[1], line[2], line[3] = min(line[1], bottom), max(line[2], right), max(line[3], top)
+        else:
+            lines.append([left, bottom, right, top])
+    return [(a, b, c, d) for a, b, c, d in lines]
