@@ -24,8 +24,8 @@ from backend.rag.followup import Rewrite, Turn, rewrite, subject_of
 from backend.rag.prompt import build_messages
 from backend.rag.retrieve import Retriever
 from backend.rag.safety import addresses_reader, strip_foreign_links, without_instructions
-from backend.rag.text import (Alternatives, has_cjk, is_heading, is_headline, is_link_list,
-                              mostly_cjk)
+from backend.rag.text import (Alternatives, has_cjk, is_heading, is_headline, is_index_entry,
+                              is_link_list, mostly_cjk)
 
 log = logging.getLogger("citeqa")
 
@@ -375,9 +375,9 @@ def _quoted(texts: Sequence[str], index: int, sentence: str) -> tuple[str, tuple
 
 def _quotable(sentence: str) -> bool:
     """A heading names a topic and states nothing: never the quote; nor a sentence addressing
-    the reader, a headline or a list of links."""
+    the reader, a headline, a list of links or an index entry."""
     return not (addresses_reader(sentence) or is_heading(sentence) or is_headline(sentence)
-                or is_link_list(sentence))
+                or is_link_list(sentence) or is_index_entry(sentence))
 
 
 def _checked_or_quoted(question: str, asked: str, checked: str, passages: Sequence[ScoredChunk],

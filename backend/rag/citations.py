@@ -22,7 +22,7 @@ from backend.rag.text import (ARTICLES, ENGLISH_PRONOUN, STOPWORDS, URL, Alterna
                               code_block_at, has_cjk,
                               is_heading, is_heading_line, is_lead_in, is_question,
                               is_sentence_cased_heading, is_title_cased, is_title_line,
-                              marker_length, mostly_cjk, numbers, points_back, referent,
+                              marker_length, mostly_cjk, numbers, points_back, referent, runs_in,
                               sentence_spans, subtitled_names, tokenize, without_fence_lines,
                               without_numbered_title)
 
@@ -868,7 +868,8 @@ def quote_in(passage: str, sentence: str,
 
     Without the numbered section title or the list marker its span opens with ("3. Vacation
     and leave Every employee..." -> "Every employee...", "- 支持繁体分词" -> "支持繁体分词"),
-    and, when it announces what follows ("Set this variable as below."), with what it
+    with the sentence it heads if it is a run-in head ("Penalty for late filing. If you do
+    not file…", ``runs_in``), and, when it announces what follows ("Set this variable as below."), with what it
     announces (``announced_end``: the code block, the list, else the next paragraph; a caption
     line brings its code block, ``captions_code``), at most ``LEAD_IN_FOLLOW_CHARS`` of it and
     never a question or a sentence ``quotable`` refuses: the announcement alone states nothing.
@@ -882,6 +883,8 @@ def quote_in(passage: str, sentence: str,
         titled = passage[start:end]
         start += len(titled) - len(without_numbered_title(titled))
         start += marker_length(passage[start:end])  # the item, not its list marker
+        if k + 1 < len(spans) and runs_in(passage, start, end):
+            end = spans[k + 1][1]  # a run-in head states nothing alone: the sentence it heads
         block, clipped = code_block_at(passage, start, end), False
         if block is not None:  # a line of code says little alone: the block it is part of
             a, b, clipped = _code_window(passage, block, start, end, LEAD_IN_FOLLOW_CHARS)

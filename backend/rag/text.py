@@ -292,6 +292,15 @@ def is_link_list(sentence: str) -> bool:
     return _only_links(sentence) >= 2
 
 
+_DOT_LEADER = re.compile(r"\.{5,}|(?:\.[ \t]){4,}\.")  # "......", ". . . . ."; not "... ..."
+
+
+def is_index_entry(sentence: str) -> bool:
+    """A line of a table of contents or an index ("8 Mileage rates, standard ......"): the dots
+    lead to a page number, which answers no "how much"."""
+    return bool(_DOT_LEADER.search(sentence))
+
+
 def _only_links(text: str) -> int:
     """How many links ``text`` holds when it holds nothing else (list markers aside), else 0."""
     unlinked = _MD_LINK.sub(" ", text)
@@ -635,6 +644,36 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = m.end()
     add(start, len(text))
     return spans
+
+
+_RUN_IN_HEAD = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+[\w'’-]+){0,4}")  # five words at most
+_SAME_LINE = re.compile(r"[ \t]+\S")
+# a pronoun, an auxiliary or a negation makes the words a sentence ("It is. The…", "Do not.")
+_NOT_A_HEAD = frozenset("""i you he she it we they this that there is are was were be been
+    has have had do does did will can may must should would could not no""".split())
+
+
+def runs_in(text: str, start: int, end: int) -> bool:
+    """Whether the sentence ``text[start:end]`` is a run-in head: a paragraph's first words,
+    set off by a full stop, the text going on on the same line ("Penalty for late filing. If
+    you do not file…"). Five words at most, none a pronoun, an auxiliary or a negation; a
+    short sentence of a noun and a verb ("Alpha bravo stay.") passes too, which is why only
+    a quote reads the next sentence with it, the splitter does not."""
+    a, _ = _strip_span(text, start, end)
+    return (text[end - 1:end] == "." and bool(_RUN_IN_HEAD.fullmatch(text, a, end - 1))
+            and bool(_SAME_LINE.match(text, end))
+            and _opens_text_or_paragraph(text, a)
+            and not {w.lower() for w in text[a:end - 1].split()} & _NOT_A_HEAD)
+
+
+def _opens_text_or_paragraph(text: str, start: int) -> bool:
+    """Whether only white space, with a blank line in it or nothing before it, precedes
+    ``start`` (looked at backwards: a sentence's check must not read the whole text)."""
+    i, breaks = start, 0
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+        breaks += text[i] == "\n"
+    return i == 0 or breaks >= 2
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -149,3 +149,19 @@ def test_a_where_question_gets_the_address_whose_sentence_a_heading_check_had_cu
         answer = c.answers.answer("Where do I file Form 1040NR?", 5)
         assert "Austin, TX" in answer.answer, answer.answer
         assert {x.chunk.filename for x in answer.citations} == {"i1040nr.pdf"}
+
+
+def test_a_run_in_head_is_quoted_with_the_sentence_it_heads_and_an_index_line_never(shelf):
+    """i1040nr.pdf sets its paragraphs' topics as run-in heads ("Penalty for late filing. If
+    you do not file your return by the due date…"): the head alone, stating nothing, was the
+    quote for the penalty; and the index's "8 Mileage rates, standard ......" (its figure a
+    page number) for the standard mileage rate."""
+    _, data = shelf
+    c = Container(Settings(data_dir=data, answer_mode="quote"))
+    answer = c.answers.answer("What is the penalty for filing Form 1040NR late?", 5)
+    said = " ".join(answer.answer.split())
+    assert said.startswith('"Penalty for late filing. If you do not file your return'), said
+    assert "5%" in said and {x.chunk.filename for x in answer.citations} == {"i1040nr.pdf"}
+    answer = c.answers.answer("What is the standard mileage rate?", 5)
+    said = " ".join(answer.answer.split())
+    assert "cents a mile" in said and "....." not in said, said

@@ -1280,3 +1280,12 @@ def test_a_lists_item_numbers_are_no_figure_of_the_sentence():
               "least: 1. 31 days during 2007, and 2. 183 days during the period 2007.")
     row = "Week 4 | Week Starting: 1/26 | Day: Tuesday | Topics: Test 1 in GL 263 (2.1, 2.2)"
     assert match_strength("When is Test 1?", listed) < match_strength("When is Test 1?", row)
+
+
+def test_a_quoted_run_in_head_brings_the_sentence_it_heads():
+    passage = ("Other payments.\n\nPenalty for late filing. If you do not file your return by "
+               "the due date, the penalty is usually 5% of the amount due.")
+    quote, span = quote_in(passage, "Penalty for late filing.")
+    assert quote == ("Penalty for late filing. If you do not file your return by the due date, "
+                     "the penalty is usually 5% of the amount due.")
+    assert passage[span[0]:span[1]].startswith("Penalty") and passage[span[0]:span[1]].endswith("due.")

@@ -322,3 +322,23 @@ def test_a_title_cased_first_line_ending_in_a_preposition_or_after_a_full_stop_i
             "U.S.A.") in spans
     from backend.rag.text import is_heading
     assert not is_heading("Getting Started With") and is_heading("Sign In")
+
+
+def test_a_run_in_head_opens_a_paragraph_and_goes_on_on_its_line():
+    from backend.rag.text import runs_in
+
+    text = ("Intro.\n\nPenalty for late filing. If you do not file, the penalty is 5%.\n\n"
+            "It is late. Then more.\n\nNote.\nA line after.\n\nA long sentence of six words here. X.")
+    for head, expected in (("Penalty for late filing.", True), ("It is late.", False),
+                           ("Note.", False), ("A long sentence of six words here.", False),
+                           ("If you do not file, the penalty is 5%.", False)):
+        start = text.index(head)
+        assert runs_in(text, start, start + len(head)) is expected, head
+
+
+def test_dot_leaders_make_an_index_entry_and_an_ellipsis_does_not():
+    from backend.rag.text import is_index_entry
+
+    assert is_index_entry("8 Mileage rates, standard ......")
+    assert is_index_entry("Where To File . . . . . . 4")
+    assert not is_index_entry("It slows growth by limiting demand. ... The main reason for")
