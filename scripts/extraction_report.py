@@ -16,6 +16,7 @@ import difflib
 import json
 import logging
 import sys
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,9 @@ def accuracy(reference: str, text: str) -> float:
     """Characters of the reference found in order (runs of 3 or more), divided by the larger
     of the reference and the stretch of page text they were found in: a passage cut up by
     another column's lines is found, but spread over a longer stretch, and scores lower."""
-    ref, got = "".join(reference.split()), "".join(text.split())
+    # compatibility forms folded: a typed "1/3" is the page's "⅓", a typed "fi" its "ﬁ"
+    ref, got = ("".join(unicodedata.normalize("NFKC", t).replace("\u2044", "/").split())
+                for t in (reference, text))
     blocks = [b for b in difflib.SequenceMatcher(None, ref, got, autojunk=False).get_matching_blocks()
               if b.size >= 3]
     if not blocks:

@@ -155,7 +155,7 @@ def test_a_run_in_head_is_quoted_with_the_sentence_it_heads_and_an_index_line_ne
     """i1040nr.pdf sets its paragraphs' topics as run-in heads ("Penalty for late filing. If
     you do not file your return by the due date…"): the head alone, stating nothing, was the
     quote for the penalty; and the index's "8 Mileage rates, standard ......" (its figure a
-    page number) for the standard mileage rate."""
+    page number) for the standard mileage rate, whose "48½" was read "481 /2"."""
     _, data = shelf
     c = Container(Settings(data_dir=data, answer_mode="quote"))
     answer = c.answers.answer("What is the penalty for filing Form 1040NR late?", 5)
@@ -164,4 +164,5 @@ def test_a_run_in_head_is_quoted_with_the_sentence_it_heads_and_an_index_line_ne
     assert "5%" in said and {x.chunk.filename for x in answer.citations} == {"i1040nr.pdf"}
     answer = c.answers.answer("What is the standard mileage rate?", 5)
     said = " ".join(answer.answer.split())
-    assert "cents a mile" in said and "....." not in said, said
+    # the rate's built-up fraction read as one ("481 /2 cents" stated a figure the page does not)
+    assert "48½ cents a mile" in said and "....." not in said, said

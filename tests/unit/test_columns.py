@@ -3,8 +3,8 @@ The real pages (i1040nr.pdf, naacl06-shinyama.pdf) are read in tests/integration
 
 import numpy as np
 
-from ingest.columns import (LINE_END_HYPHEN, _blocks, _edge_lines, _flush, _gutters, _separator,
-                             _words)
+from ingest.columns import (LINE_END_HYPHEN, _blocks, _built_up_fractions, _edge_lines, _flush,
+                             _gutters, _separator, _words)
 
 
 def _column_line(y: float, left: float, right: float, shift: float):
@@ -104,3 +104,15 @@ def test_a_word_broken_at_a_lines_end_keeps_its_hyphen():
              (60, 0, 60, 0), (65, 0, 70, 10)]
     words = [w for w, _ in _words(text, boxes)]
     assert words == ["in-", "tervention", "x"]
+
+
+def test_a_fraction_set_in_small_figures_is_one_word():
+    """i1040nr p1: "48", a raised small "1", a line break, "/", a small "2" read "481 /2 cents
+    a mile"; figures of the text's own size stay as they are ("41/2" here is no fraction)."""
+    text = "is 481\r\n/2 cents 41/2 only 1 /6 of"
+    small = {5, 9, 27, 30}  # the fractions' figures
+    boxes = [(3.0 * i, 0.0, 3.0 * i, 0.0) if ch.isspace()  # white space takes no room
+             else (3.0 * i, 0.0, 3.0 * i + 3, 5.0 if i in small else 9.0)
+             for i, ch in enumerate(text)]
+    words = [w for w, _ in _words(*_built_up_fractions(text, boxes))]
+    assert words == ["is", "48½", "cents", "41/2", "only", "1\u20446", "of"]
