@@ -361,10 +361,11 @@ def renumber(answer: str, count: int) -> tuple[str, list[int]]:
 # (the default model wrote "Title II: The Vessel Hull Design Protection Act" from "Title V, the
 # Vessel Hull…" beside "Title II, the Online…"); "I" alone stays the pronoun
 _DESIGNATED = re.compile(rf"\b(?:{'|'.join(PART_NAMES)})\s+([IVXL]+)\b")
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
 def _roman(numeral: str) -> int:
+    """The number a Roman numeral (capitals I, V, X, L, C only) writes: "IV" is 4."""
     values = [_ROMAN[c] for c in numeral]
     return sum(-v if v < after else v for v, after in zip(values, values[1:] + [0]))
 
@@ -618,15 +619,11 @@ def _numbered_names(text: str) -> tuple[dict[str, set[str]], dict[str, set[str]]
     return named, every
 
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
 def _edition_number(mark: str) -> str:
     """A Roman numeral as the number it writes ("World War II" is "World War 2"), else as is."""
     if any(ch not in _ROMAN for ch in mark):
         return mark.lower()
-    values = [_ROMAN[ch] for ch in mark]
-    return str(sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0])))
+    return str(_roman(mark))
 
 
 @lru_cache(maxsize=1024)
