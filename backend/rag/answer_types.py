@@ -53,6 +53,9 @@ PART_NAMES = ("Title Part Chapter Section Article Book Volume Division Phase Sta
               "Annex Appendix Tier Level Class Type Form Pub Publication No Number Rule Line "
               "Box Room Item Step Page").split()
 _NAMED_NUMBER = re.compile(rf"\b(?:{'|'.join(PART_NAMES)})(?:e?s)?\.?\s+\d+", re.IGNORECASE)
+# a year naming a form's edition ("your 2008 Form 1040NR will show a balance due") says when
+# nothing happens
+_EDITION_YEAR = re.compile(rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\s+(?=(?:{'|'.join(PART_NAMES)})\b)")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
 # capitalised, yet neither a name nor a place: "held every March" answers no "where"
 _CALENDAR = MONTHS | frozenset(
@@ -200,7 +203,7 @@ def states(kind: AnswerType, sentence: str, question: str) -> bool:
     if kind == "figure":
         return bool(numbers(sentence) - numbers(question))
     if kind == "date":
-        return bool(_DATE_WORDS.search(_NAMED_NUMBER.sub(" ", sentence))) and bool(
+        return bool(_DATE_WORDS.search(_NAMED_NUMBER.sub(" ", _EDITION_YEAR.sub(" ", sentence)))) and bool(
             numbers(sentence) - numbers(question) or not has_cjk(sentence))
     # a name or a place: a capitalised word the question does not have (Latin script only;
     # Chinese names cannot be told apart without a dictionary, so they count as present)

@@ -166,3 +166,15 @@ def test_a_run_in_head_is_quoted_with_the_sentence_it_heads_and_an_index_line_ne
     said = " ".join(answer.answer.split())
     # the rate's built-up fraction read as one ("481 /2 cents" stated a figure the page does not)
     assert "48½ cents a mile" in said and "....." not in said, said
+
+
+def test_when_a_form_is_due_is_answered_with_its_filing_date(shelf):
+    """"When is Form 1040-NR due?" quoted "…if you expect that your 2008 Form 1040NR will show
+    a tax refund or a tax balance due…": its year, which names the form's edition, counted as
+    the date asked for, and "by the 15th day of the 4th month" (page 4, When To File) as none."""
+    model, data = shelf
+    for c in (model, Container(Settings(data_dir=data, answer_mode="quote"))):
+        answer = c.answers.answer("When is Form 1040-NR due?", 5)
+        said = " ".join(answer.answer.split())
+        assert "by the 15th day of the" in said and "estimated tax" not in said, said
+        assert [(x.chunk.filename, x.chunk.page) for x in answer.citations] == [("i1040nr.pdf", 4)]

@@ -37,9 +37,12 @@ def test_a_day_is_a_date_and_a_numbered_section_or_form_is_no_year():
     for day in ("Test 1 is held on 1/26 in room GL 263.", "Labs meet every Tuesday.",
                 "The report is due on 2025-12-31.", "It took effect in 1998."):
         assert states("date", day, question), day
-    # a day counted by ordinals (i1040nr.pdf, "When To File") is a date too
+    # a day counted by ordinals (i1040nr.pdf, "When To File") is a date too; a year naming a
+    # form's edition is none
     assert states("date", "File Form 1040NR by the 15th day of the 4th month after your tax "
                           "year ends.", "When is Form 1040-NR due?")
+    assert not states("date", "You need not pay estimated tax if your 2008 Form 1040NR will "
+                              "show a tax balance due of less than $1,000.", "When is it due?")
 
 
 def test_a_numbered_name_is_what_a_question_is_about():
