@@ -156,7 +156,7 @@ _SENTENCE_END = re.compile(
 # a period that ends an initial or a title, not a sentence: "Niels B. Christiansen",
 # "Dr. Smith", "No. 1", "e.g. this"
 _ABBREVIATED = re.compile(r"(?:^|[\s(\[\"'])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|Nos|vs|"
-                          r"e\.g|i\.e|cf|approx|Fig|Figs|Eq|Vol|pp)\.$")
+                          r"e\.g|i\.e|cf|approx|Fig|Figs|Eq|Vol|pp|Pub|Pubs|Cat)\.$")
 # a dotted abbreviation ("U.S.", "U.K.") ends a sentence only before a capital: "a U.S. resident"
 _DOTTED_ABBREVIATION = re.compile(r"(?:^|[\s(\[\"'])(?:[A-Z]\.){2,}$")
 _GOES_ON = re.compile(r"\s*[a-z0-9]")
@@ -327,6 +327,10 @@ def asks_in(text: str, start: int, end: int) -> bool:
 
 _LEAD_IN_END = re.compile(r"(?:[:：]|\b(?:as follows|below|the following)\s*[.:]?|如下\s*[。:：]?)\s*$",
                           re.IGNORECASE)
+# "File Form 1040NR if any of the following four conditions applies to you.": the conditions
+# follow ("the following year" is a time, no announcement)
+_LEAD_IN_CHOICE = re.compile(r"\b(?:any|all|each|one|either|none|both) of the following\b",
+                             re.IGNORECASE)
 
 
 # "... example: [examples/demo.py](https://...)": a sentence ending in a label that names the
@@ -338,7 +342,8 @@ _LEAD_IN_LABEL = re.compile(r"(?:^|\s)(?:examples?|demo|usage|示例|例子|样�
 def is_lead_in(sentence: str) -> bool:
     """A sentence that announces what follows it ("Set the variable as below.", "The limits
     are:", "步骤如下：", "example: demo.py"): what it announces, the next lines, holds the fact."""
-    return bool(_LEAD_IN_END.search(sentence) or _LEAD_IN_LABEL.search(sentence))
+    return bool(_LEAD_IN_END.search(sentence) or _LEAD_IN_LABEL.search(sentence)
+                or _LEAD_IN_CHOICE.search(sentence))
 
 
 _HEADING_LINE = re.compile(r"#{1,6}(?!#)\s*\S")

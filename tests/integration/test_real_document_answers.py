@@ -178,3 +178,14 @@ def test_when_a_form_is_due_is_answered_with_its_filing_date(shelf):
         said = " ".join(answer.answer.split())
         assert "by the 15th day of the" in said and "estimated tax" not in said, said
         assert [(x.chunk.filename, x.chunk.page) for x in answer.citations] == [("i1040nr.pdf", 4)]
+
+
+def test_who_must_file_is_quoted_with_the_conditions_it_announces(shelf):
+    """Page 2: "File Form 1040NR if any of the following four conditions applies to you." was
+    the quote alone, naming no condition: it announces them as "…as follows:" does."""
+    _, data = shelf
+    c = Container(Settings(data_dir=data, answer_mode="quote"))
+    answer = c.answers.answer("Who must file Form 1040NR?", 5)
+    said = " ".join(answer.answer.split())
+    assert "any of the following four conditions applies to you. 1. You were a nonresident" in said
+    assert [(x.chunk.filename, x.chunk.page) for x in answer.citations] == [("i1040nr.pdf", 2)]

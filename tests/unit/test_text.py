@@ -302,10 +302,12 @@ def test_a_question_is_a_sentence_that_asks_in_either_language():
 
 def test_a_lead_in_announces_what_follows_in_either_language():
     for announces in ("The limits are as follows:", "Set the variable as below.", "步骤如下：",
-                      "Use the following.", "He said:", "费用包括："):
+                      "Use the following.", "He said:", "费用包括：",
+                      "File Form 1040NR if any of the following four conditions applies to you."):
         assert is_lead_in(announces), announces
     for states in ("Hotels are reimbursed up to 150 euros.", "Note: meals are not covered.",
-                   "费用按月结算。", "The temperature fell to 20 degrees below zero today."):
+                   "费用按月结算。", "The temperature fell to 20 degrees below zero today.",
+                   "The following year he moved to Paris."):
         assert not is_lead_in(states), states
 
 
@@ -342,3 +344,9 @@ def test_dot_leaders_make_an_index_entry_and_an_ellipsis_does_not():
     assert is_index_entry("8 Mileage rates, standard ......")
     assert is_index_entry("Where To File . . . . . . 4")
     assert not is_index_entry("It slows growth by limiting demand. ... The main reason for")
+
+
+def test_a_publications_number_does_not_end_a_sentence():
+    text = "See Pub. 590 to figure the amount, if any, of your IRA deduction. Cat. No. 11368V"
+    assert [text[a:b] for a, b in sentence_spans(text)][0] == (
+        "See Pub. 590 to figure the amount, if any, of your IRA deduction.")
