@@ -8,9 +8,10 @@ model gets wrong while sounding right, and the document's own is the answer an e
 trust: it is quoted as written.
 
 - The term asked about: "What is/are (a, an, the) X?", "What is meant by X?", "What does X
-  mean / stand for?", "Define X"; "什么是X？", "X是什么（意思）？", "X指的是什么？". X is a
-  name or a short noun phrase: no preposition or question word ("What is the deadline for
-  filing?" asks for a fact, not what a deadline is), no pronoun.
+  mean / stand for?", "Define X", "Who is/are (a, an) X?" (not "Who is the CEO?": a name is
+  asked for); "什么是X？", "X是什么（意思）？", "X指的是什么？". X is a name or a short noun
+  phrase: no preposition or question word ("What is the deadline for filing?" asks for a fact,
+  not what a deadline is), no pronoun.
 - A sentence defines X when it opens with it and a copula follows ("X is / are / means /
   refers to …", "X是 / 指 / 即…"): its opening phrase names X (all its terms are X's, at
   least two in three of X's, or X in parentheses: "The Digital Millennium Copyright Act
@@ -30,6 +31,8 @@ _ASKED_EN = (
     re.compile(r"^\s*what\s+(?:is|are)\s+(?:meant\s+by\s+)?(?P<x>.+?)\s*\?*\s*$", re.I),
     re.compile(r"^\s*what\s+does\s+(?P<x>.+?)\s+(?:mean|stand\s+for)\s*\?*\s*$", re.I),
     re.compile(r"^\s*define\s+(?P<x>.+?)\s*[.?]*\s*$", re.I),
+    # "Who is an exempt individual?" asks what makes one; "Who is the CEO?" asks for a name
+    re.compile(r"^\s*who\s+(?:is|are)\s+(?!the\b)(?P<x>.+?)\s*\?*\s*$", re.I),
 )
 _ASKED_ZH = (
     re.compile(r"^\s*什么是(?P<x>.+?)\s*[？?]*\s*$"),

@@ -189,3 +189,14 @@ def test_who_must_file_is_quoted_with_the_conditions_it_announces(shelf):
     said = " ".join(answer.answer.split())
     assert "any of the following four conditions applies to you. 1. You were a nonresident" in said
     assert [(x.chunk.filename, x.chunk.page) for x in answer.citations] == [("i1040nr.pdf", 2)]
+
+
+def test_who_is_a_class_of_people_is_answered_with_its_definition(shelf):
+    """"Who is an exempt individual?" quoted "Days you are an exempt individual (defined
+    below)."; asked with "who", the definition is still the answer."""
+    _, data = shelf
+    c = Container(Settings(data_dir=data, answer_mode="quote"))
+    answer = c.answers.answer("Who is an exempt individual?", 5)
+    said = " ".join(answer.answer.split())
+    assert "an exempt individual is generally an individual who is a" in said, said
+    assert answer.mode == "definition"

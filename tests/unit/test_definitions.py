@@ -22,6 +22,8 @@ DUAL_STATUS = ("Dual-Status Tax Year\nA dual-status year is one in which you\nch
     ("SnowNLP是什么？", "SnowNLP"),
     ("什么是分词？", "分词"),
     ("“大元通制”是什么意思？", "大元通制"),
+    ("Who is an exempt individual?", "exempt individual"),
+    ("Who are exempt individuals?", "exempt individuals"),
     # a fact about something, not what it is
     ("What is the deadline for filing?", None),
     ("What is the name of the river?", None),
@@ -30,6 +32,8 @@ DUAL_STATUS = ("Dual-Status Tax Year\nA dual-status year is one in which you\nch
     ("叶绿体DNA的同义词是什么？", None),
     ("它是什么？", None),
     ("When is the final exam?", None),
+    ("Who is the CEO of Northwind?", None),
+    ("Who is the treasurer?", None),
 ])
 def test_the_term_asked_about(question, term):
     assert asked_term(question) == term
