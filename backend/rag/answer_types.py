@@ -203,7 +203,8 @@ def states(kind: AnswerType, sentence: str, question: str) -> bool:
     if kind == "figure":
         return bool(numbers(sentence) - numbers(question))
     if kind == "date":
-        return bool(_DATE_WORDS.search(_NAMED_NUMBER.sub(" ", _EDITION_YEAR.sub(" ", sentence)))) and bool(
+        dated = _NAMED_NUMBER.sub(" ", _EDITION_YEAR.sub(" ", sentence))
+        return bool(_DATE_WORDS.search(dated)) and bool(
             numbers(sentence) - numbers(question) or not has_cjk(sentence))
     # a name or a place: a capitalised word the question does not have (Latin script only;
     # Chinese names cannot be told apart without a dictionary, so they count as present)

@@ -866,10 +866,11 @@ def quote_in(passage: str, sentence: str,
     Without the numbered section title or the list marker its span opens with ("3. Vacation
     and leave Every employee..." -> "Every employee...", "- 支持繁体分词" -> "支持繁体分词"),
     with the sentence it heads if it is a run-in head ("Penalty for late filing. If you do
-    not file…", ``runs_in``), and, when it announces what follows ("Set this variable as below."), with what it
-    announces (``announced_end``: the code block, the list, else the next paragraph; a caption
-    line brings its code block, ``captions_code``), at most ``LEAD_IN_FOLLOW_CHARS`` of it and
-    never a question or a sentence ``quotable`` refuses: the announcement alone states nothing.
+    not file…", ``runs_in``), and, when it announces what follows ("Set this variable as
+    below."), with what it announces (``announced_end``: the code block, the list, else the
+    next paragraph; a caption line brings its code block, ``captions_code``), at most
+    ``LEAD_IN_FOLLOW_CHARS`` of it and never a question or a sentence ``quotable`` refuses: the
+    announcement alone states nothing.
     A sentence in a code block brings the block (``_code_window``): one line of code
     ("print(out)") says little. A sentence that points back ("该命令会…", "They expire…") brings
     what it points at (``_antecedent``)."""
