@@ -12,7 +12,8 @@ rule, in English and Chinese:
   question names one, the pronoun is replaced by it ("When did Nikola Tesla die?",
   "台北101是什麼時候建的？"), so the model reads a question it can answer; otherwise the previous
   question's names (or key terms) are added to the follow-up.
-- Anything else is a new question and is searched as it is.
+- Anything else is a new question and is searched as it is; so is one asking about a single
+  thing it names with "a"/"an" or as a name ("What is a sabbatical?", "What is SnowNLP?").
 
 The result is returned to the asker as ``search_query``, so what was searched is visible.
 """
@@ -64,6 +65,9 @@ _TRAILING_ZH = re.compile(r"(?:呢|嗎|吗)?\s*[？?。.!！]*\s*$")
 # text.ENGLISH_PRONOUN)
 _PRONOUN_ZH = re.compile(r"它|他們|他们|她們|她们|他|她|這個|这个|這些|这些|該|该|其|此")
 # a follow-up that is a question of its own after "and": "And how many did they win?"
+# one term after "a"/"an", or a name, is a subject of its own: "What is a sabbatical?" after a
+# question on annual leave is new ("What is the limit?" is about the previous one's)
+_NEW_SUBJECT = re.compile(r"\b(?i:a|an)\s+[^\W\d_]|(?<=\s)[A-Z][\w.'-]*")
 _ASKS = re.compile(r"(what|when|where|which|who|whom|whose|why|how|is|are|was|were|do|does|did|"
                    r"can|could|will|would|should|has|have|had)\b", re.IGNORECASE)
 _NAME = re.compile(r"(?:[A-Z][\w.'-]*)(?:\s+(?:of|the|de|von|van|and|[A-Z][\w.'-]*))*"
@@ -101,7 +105,7 @@ def rewrite(question: str, history: Sequence[Turn],
     if (rest != question and not _ASKS.match(rest) and _content_terms(rest)
             and len(_content_terms(rest)) <= 3):
         return Rewrite(_continued(previous, _without_end(rest)), _without_end(rest), continues=True)
-    if _has_pronoun(rest) or len(_content_terms(rest)) <= 1:
+    if _has_pronoun(rest) or (len(_content_terms(rest)) <= 1 and not _NEW_SUBJECT.search(rest)):
         rest = f"{rest[:1].upper()}{rest[1:]}"
         subject = (_named_subject(previous, topic, _names)
                    if topic is not None and _has_pronoun(rest) else None)

@@ -538,6 +538,29 @@ def test_a_follow_up_about_another_subject_is_answered_about_it(http):
     assert "12" in body["answer"] and "25" not in body["answer"], body["answer"]
 
 
+def test_a_new_subject_named_with_a_or_an_is_no_follow_up(http):
+    """"What is a sabbatical?" after the annual leave question was searched as "What is a
+    sabbatical? (days paid annual leave employees get)" (one term: taken for a follow-up) and
+    answered with the 25 days of annual leave; the sabbatical document was there."""
+    text = ("# Sabbaticals\n\nA sabbatical is a paid leave of six months that staff may take "
+            "after seven years of service.")
+    job = wait_job(http, http.post("/documents", files=[("files", ("sabbaticals.md", text.encode()))]
+                                   ).json()["job_id"])
+    assert job["files"][0]["status"] == "ingested", job
+    try:
+        history = [{"role": "user", "content": "How many days of paid annual leave do employees get?"},
+                   {"role": "assistant", "content": "25 days [1]."}]
+        body = http.post("/query", json={"question": "What is a sabbatical?",
+                                         "history": history}).json()
+        assert body["search_query"] == "What is a sabbatical?", body
+        assert [c["filename"] for c in body["citations"]][:1] == ["sabbaticals.md"], body
+        assert "six months" in body["answer"] and "25" not in body["answer"], body["answer"]
+    finally:
+        for d in http.get("/documents").json()["documents"]:
+            if d["filename"] == "sabbaticals.md":
+                http.delete(f"/documents/{d['id']}")
+
+
 def test_a_pronoun_follow_up_is_asked_about_the_document_the_previous_question_named(http):
     history = [{"role": "user", "content": "What does the employee handbook cover?"},
                {"role": "assistant", "content": "Working hours, leave and remote work [1]."}]

@@ -56,9 +56,16 @@ def test_chinese_follow_ups():
 
 @pytest.mark.parametrize("question", [
     "How many people live in Paris?", "出差期间每天的餐费补贴是多少？",
-    "What is the phone extension of the IT help desk?"])
+    "What is the phone extension of the IT help desk?",
+    # one term, but a subject of its own: after "a"/"an", or a name
+    "What is a sabbatical?", "What is SnowNLP?"])
 def test_a_new_question_is_searched_as_it_is(question):
     assert standalone_question(question, after("When was Harvard University founded?")) == question
+
+
+def test_one_term_with_the_is_about_the_previous_question():
+    asked = standalone_question("What is the limit?", after("What is our travel reimbursement limit?"))
+    assert asked.startswith("What is the limit?") and "travel reimbursement" in asked
 
 
 def test_no_history_no_change_and_only_user_turns_count():
