@@ -107,7 +107,25 @@ def reading_blocks(words: list[Word]) -> list[list[Word]] | None:
     head = [[w for w in words if _in_band(w[1], [band])] for band in top]
     foot = [[w for w in words if _in_band(w[1], [band])] for band in reversed(bottom)]
     body = [w for w in words if not _in_band(w[1], top + bottom)]
-    return [*head, *_blocks(body), *foot]
+    return [_fractions_joined(block) for block in [*head, *_blocks(body), *foot]]
+
+
+def _fractions_joined(words: list[Word]) -> list[Word]:
+    """A fraction whose small figures PDFium put apart (numerator at one place of its order,
+    slash and denominator at another: i1040nr p31's "usually 1 /2 of 1%") joined once the words
+    are in reading order ("usually ½ of 1%")."""
+    out: list[Word] = []
+    for word, box in words:
+        if (out and len(out) > 1 and re.fullmatch(r"[/\u2044]\d", word)
+                and re.fullmatch(r"\d", out[-1][0])):
+            (numerator, top), (_, before) = out[-1], out[-2]
+            # a small figure, the slash touching it (the slash's font box is as high as a line)
+            if top[3] - top[1] < SMALL_FIGURE * (before[3] - before[1]) and box[0] - top[2] < 1:
+                glyph = _VULGAR.get((numerator, word[-1]), f"{numerator}\u2044{word[-1]}")
+                out[-1] = (glyph, (top[0], min(top[1], box[1]), box[2], max(top[3], box[3])))
+                continue
+        out.append((word, box))
+    return out
 
 
 def _blocks(words: list[Word]) -> list[list[Word]]:

@@ -166,6 +166,8 @@ def test_a_run_in_head_is_quoted_with_the_sentence_it_heads_and_an_index_line_ne
     said = " ".join(answer.answer.split())
     # the rate's built-up fraction read as one ("481 /2 cents" stated a figure the page does not)
     assert "48½ cents a mile" in said and "....." not in said, said
+    answer = c.answers.answer("What happens if I pay my tax late?", 5)
+    assert "usually ½ of 1%" in " ".join(answer.answer.split()), answer.answer
 
 
 def test_when_a_form_is_due_is_answered_with_its_filing_date(shelf):

@@ -4,7 +4,7 @@ The real pages (i1040nr.pdf, naacl06-shinyama.pdf) are read in tests/integration
 import numpy as np
 
 from ingest.columns import (LINE_END_HYPHEN, _blocks, _built_up_fractions, _edge_lines, _flush,
-                             _gutters, _separator, _words)
+                             _fractions_joined, _gutters, _separator, _words)
 
 
 def _column_line(y: float, left: float, right: float, shift: float):
@@ -116,3 +116,12 @@ def test_a_fraction_set_in_small_figures_is_one_word():
              for i, ch in enumerate(text)]
     words = [w for w, _ in _words(*_built_up_fractions(text, boxes))]
     assert words == ["is", "48½", "cents", "41/2", "only", "1\u20446", "of"]
+
+
+def test_a_fractions_figures_put_apart_by_pdfium_are_joined_in_reading_order():
+    """i1040nr p31: "usually", a small "1", then (after another column's words in PDFium's
+    order) "/2" touching it; read in order, "usually 1 /2 of 1%"."""
+    words = [("usually", (402.0, 371.6, 431.6, 380.4)), ("1", (434.2, 375.1, 437.3, 380.2)),
+             ("/2", (436.6, 371.6, 442.4, 380.6)), ("of", (445.0, 371.6, 452.9, 380.5)),
+             ("1", (455.0, 371.6, 460.0, 380.4)), ("/4", (462.0, 371.6, 467.0, 380.4))]
+    assert [w for w, _ in _fractions_joined(words)] == ["usually", "½", "of", "1", "/4"]
