@@ -87,7 +87,7 @@ def _built_up_fractions(text: str, boxes: list[Box]) -> tuple[str, list[Box]]:
                 boxes[k][3] - boxes[k][1] < SMALL_FIGURE * (boxes[before][3] - boxes[before][1])
                 for k in (numerator, denominator)):
             continue
-        glyph = _VULGAR.get((m.group(1), m.group(3)), f"{m.group(1)}\u2044{m.group(3)}")
+        glyph = _fraction(m.group(1), m.group(3))
         out_text += [text[done:numerator], glyph]
         box = (boxes[numerator][0], min(boxes[k][1] for k in range(numerator, m.end())),
                boxes[m.end() - 1][2], max(boxes[k][3] for k in range(numerator, m.end())))
@@ -110,6 +110,11 @@ def reading_blocks(words: list[Word]) -> list[list[Word]] | None:
     return [_fractions_joined(block) for block in [*head, *_blocks(body), *foot]]
 
 
+def _fraction(numerator: str, denominator: str) -> str:
+    """A fraction as one word: its character where Unicode has one ("½"), else "1⁄6"."""
+    return _VULGAR.get((numerator, denominator), f"{numerator}\u2044{denominator}")
+
+
 def _fractions_joined(words: list[Word]) -> list[Word]:
     """A fraction whose small figures PDFium put apart (numerator at one place of its order,
     slash and denominator at another: i1040nr p31's "usually 1 /2 of 1%") joined once the words
@@ -121,7 +126,7 @@ def _fractions_joined(words: list[Word]) -> list[Word]:
             (numerator, top), (_, before) = out[-1], out[-2]
             # a small figure, the slash touching it (the slash's font box is as high as a line)
             if top[3] - top[1] < SMALL_FIGURE * (before[3] - before[1]) and box[0] - top[2] < 1:
-                glyph = _VULGAR.get((numerator, word[-1]), f"{numerator}\u2044{word[-1]}")
+                glyph = _fraction(numerator, word[-1])
                 out[-1] = (glyph, (top[0], min(top[1], box[1]), box[2], max(top[3], box[3])))
                 continue
         out.append((word, box))

@@ -667,18 +667,8 @@ def runs_in(text: str, start: int, end: int) -> bool:
     a, _ = _strip_span(text, start, end)
     return (text[end - 1:end] == "." and bool(_RUN_IN_HEAD.fullmatch(text, a, end - 1))
             and bool(_SAME_LINE.match(text, end))
-            and _opens_text_or_paragraph(text, a)
+            and _opens_paragraph(text, a)
             and not {w.lower() for w in text[a:end - 1].split()} & _NOT_A_HEAD)
-
-
-def _opens_text_or_paragraph(text: str, start: int) -> bool:
-    """Whether only white space, with a blank line in it or nothing before it, precedes
-    ``start`` (looked at backwards: a sentence's check must not read the whole text)."""
-    i, breaks = start, 0
-    while i > 0 and text[i - 1].isspace():
-        i -= 1
-        breaks += text[i] == "\n"
-    return i == 0 or breaks >= 2
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
