@@ -145,16 +145,34 @@ class AnswerStream:
         self.cancel.set()
 
 
+# the least share of an English question's terms its answer's sentence holds: under it, the
+# sentence is about a neighbouring fact. Chosen as the trust set's answerability operating
+# point is (wrongful refusals at most 0.10), on half of XQuAD's questions that the trust set
+# does not ask (scripts/make_trust_sets.py, unseen.jsonl; split by a hash of the question):
+# 0.35 of a 0.05 grid. On the other half it refuses 3 of 19 answered near-miss questions and 3
+# of 261 right answers (README, "Answer trust")
+ENGLISH_SHARE = 0.35
+
+
 def only_brushes(question: str, sentence: str, strength: float, asked: str) -> bool:
-    """The best sentence only brushes a question of two terms or more (``strength`` under
-    ``ABOUT_THE_QUESTION``): quoted, it answers another question ("Northwind Games release
-    notes" for "When was Skyline: Ocean Rift released?"), as a model's answer sharing one word
-    does. A sentence in another script than the question ``asked`` is exempt: it shares terms
-    only where the dictionary translates them, so a count says little (the gate exempts such
-    passages likewise)."""
+    """The best sentence only brushes the question: it holds under two of its terms
+    (``strength`` under ``ABOUT_THE_QUESTION``) or, both in English, about a third of them
+    at most (under ``ENGLISH_SHARE``).
+    Quoted, it answers another question ("Northwind Games release notes" for "When was
+    Skyline: Ocean Rift released?"; "It's only fair that you should pay more for oil." for
+    which painting an oil sketch of 1821 was), as a model's answer resting on it does. The
+    share is fitted on English only: a Chinese question's terms are character bigrams, many
+    spanning two words, and a sentence holding Chinese may hold a term in a translation the
+    dictionary lacks, so only the count holds there. A sentence in another script than the
+    question ``asked`` is exempt: it shares terms only where the dictionary translates them, so
+    a count says little (the gate exempts such passages likewise)."""
     if mostly_cjk(sentence) != mostly_cjk(asked):
         return False
-    return strength < min(ABOUT_THE_QUESTION, len(asked_terms(question)))
+    count = len(asked_terms(question))
+    if strength < min(ABOUT_THE_QUESTION, count):
+        return True
+    english = not has_cjk(asked) and not has_cjk(sentence)
+    return english and strength < ENGLISH_SHARE * count
 
 
 def names_unseen(question: str, passages: Sequence[ScoredChunk],
@@ -415,9 +433,11 @@ def _checked_or_quoted(question: str, asked: str, checked: str, passages: Sequen
         or figures_disagree(checked, best[1])
         or not rests_on(checked, best[0] + 1, texts[best[0]], best[1], question,
                         passages[best[0]].chunk.section))
+    if best is not None and only_brushes(question, best[1], best[2], asked):
+        return None  # quoted, or as the model's answer resting on it, it answers another question
     mode, quote_span = "generated", None
     if not checked or off_question:
-        if best is None or only_brushes(question, best[1], best[2], asked):
+        if best is None:
             return None
         checked, quote_span = _quoted(texts, best[0], best[1])
         mode = "extractive"

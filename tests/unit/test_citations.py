@@ -409,6 +409,35 @@ def test_a_quote_that_only_brushes_the_question_is_no_answer():
     assert not only_brushes(asked, "Released in May 2012.", 2.0, asked)
 
 
+def test_a_sentence_holding_a_third_of_an_english_questions_terms_only_brushes_it():
+    """Two shared terms of six in an English question are a neighbouring fact (a near-miss
+    question of the public trust set: the sentence answering it withheld, its document kept);
+    half of them still answer. A Chinese question's bigrams keep the count alone."""
+    from backend.rag.answer import NOT_COVERED, AnswerService, only_brushes
+    from backend.rag.citations import asked_terms
+
+    asked = "How much heavier is oxygen 18 than oxygen 16?"
+    assert len(asked_terms(asked)) == 6
+    assert only_brushes(asked, "In 1891 James Dewar produced enough liquid oxygen to study.",
+                        2.0, asked)
+    assert not only_brushes(asked, "Oxygen 18 is heavier than oxygen 16 by two neutrons.",
+                            3.0, asked)
+    five = "Where is Polonia's home venue located?"  # two of five: more than a third
+    assert len(asked_terms(five)) == 5
+    assert not only_brushes(five, "Polonia's venue was relegated in 2013.", 2.0, five)
+    chinese = "氧-18比氧-16重多少？"
+    assert not only_brushes(chinese, "氧-18和氧-16的比例", 2.0, chinese)
+
+    text = ("Liquid oxygen. In 1891 Scottish chemist James Dewar was able to produce enough "
+            "liquid oxygen to study. The first commercially viable process followed in 1895.")
+    passage = _passage(text, "Oxygen.txt")
+    for raw in ("", "James Dewar produced enough liquid oxygen to study in 1891. [1]"):
+        assert AnswerService._cite(asked, raw, [passage]) == (NOT_COVERED["en"], [], "none")
+    answer, citations, mode = AnswerService._cite("Who produced enough liquid oxygen to study?",
+                                                  "", [passage])
+    assert mode == "extractive" and "James Dewar" in answer and len(citations) == 1
+
+
 def test_the_names_a_question_asks_about():
     """The words a question capitalises after its first are what it names; letters alone, a
     possessive's "s" and the capitals of a Title Case question name nothing."""
