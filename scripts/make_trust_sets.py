@@ -7,7 +7,10 @@ Writes into OUT (default data/eval-trust, not tracked):
   only the passages without it (RGB's negative rejection);
 - trust.jsonl: groups xquad-answerable, xquad-near-miss (unanswerable: the fact was withheld),
   xquad-followup (the question with the article's subject replaced by a pronoun, after another
-  question of the same article), rgb-answerable and rgb-negative (unanswerable).
+  question of the same article), rgb-answerable and rgb-negative (unanswerable);
+- unseen.jsonl: the articles' other questions, which the trust set does not ask (groups
+  xquad-unseen and xquad-unseen-near-miss, over the same documents): the trust set's
+  questions have been looked at in the sessions that built the answer rules, these have not.
 
 Nothing here is written by hand but the pronoun of three person articles.
 
@@ -73,9 +76,11 @@ def names_subject(question: str, title: str) -> bool:
     return any(re.search(rf"\b{re.escape(n)}", question, re.IGNORECASE) for n in subject_names(title))
 
 
-def xquad(out: Path, per_article: int) -> list[dict]:
+def xquad(out: Path, per_article: int) -> tuple[list[dict], list[dict]]:
+    """The trust set's XQuAD rows, and the unseen rows: the same articles' other questions."""
     data = json.loads((SHARED / "xquad_en" / "xquad.en.json").read_text(encoding="utf-8"))["data"]
     rows: list[dict] = []
+    unseen: list[dict] = []
     (out / "docs" / "xquad").mkdir(parents=True, exist_ok=True)
     for article in data:
         title = article["title"]
@@ -107,6 +112,12 @@ def xquad(out: Path, per_article: int) -> list[dict]:
         for qa in unanswerable[:per_article]:
             rows.append({"question": qa["question"], "answers": _answers(qa), "unanswerable": True,
                          "group": "xquad-near-miss"})
+        for qa in answerable[per_article:]:
+            unseen.append({"question": qa["question"], "answers": _answers(qa), "documents": [doc],
+                           "group": "xquad-unseen"})
+        for qa in unanswerable[per_article:]:
+            unseen.append({"question": qa["question"], "answers": _answers(qa),
+                           "unanswerable": True, "group": "xquad-unseen-near-miss"})
         followups = [(qa, pronoun_question(qa["question"], title)) for qa in answerable]
         followups = [(qa, f) for qa, f in followups if f]
         for qa, follow in followups[:per_article]:
@@ -117,7 +128,7 @@ def xquad(out: Path, per_article: int) -> list[dict]:
                 rows.append({"question": follow, "answers": _answers(qa), "documents": [doc],
                              "history": [first["question"]], "group": "xquad-followup",
                              "original": qa["question"]})
-    return rows
+    return rows, unseen
 
 
 def _answers(qa: dict) -> list[str]:
@@ -153,14 +164,15 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "data" / "eval-trust")
     ap.add_argument("--per-article", type=int, default=2, help="questions per article and group")
     args = ap.parse_args()
-    rows = xquad(args.out, args.per_article) + rgb(args.out)
-    with open(args.out / "trust.jsonl", "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["group"]] = counts.get(row["group"], 0) + 1
-    print(f"{args.out / 'trust.jsonl'}: {counts}")
+    rows, unseen = xquad(args.out, args.per_article)
+    for name, written in (("trust.jsonl", rows + rgb(args.out)), ("unseen.jsonl", unseen)):
+        with open(args.out / name, "w", encoding="utf-8") as fh:
+            for row in written:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        counts: dict[str, int] = {}
+        for row in written:
+            counts[row["group"]] = counts.get(row["group"], 0) + 1
+        print(f"{args.out / name}: {counts}")
 
 
 if __name__ == "__main__":
