@@ -626,13 +626,20 @@ def _edition_number(mark: str) -> str:
     return str(_roman(mark))
 
 
+# a year the question bounds the answer with: "prior to 2000" asks for another year
+_BOUNDING_YEAR = re.compile(r"\b(?:before|prior to|after|since|until|till)\s+(?:the\s+)?"
+                            r"(?:year\s+)?(?:1[5-9]\d\d|20\d\d)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1024)
 def _asked_editions(question: str) -> tuple[tuple[frozenset[str], ...], dict[str, set[str]],
                                             tuple[tuple[str, tuple[str, ...]], ...]]:
     """The question's years, ordinals and periods (one set per kind), its numbered names and its
     subtitled names: asked once per question, not once per sentence weighed (cached: never
-    changed by callers)."""
-    return (tuple(marks(question) for marks in _EDITION_MARKS),
+    changed by callers). A year bounding the answer ("When did Polonia win the championship
+    prior to 2000?") names no edition: the answer states another year ("in 1946")."""
+    unbounded = _BOUNDING_YEAR.sub(" ", question)
+    return (tuple(marks(unbounded) for marks in _EDITION_MARKS),
             _numbered_names(question)[1], tuple(subtitled_names(question)))
 
 

@@ -3,7 +3,8 @@ FAISS, BM25) in quote mode: XQuAD's Oxygen and Victoria and Albert Museum articl
 with the sentence answering a question withheld, as the trust set builds its near-miss
 questions (scripts/make_trust_sets.py). The best sentences left hold a third of the
 question's terms or less ("liquid oxygen" for how much heavier oxygen 18 is; "oil" for an oil
-sketch of 1821): not covered (``answer.only_brushes``); the articles' other questions are quoted."""
+sketch of 1821): not covered (``answer.only_brushes``); the articles' other questions are quoted,
+and so is a question of the Warsaw article, ingested whole."""
 
 from __future__ import annotations
 
@@ -19,13 +20,15 @@ from tests.conftest import ROOT, quoted_from
 pytestmark = pytest.mark.slow
 
 XQUAD = ROOT.parent / "shared" / "eval" / "xquad_en" / "xquad.en.json"
-# article -> the answer whose sentence is withheld
-WITHHELD = {"Oxygen": "12% heavier", "Victoria_and_Albert_Museum": "The Hay Wain"}
+# article -> the answer whose sentence is withheld (Warsaw: none)
+WITHHELD = {"Oxygen": "12% heavier", "Victoria_and_Albert_Museum": "The Hay Wain", "Warsaw": ""}
 
 
 def _article(title: str, withheld: str) -> str:
     data = json.loads(XQUAD.read_text(encoding="utf-8"))["data"]
     paragraphs = [p["context"] for a in data if a["title"] == title for p in a["paragraphs"]]
+    if not withheld:
+        return "\n\n".join(paragraphs)
     kept = []
     for paragraph in paragraphs:
         sentences = [paragraph[a:b] for a, b in sentence_spans(paragraph)]
@@ -63,6 +66,9 @@ def test_a_question_whose_sentence_was_withheld_is_not_covered(container, questi
      "Oxygen.txt", "Paleoclimatologists"),
     ("In which year did John Sheepshanks donated a large collection of paintings?",
      "Victoria_and_Albert_Museum.txt", "1857"),
+    # a year bounding the answer is no edition the quote must name (citations._BOUNDING_YEAR)
+    ("When did Polonia Warsaw win the country's championship prior to 2000?", "Warsaw.txt",
+     "1946"),
 ])
 def test_what_the_articles_still_hold_is_quoted(container, question, filename, fact):
     answer = container.answers.answer(question, 5)

@@ -938,6 +938,23 @@ def test_a_quote_about_another_year_or_edition_is_not_chosen():
     assert not names_another_edition("How many lived there in 2010?", "It had 2,010 people.")
 
 
+def test_a_year_bounding_the_answer_names_no_edition():
+    """"prior to 2000" asks for another year (an unseen XQuAD question quoted the stock
+    exchange's "From 1991 until 2000…" over "They also won the country's championship in
+    1946"); "in 2000" still names the edition asked about."""
+    from backend.rag.citations import names_another_edition
+
+    won = "They also won the country's championship in 1946, and won the cup twice as well."
+    for bound in ("prior to 2000", "before 2000", "after the year 1900", "since 1920"):
+        assert not names_another_edition(f"When did Polonia win the championship {bound}?", won)
+    assert names_another_edition("Who won the championship in 2000?", won)
+    passages = ["From 1991 until 2000, the stock exchange was located in the former party "
+                "headquarters. Polonia Warsaw play in the capital. " + won]
+    _, sentence, _ = best_sentence(
+        "When did Polonia Warsaw win the country's championship prior to 2000?", passages)
+    assert "1946" in sentence
+
+
 def test_a_quote_about_another_numbered_edition_of_a_name_is_not_chosen():
     """RGB: "When was Xenoblade Chronicles 2 released?" quoted the release of Xenoblade
     Chronicles X, "When was Pixel 6 announced?" the Pixel 4a, 5 and 5a."""
