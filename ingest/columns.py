@@ -121,7 +121,7 @@ def _fractions_joined(words: list[Word]) -> list[Word]:
     are in reading order ("usually ½ of 1%")."""
     out: list[Word] = []
     for word, box in words:
-        if (out and len(out) > 1 and re.fullmatch(r"[/\u2044]\d", word)
+        if (len(out) > 1 and re.fullmatch(r"[/\u2044]\d", word)
                 and re.fullmatch(r"\d", out[-1][0])):
             (numerator, top), (_, before) = out[-1], out[-2]
             # a small figure, the slash touching it (the slash's font box is as high as a line)

@@ -410,6 +410,8 @@ def _checked_or_quoted(question: str, asked: str, checked: str, passages: Sequen
                 for p in passages]
     best = best_sentence(question, texts, headings, quotable=_quotable, focus=focus,
                          translations=translations, required=required)
+    if best is not None and only_brushes(question, best[1], best[2], asked):
+        return None  # quoted, or as the model's answer resting on it, it answers another question
     # Grounded is not enough: an answer sharing no term with the question while a source
     # sentence matches it well, stating none of the figures of the source sentence that
     # best matches the question, or resting on another sentence than that one, answers
@@ -433,8 +435,6 @@ def _checked_or_quoted(question: str, asked: str, checked: str, passages: Sequen
         or figures_disagree(checked, best[1])
         or not rests_on(checked, best[0] + 1, texts[best[0]], best[1], question,
                         passages[best[0]].chunk.section))
-    if best is not None and only_brushes(question, best[1], best[2], asked):
-        return None  # quoted, or as the model's answer resting on it, it answers another question
     mode, quote_span = "generated", None
     if not checked or off_question:
         if best is None:

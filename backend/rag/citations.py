@@ -628,7 +628,7 @@ def _edition_number(mark: str) -> str:
 
 # a year the question bounds the answer with: "prior to 2000" asks for another year
 _BOUNDING_YEAR = re.compile(r"\b(?:before|prior to|after|since|until|till)\s+(?:the\s+)?"
-                            r"(?:year\s+)?(?:1[5-9]\d\d|20\d\d)\b", re.IGNORECASE)
+                            rf"(?:year\s+)?{_YEAR.pattern}\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)

@@ -24,8 +24,7 @@ XQUAD = ROOT.parent / "shared" / "eval" / "xquad_en" / "xquad.en.json"
 WITHHELD = {"Oxygen": "12% heavier", "Victoria_and_Albert_Museum": "The Hay Wain", "Warsaw": ""}
 
 
-def _article(title: str, withheld: str) -> str:
-    data = json.loads(XQUAD.read_text(encoding="utf-8"))["data"]
+def _article(data: list[dict], title: str, withheld: str) -> str:
     paragraphs = [p["context"] for a in data if a["title"] == title for p in a["paragraphs"]]
     if not withheld:
         return "\n\n".join(paragraphs)
@@ -40,10 +39,11 @@ def _article(title: str, withheld: str) -> str:
 @pytest.fixture(scope="module")
 def container(tmp_path_factory):
     data = tmp_path_factory.mktemp("near-miss")
+    xquad = json.loads(XQUAD.read_text(encoding="utf-8"))["data"]
     paths = []
     for title, withheld in WITHHELD.items():
         path = data / f"{title}.txt"
-        path.write_text(_article(title, withheld), encoding="utf-8")
+        path.write_text(_article(xquad, title, withheld), encoding="utf-8")
         paths.append(path)
     c = Container(Settings(data_dir=data, reranker="none", answer_mode="quote"))
     c.ingestor.ingest_paths(paths)
